@@ -1,0 +1,119 @@
+"""One-command start and test: `python -m config.launcher run|test [pytest args]`.
+
+`run` starts the embedded PostgreSQL (unless DATABASE_URL is set), migrates, loads the
+demo data once, then runs the web server, a Celery worker and the beat scheduler until
+Ctrl-C, which stops every process it started. `test` runs the whole pytest suite on the
+embedded PostgreSQL, or on DATABASE_URL when set.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from config import services
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def compile_translations() -> None:
+    """Build .mo catalogues from the committed .po files (no gettext tools needed)."""
+    import polib
+
+    for po_path in ROOT.glob("locale/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+
+
+def prepare_environment(*, dev: bool) -> None:
+    os.environ.setdefault("BAZARCHEH_DATA_DIR", str(services.data_dir()))
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = services.start_embedded_postgres()
+    if dev:
+        os.environ.setdefault("BAZARCHEH_DEV", "1")
+        os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    (Path(os.environ["BAZARCHEH_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
+    compile_translations()
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def run() -> int:
+    prepare_environment(dev=True)
+    port = os.environ.get("PORT", "8000")
+    host = os.environ.get("HOST", "127.0.0.1")
+    manage("migrate", "--noinput")
+    manage("load_demo_data")
+    manage("ensure_operator")
+    data = Path(os.environ["BAZARCHEH_DATA_DIR"])
+    commands = {
+        "web": [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+        "worker": [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--loglevel", "INFO", "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"),
+        ],
+        "beat": [
+            sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+            "--schedule", str(data / "celerybeat-schedule"),
+        ],
+    }
+    processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
+    print(f"\nBazarcheh is serving on http://{host}:{port}/  (GraphQL: /graphql/, admin: /admin/)")
+    print("Ctrl-C stops the web server, the worker, the scheduler and the database.\n")
+
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    exit_code = 0
+    try:
+        while not stopping:
+            for name, proc in processes.items():
+                if proc.poll() is not None:
+                    print(f"{name} exited with {proc.returncode}; stopping the rest.")
+                    exit_code = proc.returncode or 1
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        for proc in processes.values():
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + 15
+        for proc in processes.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return exit_code
+
+
+def test(args: list[str]) -> int:
+    os.environ["BAZARCHEH_TESTING"] = "1"
+    prepare_environment(dev=False)
+    result = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT)
+    return result.returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print("usage: python -m config.launcher run | test [pytest arguments]")
+        return 2
+    if argv[0] == "run":
+        return run()
+    return test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from config.health import health
+from marketplace.api.core.view import APIView
+
+admin.site.site_header = _("Bazarcheh administration")
+admin.site.site_title = _("Bazarcheh")
+admin.site.index_title = _("Platform operations")
+
+urlpatterns = [
+    path("graphql/", APIView.as_view(), name="api"),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("storefront.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

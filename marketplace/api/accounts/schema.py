@@ -1,0 +1,76 @@
+import graphene
+from django.utils.translation import get_language
+
+from marketplace.accounts import services
+from marketplace.api.accounts.types import User
+from marketplace.api.core.mutations import BaseMutation
+
+
+class AccountRegisterInput(graphene.InputObjectType):
+    email = graphene.String(required=True)
+    password = graphene.String(required=True)
+    first_name = graphene.String()
+    last_name = graphene.String()
+    phone = graphene.String(description="Mobile number; Persian or Arabic digits are accepted.")
+
+
+class AccountRegister(BaseMutation):
+    user = graphene.Field(User)
+
+    class Arguments:
+        input = AccountRegisterInput(required=True)
+
+    @classmethod
+    def perform(cls, info, input):
+        user = services.register_user(
+            email=input.get("email"),
+            password=input.get("password"),
+            first_name=input.get("first_name"),
+            last_name=input.get("last_name"),
+            phone=input.get("phone"),
+            language=(get_language() or "fa")[:2],
+        )
+        return cls(user=user, errors=[])
+
+
+class TokenCreate(BaseMutation):
+    token = graphene.String()
+    refresh_token = graphene.String()
+    user = graphene.Field(User)
+
+    class Arguments:
+        email = graphene.String(required=True, description="Email or mobile number.")
+        password = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, info, email, password):
+        user, access, refresh = services.create_tokens(login=email, password=password)
+        return cls(token=access, refresh_token=refresh, user=user, errors=[])
+
+
+class TokenRefresh(BaseMutation):
+    token = graphene.String()
+    user = graphene.Field(User)
+
+    class Arguments:
+        refresh_token = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, info, refresh_token):
+        user, access = services.refresh_access_token(refresh_token=refresh_token)
+        return cls(token=access, user=user, errors=[])
+
+
+class AccountQueries(graphene.ObjectType):
+    me = graphene.Field(User)
+
+    @staticmethod
+    def resolve_me(root, info):
+        user = info.context.user
+        return user if user.is_authenticated else None
+
+
+class AccountMutations(graphene.ObjectType):
+    account_register = AccountRegister.Field()
+    token_create = TokenCreate.Field()
+    token_refresh = TokenRefresh.Field()

@@ -1,0 +1,49 @@
+import graphene
+from graphene import relay
+
+from marketplace.accounts.models import User as UserModel
+from marketplace.api.core import batch
+from marketplace.api.core.types import ModelObjectType
+from marketplace.api.sellers.types import Cooperative, Seller
+from marketplace.sellers import selectors as seller_selectors
+
+
+class User(ModelObjectType):
+    email = graphene.String()
+    phone = graphene.String()
+    first_name = graphene.String(required=True)
+    last_name = graphene.String(required=True)
+    is_staff = graphene.Boolean(required=True)
+    language = graphene.String(required=True)
+    seller = graphene.Field(Seller, description="The seller this user owns, if any.")
+    cooperatives = graphene.List(
+        graphene.NonNull(Cooperative), required=True, description="Cooperatives where this user is staff."
+    )
+
+    class Meta:
+        model = UserModel
+        interfaces = (relay.Node,)
+
+    @staticmethod
+    def resolve_seller(root: UserModel, info):
+        return batch.load(
+            info, "user.seller", root, key=lambda u: u.pk, fetch=seller_selectors.sellers_by_owner
+        )
+
+    @staticmethod
+    def resolve_cooperatives(root: UserModel, info):
+        return batch.load(
+            info,
+            "user.cooperatives",
+            root,
+            key=lambda u: u.pk,
+            fetch=seller_selectors.staff_cooperatives_by_user,
+            default=list,
+        )
+
+    @classmethod
+    def get_node(cls, info, id):
+        user = info.context.user
+        if user.is_authenticated and (user.pk == int(id) or user.is_staff):
+            return UserModel.objects.filter(pk=id).first()
+        return None

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import graphene
+
+from marketplace.api.core.errors import Error, to_errors
+from marketplace.core.errors import DomainError
+
+
+class BaseMutation(graphene.Mutation):
+    """Mutations translate input, call one service and translate its result or errors.
+
+    Each subclass defines `perform(cls, info, **arguments)`, returning its payload. Several
+    mutations may share one payload type (`Meta.output`, e.g. SellerMutation)."""
+
+    errors = graphene.List(graphene.NonNull(Error), required=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def Field(cls, *args, required: bool = True, **kwargs):  # noqa: N802 - graphene's name
+        return super().Field(*args, required=required, **kwargs)
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        try:
+            return cls.perform(info, **data)
+        except DomainError as exc:
+            return cls._meta.output(errors=to_errors(exc))

@@ -1,0 +1,131 @@
+"""The /graphql/ endpoint: graphene-django's view with parsed-and-validated documents
+cached by query text, multipart uploads, bearer tokens and safe error output."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from threading import Lock
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView, HttpError
+from graphene_file_upload.utils import place_files_in_operations
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, parse, validate
+from graphql.error import GraphQLSyntaxError
+from graphql.utilities import get_operation_ast
+
+logger = logging.getLogger("marketplace.api")
+
+MAX_CACHED_QUERY_LENGTH = 20_000
+CACHE_SIZE = 500
+
+
+class DocumentCache:
+    """LRU of query text → (document, validation errors)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, schema, query: str):
+        with self.lock:
+            hit = self.items.get(query)
+            if hit is not None:
+                self.items.move_to_end(query)
+                return hit
+        document = parse(query)
+        errors = validate(schema, document)
+        entry = (document, errors)
+        if len(query) <= MAX_CACHED_QUERY_LENGTH:
+            with self.lock:
+                self.items[query] = entry
+                if len(self.items) > self.size:
+                    self.items.popitem(last=False)
+        return entry
+
+
+documents = DocumentCache(CACHE_SIZE)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class APIView(GraphQLView):
+    graphiql = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(request, "_force_token_check", False):
+            request.user.is_authenticated  # noqa: B018 - evaluates the lazy token user
+            if getattr(request, "token_invalid", False):
+                body = {"errors": [{"message": _("The access token is invalid or has expired."),
+                                    "extensions": {"code": "INVALID_TOKEN"}}]}
+                return HttpResponse(json.dumps(body), status=401, content_type="application/json")
+        return super().dispatch(request, *args, **kwargs)
+
+    def parse_body(self, request):
+        if self.get_content_type(request) == "multipart/form-data":
+            try:
+                operations = json.loads(request.POST.get("operations", "{}"))
+                files_map = json.loads(request.POST.get("map", "{}"))
+                return place_files_in_operations(operations, files_map, request.FILES)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                raise HttpError(
+                    HttpResponse(status=400, content=_("The multipart request is malformed."))
+                ) from None
+        return super().parse_body(request)
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        if not query:
+            if show_graphiql:
+                return None
+            return ExecutionResult(errors=[GraphQLError(_("Must provide a query string."))])
+        if not isinstance(query, str):
+            return ExecutionResult(errors=[GraphQLError(_("The query must be a string."))])
+        if variables is not None and not isinstance(variables, dict):
+            return ExecutionResult(errors=[GraphQLError(_("Variables must be a JSON object."))])
+        schema = self.schema.graphql_schema
+        try:
+            document, validation_errors = documents.get(schema, query)
+        except GraphQLSyntaxError as exc:
+            return ExecutionResult(errors=[exc])
+        if validation_errors:
+            return ExecutionResult(errors=validation_errors)
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            return ExecutionResult(errors=[GraphQLError(_("Unknown or ambiguous operation."))])
+        is_mutation = operation.operation == OperationType.MUTATION
+        if request.method.lower() == "get" and is_mutation:
+            if show_graphiql:
+                return None
+            return ExecutionResult(errors=[GraphQLError(_("Mutations must be sent with POST."))])
+        options = {
+            "context_value": request,
+            "variable_values": variables,
+            "operation_name": operation_name,
+            "middleware": self.get_middleware(request),
+        }
+        if is_mutation:
+            # Each mutation's service is atomic; the whole operation is too, so a request
+            # with several mutations is all or nothing.
+            with transaction.atomic():
+                result = execute(schema, document, **options)
+                if result.errors:
+                    transaction.set_rollback(True)
+            return result
+        return execute(schema, document, **options)
+
+    @staticmethod
+    def format_error(error):
+        formatted = GraphQLView.format_error(error)
+        original = getattr(error, "original_error", None)
+        if original is not None and not isinstance(original, GraphQLError):
+            logger.error("Unhandled error in a resolver", exc_info=original)
+            if not settings.DEBUG:
+                formatted["message"] = _("Internal error.")
+                formatted.pop("extensions", None)
+        return formatted

@@ -1,0 +1,49 @@
+"""The one Persian text normaliser, used for stored search text and for queries,
+phone numbers and postal codes alike."""
+
+import re
+import unicodedata
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",  # Arabic yeh
+        "ى": "ی",  # alef maksura
+        "ئ": "ی",
+        "ك": "ک",  # Arabic kaf
+        "ة": "ه",  # teh marbuta
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ـ": None,  # tatweel
+    }
+)
+# Arabic diacritics (harakat, tanween, shadda, sukun, superscript alef).
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+# ZWNJ, ZWJ, ZWSP, word joiner, soft hyphen, BOM and every Unicode space become one space.
+_JOINERS = re.compile("[\u200b-\u200f\u2060\u00ad\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_digits(value: str) -> str:
+    """Persian and Arabic-Indic digits to ASCII."""
+    return value.translate(_DIGITS)
+
+
+def normalize_text(value: str) -> str:
+    """Canonical form for search and comparison: Persian letters, no diacritics,
+    ASCII digits, single spaces, lower-case Latin."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFKC", value)
+    value = normalize_digits(value).translate(_LETTERS)
+    value = _DIACRITICS.sub("", value)
+    value = _JOINERS.sub(" ", value)
+    return _SPACES.sub(" ", value).strip().lower()
+
+
+def digits_only(value: str) -> str:
+    """Keep only the digits (after normalising them): for postal codes and the like."""
+    return "".join(ch for ch in normalize_digits(value) if ch.isascii() and ch.isdigit())

@@ -1,0 +1,20 @@
+"""Message texts by template name; rendered in the recipient's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+TEMPLATES = {
+    "seller_applied": (
+        _("New seller application: %(seller)s"),
+        _(
+            "%(seller)s has applied to sell on Bazarcheh as a member of %(cooperative)s.\n"
+            "Please review and approve the application in the cooperative panel."
+        ),
+    ),
+    "seller_approved": (
+        _("Your shop %(seller)s is approved"),
+        _(
+            "Good news: %(seller)s is approved and can now list products on Bazarcheh.\n"
+            "Your products become visible to buyers as soon as you publish them."
+        ),
+    ),
+}

@@ -1,0 +1,57 @@
+"""Who may act on cooperatives and sellers. Services call these; the API relies on them."""
+
+from __future__ import annotations
+
+from marketplace.core.errors import permission_denied
+from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller
+
+
+def is_authenticated(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def has_platform_perm(user, perm: str) -> bool:
+    """Platform staff holding a Django permission (superusers hold all)."""
+    return is_authenticated(user) and user.is_staff and user.has_perm(perm)
+
+
+def is_cooperative_staff(user, cooperative_id: int | None) -> bool:
+    if cooperative_id is None or not is_authenticated(user):
+        return False
+    cache = getattr(user, "_staff_cooperative_ids", None)
+    if cache is None:
+        cache = set(CooperativeStaff.objects.filter(user=user).values_list("cooperative_id", flat=True))
+        user._staff_cooperative_ids = cache
+    return cooperative_id in cache
+
+
+def can_manage_cooperative(user, cooperative: Cooperative) -> bool:
+    return is_cooperative_staff(user, cooperative.pk) or has_platform_perm(
+        user, "sellers.change_cooperative"
+    )
+
+
+def can_manage_seller(user, seller: Seller) -> bool:
+    """The owner, their cooperative's staff and platform staff may act for a seller."""
+    if not is_authenticated(user):
+        return False
+    return (
+        seller.owner_id == user.pk
+        or is_cooperative_staff(user, seller.cooperative_id)
+        or has_platform_perm(user, "sellers.change_seller")
+    )
+
+
+def can_approve_seller(user, seller: Seller) -> bool:
+    return is_cooperative_staff(user, seller.cooperative_id) or has_platform_perm(
+        user, "sellers.change_seller"
+    )
+
+
+def can_see_private_seller_data(user, seller: Seller) -> bool:
+    return can_manage_seller(user, seller)
+
+
+def require(allowed: bool, field: str | None = None) -> None:
+    if not allowed:
+        raise permission_denied(field)

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts.models import User
+from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
+from marketplace.core.validators import (
+    clean_email,
+    clean_iban,
+    clean_mobile,
+    clean_rate,
+    clean_slug,
+    clean_text,
+)
+from marketplace.locations.models import County, Village
+from marketplace.notifications import services as notifications
+from marketplace.sellers import permissions
+from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
+
+DEFAULT_FEE_RATE = Decimal("0.05")
+
+
+def _unique_slug(model, base: str, *, fallback: str) -> str:
+    base = base or fallback
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: 100 - len(suffix)]}{suffix}"
+        n += 1
+    return slug
+
+
+def _collect(errors: ErrorCollector, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except DomainError as exc:
+        errors.extend(exc)
+        return None
+
+
+@transaction.atomic
+def create_cooperative(
+    *,
+    actor: User,
+    name: str | None,
+    slug: str | None = None,
+    description: str | None = None,
+    fee_rate: float | Decimal | None = None,
+    county: County | None = None,
+    phone: str | None = None,
+) -> Cooperative:
+    permissions.require(permissions.has_platform_perm(actor, "sellers.add_cooperative"))
+    errors = ErrorCollector()
+    name = _collect(errors, clean_text, name, field="name", max_length=200, required=True)
+    description = _collect(errors, clean_text, description, field="description", max_length=5000)
+    rate = _collect(errors, clean_rate, fee_rate, field="feeRate", default=DEFAULT_FEE_RATE)
+    slug_value = _collect(errors, clean_slug, slug, field="slug", fallback=name or "")
+    phone = _collect(errors, clean_mobile, phone, field="phone", required=False)
+    if slug and slug_value and Cooperative.objects.filter(slug=slug_value).exists():
+        errors.add(ErrorCode.UNIQUE, "slug")
+    errors.raise_if_any()
+    cooperative = Cooperative.objects.create(
+        name=name,
+        slug=slug_value if slug else _unique_slug(Cooperative, slug_value, fallback="cooperative"),
+        description=description or "",
+        fee_rate=rate,
+        county=county,
+        phone=phone or "",
+    )
+    return cooperative
+
+
+@transaction.atomic
+def add_cooperative_staff(*, actor: User, cooperative: Cooperative, email: str | None) -> Cooperative:
+    permissions.require(permissions.has_platform_perm(actor, "sellers.add_cooperativestaff"))
+    email = clean_email(email)
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        raise DomainError.of(ErrorCode.NOT_FOUND, "email", _("No account has this email address."))
+    CooperativeStaff.objects.get_or_create(cooperative=cooperative, user=user)
+    return cooperative
+
+
+@transaction.atomic
+def create_seller(
+    *,
+    actor: User,
+    name: str | None,
+    phone: str | None,
+    description: str | None = None,
+    village: Village | None = None,
+    cooperative: Cooperative | None = None,
+    payout_iban: str | None = None,
+    payout_holder: str | None = None,
+) -> Seller:
+    """A signed-in user applies to sell; the seller starts PENDING until approved."""
+    permissions.require(permissions.is_authenticated(actor))
+    # Lock the user row so two concurrent applications cannot both pass the check.
+    User.objects.select_for_update().get(pk=actor.pk)
+    if Seller.objects.filter(owner_id=actor.pk).exists():
+        raise DomainError.of(ErrorCode.UNIQUE, None, _("You already have a seller profile."))
+    errors = ErrorCollector()
+    name = _collect(errors, clean_text, name, field="name", max_length=200, required=True)
+    description = _collect(errors, clean_text, description, field="description", max_length=5000)
+    phone = _collect(errors, clean_mobile, phone, field="phone")
+    iban = _collect(errors, clean_iban, payout_iban, field="payoutIban")
+    holder = _collect(errors, clean_text, payout_holder, field="payoutHolder", max_length=200)
+    if cooperative is not None and not cooperative.is_active:
+        errors.add(ErrorCode.NOT_FOUND, "cooperative")
+    errors.raise_if_any()
+    try:
+        seller = Seller.objects.create(
+            owner=actor,
+            name=name,
+            slug=_unique_slug(Seller, clean_slug(None, fallback=name), fallback="seller"),
+            description=description or "",
+            phone=phone,
+            village=village,
+            cooperative=cooperative,
+            payout_iban=iban or "",
+            payout_holder=holder or "",
+        )
+    except IntegrityError:
+        raise DomainError.of(ErrorCode.UNIQUE, None, _("You already have a seller profile.")) from None
+    notifications.notify_seller_applied(seller=seller)
+    return seller
+
+
+@transaction.atomic
+def update_seller(
+    *,
+    actor: User,
+    seller: Seller,
+    name: str | None = None,
+    description: str | None = None,
+    phone: str | None = None,
+    village: Village | None = None,
+    payout_iban: str | None = None,
+    payout_holder: str | None = None,
+) -> Seller:
+    permissions.require(permissions.can_manage_seller(actor, seller))
+    seller = Seller.objects.select_for_update().get(pk=seller.pk)
+    errors = ErrorCollector()
+    if name is not None:
+        seller.name = _collect(errors, clean_text, name, field="name", max_length=200, required=True)
+    if description is not None:
+        seller.description = _collect(
+            errors, clean_text, description, field="description", max_length=5000
+        )
+    if phone is not None:
+        seller.phone = _collect(errors, clean_mobile, phone, field="phone")
+    if village is not None:
+        seller.village = village
+    if payout_iban is not None:
+        # Only the owner may redirect where the money goes.
+        if seller.owner_id != actor.pk:
+            errors.add(ErrorCode.PERMISSION_DENIED, "payoutIban")
+        else:
+            seller.payout_iban = _collect(errors, clean_iban, payout_iban, field="payoutIban")
+    if payout_holder is not None:
+        seller.payout_holder = _collect(
+            errors, clean_text, payout_holder, field="payoutHolder", max_length=200
+        )
+    errors.raise_if_any()
+    seller.save()
+    return seller
+
+
+@transaction.atomic
+def approve_seller(*, actor: User, seller: Seller) -> Seller:
+    """The seller's cooperative staff (or platform staff) approve a pending seller."""
+    permissions.require(permissions.can_approve_seller(actor, seller))
+    seller = Seller.objects.select_for_update().get(pk=seller.pk)
+    if seller.status == SellerStatus.APPROVED:
+        return seller
+    if seller.status != SellerStatus.PENDING:
+        raise DomainError.of(ErrorCode.INVALID_STATUS, "id")
+    seller.status = SellerStatus.APPROVED
+    seller.approved_at = timezone.now()
+    seller.approved_by = actor
+    seller.save(update_fields=["status", "approved_at", "approved_by"])
+    notifications.notify_seller_approved(seller=seller)
+    return seller

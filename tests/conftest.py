@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from marketplace.accounts.models import User
+from marketplace.accounts.tokens import create_access_token
+from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "Zafaran-1405-Torbat"
+
+ApiCall = Callable[..., dict]
+
+
+@pytest.fixture
+def api(client: Client) -> ApiCall:
+    """POST a GraphQL document as `user` (anonymous by default) in `lang`; return the JSON."""
+
+    def call(query: str, variables: dict | None = None, *, user: User | None = None, lang: str = "en",
+             token: str | None = None, status: int = 200) -> dict:
+        headers = {"HTTP_ACCEPT_LANGUAGE": lang}
+        if user is not None:
+            token = create_access_token(user)
+        if token is not None:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        response = client.post(
+            "/graphql/", data=json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json", **headers,
+        )
+        assert response.status_code == status, response.content
+        return response.json()
+
+    return call
+
+
+def make_user(email: str, **extra) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+@pytest.fixture
+def buyer(db) -> User:
+    return make_user("buyer@example.com", first_name="Sara", last_name="Ahmadi")
+
+
+@pytest.fixture
+def operator(db) -> User:
+    return make_user("operator@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def coop_a(db) -> Cooperative:
+    return Cooperative.objects.create(name="تعاونی زعفران تربت", slug="torbat-saffron")
+
+
+@pytest.fixture
+def coop_b(db) -> Cooperative:
+    return Cooperative.objects.create(name="تعاونی کشمش کاشمر", slug="kashmar-raisin")
+
+
+@pytest.fixture
+def staff_a(coop_a) -> User:
+    user = make_user("staff-a@example.com")
+    CooperativeStaff.objects.create(cooperative=coop_a, user=user)
+    return user
+
+
+@pytest.fixture
+def staff_b(coop_b) -> User:
+    user = make_user("staff-b@example.com")
+    CooperativeStaff.objects.create(cooperative=coop_b, user=user)
+    return user
+
+
+def make_seller(email: str, name: str, cooperative: Cooperative | None, status=SellerStatus.APPROVED) -> Seller:
+    owner = make_user(email)
+    return Seller.objects.create(
+        owner=owner, name=name, slug=email.split("@")[0], phone="+989151000001",
+        cooperative=cooperative, status=status,
+    )
+
+
+@pytest.fixture
+def seller_a(coop_a) -> Seller:
+    return make_seller("seller-a@example.com", "زعفران خانواده رضایی", coop_a)
+
+
+@pytest.fixture
+def seller_b(coop_b) -> Seller:
+    return make_seller("seller-b@example.com", "کشمش سبز حسینی", coop_b)
+
+
+def broker_url_for_test_database() -> str:
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or ""
+    if host.startswith("/"):
+        return f"sqla+postgresql+psycopg://{db.get('USER') or 'postgres'}@/{db['NAME']}?host={host}"
+    return (
+        f"sqla+postgresql+psycopg://{db.get('USER') or 'postgres'}:{db.get('PASSWORD') or ''}"
+        f"@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, settings):
+    """A real Celery worker process on the real broker, against the test database.
+
+    Yields the folder where the worker's e-mail backend writes messages."""
+    from config.celery import app
+
+    db = settings.DATABASES["default"]
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    broker = broker_url_for_test_database()
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(db),
+        "CELERY_BROKER_URL": broker,
+        "EMAIL_FILE_PATH": str(outbox),
+        "BAZARCHEH_TESTING": "1",
+    }
+    settings.CELERY_BROKER_URL = broker
+    app.conf.broker_url = broker
+    app.conf.task_default_queue = queue
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+         "--loglevel", "INFO", "--queues", queue, "--without-heartbeat", "--without-gossip",
+         "--without-mingle"],
+        cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        _wait_until_ready(proc)
+        yield outbox
+    finally:
+        app.pool.force_close_all()
+        _dispose_sqla_engines()
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
+        connection.close()
+
+
+def _wait_until_ready(proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        seen.append(line)
+        if " ready." in line:
+            return
+    raise RuntimeError("The Celery worker did not start:\n" + "".join(seen[-40:]))
+
+
+def _dispose_sqla_engines() -> None:
+    """Close the test process's broker connections so the test database can be dropped."""
+    from kombu.transport import sqlalchemy as sqla_transport
+
+    for engine, _session in list(sqla_transport.Channel._engines.values()):
+        engine.dispose()
+    sqla_transport.Channel._engines.clear()
+
+
+def _database_url(db: dict) -> str:
+    from urllib.parse import quote
+
+    host = db.get("HOST") or ""
+    auth = db.get("USER") or "postgres"
+    if db.get("PASSWORD"):
+        auth += f":{quote(db['PASSWORD'], safe='')}"
+    return f"postgresql://{auth}@{quote(host, safe='')}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
