@@ -26,7 +26,9 @@ def execute(request, query: str, variables: dict | None = None) -> Result:
         token = request.session.get("token") if hasattr(request, "session") else None
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        response = requests.post(url, json={"query": query, "variables": variables or {}}, headers=headers, timeout=10)
+        response = requests.post(
+            url, json={"query": query, "variables": variables or {}}, headers=headers, timeout=10
+        )
         body = response.json()
     else:
         from marketplace.api.schema import schema

@@ -6,7 +6,12 @@ HOME_QUERY = """
 query Home {
   cooperatives(first: 20) {
     totalCount
-    edges { node { id name slug description members(first: 6) { totalCount edges { node { name slug village { name county } } } } } }
+    edges {
+      node {
+        id name slug description
+        members(first: 6) { totalCount edges { node { name slug village { name county } } } }
+      }
+    }
   }
 }
 """

@@ -26,16 +26,25 @@ ApiCall = Callable[..., dict]
 def api(client: Client) -> ApiCall:
     """POST a GraphQL document as `user` (anonymous by default) in `lang`; return the JSON."""
 
-    def call(query: str, variables: dict | None = None, *, user: User | None = None, lang: str = "en",
-             token: str | None = None, status: int = 200) -> dict:
+    def call(
+        query: str,
+        variables: dict | None = None,
+        *,
+        user: User | None = None,
+        lang: str = "en",
+        token: str | None = None,
+        status: int = 200,
+    ) -> dict:
         headers = {"HTTP_ACCEPT_LANGUAGE": lang}
         if user is not None:
             token = create_access_token(user)
         if token is not None:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         response = client.post(
-            "/graphql/", data=json.dumps({"query": query, "variables": variables or {}}),
-            content_type="application/json", **headers,
+            "/graphql/",
+            data=json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            **headers,
         )
         assert response.status_code == status, response.content
         return response.json()
@@ -81,11 +90,17 @@ def staff_b(coop_b) -> User:
     return user
 
 
-def make_seller(email: str, name: str, cooperative: Cooperative | None, status=SellerStatus.APPROVED) -> Seller:
+def make_seller(
+    email: str, name: str, cooperative: Cooperative | None, status=SellerStatus.APPROVED
+) -> Seller:
     owner = make_user(email)
     return Seller.objects.create(
-        owner=owner, name=name, slug=email.split("@")[0], phone="+989151000001",
-        cooperative=cooperative, status=status,
+        owner=owner,
+        name=name,
+        slug=email.split("@")[0],
+        phone="+989151000001",
+        cooperative=cooperative,
+        status=status,
     )
 
 
@@ -137,11 +152,28 @@ def celery_worker_process(transactional_db, tmp_path, settings):
     app.conf.broker_url = broker
     app.conf.task_default_queue = queue
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--queues", queue, "--without-heartbeat", "--without-gossip",
-         "--without-mingle"],
-        cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--queues",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         _wait_until_ready(proc)

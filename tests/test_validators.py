@@ -7,7 +7,15 @@ from marketplace.core.validators import clean_iban, clean_mobile, clean_rate
 
 
 @pytest.mark.parametrize(
-    "raw", ["09151234567", "۰۹۱۵۱۲۳۴۵۶۷", "+98 915 123 4567", "00989151234567", "9151234567", "٠٩١٥١٢٣٤٥٦٧"]
+    "raw",
+    [
+        "09151234567",
+        "۰۹۱۵۱۲۳۴۵۶۷",
+        "+98 915 123 4567",
+        "00989151234567",
+        "9151234567",
+        "٠٩١٥١٢٣٤٥٦٧",
+    ],
 )
 def test_mobile_spellings_normalise_to_e164(raw):
     assert clean_mobile(raw) == "+989151234567"

@@ -25,8 +25,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """Someone who signs in with an email or an (Iranian) mobile number."""
 
-    email = models.EmailField(_("email"), max_length=254, null=True, blank=True)
-    phone = models.CharField(_("mobile number"), max_length=20, null=True, blank=True)
+    # NULL, not "", for a missing login so the unique constraints ignore it.
+    email = models.EmailField(_("email"), max_length=254, null=True, blank=True)  # noqa: DJ001
+    phone = models.CharField(_("mobile number"), max_length=20, null=True, blank=True)  # noqa: DJ001
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     is_staff = models.BooleanField(

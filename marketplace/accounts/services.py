@@ -50,7 +50,9 @@ def register_user(
     if cleaned.get("email") and User.objects.filter(email__iexact=cleaned["email"]).exists():
         errors.add(ErrorCode.UNIQUE, "email", _("An account with this email already exists."))
     if cleaned.get("phone") and User.objects.filter(phone=cleaned["phone"]).exists():
-        errors.add(ErrorCode.UNIQUE, "phone", _("An account with this mobile number already exists."))
+        errors.add(
+            ErrorCode.UNIQUE, "phone", _("An account with this mobile number already exists.")
+        )
     user = User(
         email=cleaned.get("email") or None,
         phone=cleaned.get("phone") or None,

@@ -19,7 +19,9 @@ class Channel(models.Model):
         ordering = ("-is_default", "slug")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True), name="channels_one_default"
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="channels_one_default",
             ),
         ]
 

@@ -11,7 +11,9 @@ def active_channels() -> list[Channel]:
 def channel_by_slug(slug: str | None, *, field: str = "channel") -> Channel:
     """The named active channel, or the default one when no slug is given."""
     queryset = Channel.objects.filter(is_active=True)
-    channel = queryset.filter(slug=slug).first() if slug else queryset.filter(is_default=True).first()
+    channel = (
+        queryset.filter(slug=slug).first() if slug else queryset.filter(is_default=True).first()
+    )
     if channel is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, field)
     return channel

@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from django.conf import settings
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from schwifty import IBAN
@@ -61,7 +61,10 @@ def clean_mobile(value: str | None, *, field: str = "phone", required: bool = Tr
     except phonenumbers.NumberParseException:
         raise invalid from None
     number_type = phonenumbers.number_type(number)
-    mobile_types = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+    mobile_types = {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
     if not phonenumbers.is_valid_number(number) or number_type not in mobile_types:
         raise invalid
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

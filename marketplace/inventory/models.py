@@ -23,7 +23,11 @@ class Warehouse(models.Model):
         related_name="warehouses",
     )
     village = models.ForeignKey(
-        "locations.Village", verbose_name=_("village"), null=True, blank=True, on_delete=models.PROTECT
+        "locations.Village",
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     address = models.CharField(_("address"), max_length=500, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)

@@ -24,7 +24,9 @@ def create_warehouse(
 ) -> Warehouse:
     """A cooperative's staff add its warehouses; a seller (or those acting for them) theirs."""
     if cooperative is not None and seller is not None:
-        raise DomainError.of(ErrorCode.INVALID, "seller", _("Name either a cooperative or a seller, not both."))
+        raise DomainError.of(
+            ErrorCode.INVALID, "seller", _("Name either a cooperative or a seller, not both.")
+        )
     if cooperative is None and seller is None:
         seller = getattr(actor, "seller", None) if permissions.is_authenticated(actor) else None
         if seller is None:

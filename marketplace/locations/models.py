@@ -16,7 +16,9 @@ class Province(models.Model):
         verbose_name_plural = _("provinces")
         ordering = ("name",)
         constraints = [
-            models.UniqueConstraint(fields=["country", "name"], name="locations_province_unique_name")
+            models.UniqueConstraint(
+                fields=["country", "name"], name="locations_province_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -33,7 +35,9 @@ class County(models.Model):
         verbose_name_plural = _("counties")
         ordering = ("name",)
         constraints = [
-            models.UniqueConstraint(fields=["province", "name"], name="locations_county_unique_name")
+            models.UniqueConstraint(
+                fields=["province", "name"], name="locations_county_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -56,7 +60,9 @@ class Village(models.Model):
         ]
         indexes = [
             GinIndex(
-                fields=["search_text"], name="locations_village_search_trgm", opclasses=["gin_trgm_ops"]
+                fields=["search_text"],
+                name="locations_village_search_trgm",
+                opclasses=["gin_trgm_ops"],
             )
         ]
 

@@ -16,7 +16,10 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=8, default="fa")
     context = models.JSONField(_("context"), default=dict)
     status = models.CharField(
-        _("status"), max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 from marketplace.notifications.models import Notification, NotificationStatus
 from marketplace.notifications.templates_text import TEMPLATES
 
-
 _state = threading.local()
 
 
@@ -49,9 +48,7 @@ def deliver(*, notification_id: int) -> bool:
     from django.core.mail import send_mail
 
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update().filter(pk=notification_id).first()
-        )
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
         if notification is None or notification.status == NotificationStatus.SENT:
             return False
         notification.attempts += 1
@@ -74,7 +71,9 @@ def notify_seller_applied(*, seller) -> None:
     if cooperative is None:
         from django.contrib.auth import get_user_model
 
-        recipients = get_user_model().objects.filter(is_staff=True, is_superuser=True, is_active=True)
+        recipients = get_user_model().objects.filter(
+            is_staff=True, is_superuser=True, is_active=True
+        )
         cooperative_name = "—"
     else:
         recipients = cooperative.staff.filter(is_active=True)

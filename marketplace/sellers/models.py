@@ -12,7 +12,11 @@ class Cooperative(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True, max_length=5000)
     county = models.ForeignKey(
-        "locations.County", verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT
+        "locations.County",
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     fee_rate = models.DecimalField(
         _("fee rate"),
@@ -47,7 +51,9 @@ class Cooperative(models.Model):
 
 
 class CooperativeStaff(models.Model):
-    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="staff_links")
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="staff_links"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cooperative_links"
     )
@@ -74,14 +80,21 @@ class Seller(models.Model):
     """A producer who sells: owned by one user, optionally a member of a cooperative."""
 
     owner = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="seller",
+        verbose_name=_("owner"),
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("story"), blank=True, max_length=5000)
     phone = models.CharField(_("mobile number"), max_length=20)
     village = models.ForeignKey(
-        "locations.Village", verbose_name=_("village"), null=True, blank=True, on_delete=models.PROTECT
+        "locations.Village",
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     cooperative = models.ForeignKey(
         Cooperative,

@@ -20,7 +20,9 @@ def is_cooperative_staff(user, cooperative_id: int | None) -> bool:
         return False
     cache = getattr(user, "_staff_cooperative_ids", None)
     if cache is None:
-        cache = set(CooperativeStaff.objects.filter(user=user).values_list("cooperative_id", flat=True))
+        cache = set(
+            CooperativeStaff.objects.filter(user=user).values_list("cooperative_id", flat=True)
+        )
         user._staff_cooperative_ids = cache
     return cooperative_id in cache
 

@@ -24,7 +24,9 @@ def search_sellers(user, query: str | None) -> QuerySet[Seller]:
     text = normalize_text(query or "")
     if text:
         queryset = queryset.filter(
-            Q(name__icontains=text) | Q(slug__icontains=text) | Q(village__search_text__icontains=text)
+            Q(name__icontains=text)
+            | Q(slug__icontains=text)
+            | Q(village__search_text__icontains=text)
         )
     return queryset.order_by("name", "id")
 
@@ -77,4 +79,3 @@ def staff_cooperatives_by_user(user_ids: list[int]) -> dict[int, list[Cooperativ
 
 def sellers_by_owner(user_ids: list[int]) -> dict[int, Seller]:
     return {s.owner_id: s for s in Seller.objects.filter(owner_id__in=user_ids)}
-

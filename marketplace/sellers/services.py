@@ -75,7 +75,9 @@ def create_cooperative(
 
 
 @transaction.atomic
-def add_cooperative_staff(*, actor: User, cooperative: Cooperative, email: str | None) -> Cooperative:
+def add_cooperative_staff(
+    *, actor: User, cooperative: Cooperative, email: str | None
+) -> Cooperative:
     permissions.require(permissions.has_platform_perm(actor, "sellers.add_cooperativestaff"))
     email = clean_email(email)
     user = User.objects.filter(email__iexact=email, is_active=True).first()
@@ -125,7 +127,9 @@ def create_seller(
             payout_holder=holder or "",
         )
     except IntegrityError:
-        raise DomainError.of(ErrorCode.UNIQUE, None, _("You already have a seller profile.")) from None
+        raise DomainError.of(
+            ErrorCode.UNIQUE, None, _("You already have a seller profile.")
+        ) from None
     notifications.notify_seller_applied(seller=seller)
     return seller
 
@@ -146,7 +150,9 @@ def update_seller(
     seller = Seller.objects.select_for_update().get(pk=seller.pk)
     errors = ErrorCollector()
     if name is not None:
-        seller.name = _collect(errors, clean_text, name, field="name", max_length=200, required=True)
+        seller.name = _collect(
+            errors, clean_text, name, field="name", max_length=200, required=True
+        )
     if description is not None:
         seller.description = _collect(
             errors, clean_text, description, field="description", max_length=5000

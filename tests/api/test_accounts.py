@@ -70,13 +70,17 @@ def test_errors_speak_the_requested_language(api):
 
 
 def test_missing_required_argument_is_a_graphql_error_not_a_500(api):
-    body = api("mutation { accountRegister(input: {email: \"a@b.ir\"}) { errors { code } } }", status=400)
+    body = api(
+        'mutation { accountRegister(input: {email: "a@b.ir"}) { errors { code } } }', status=400
+    )
     assert body["errors"]
 
 
 def test_token_create_with_email_or_persian_digit_mobile(api):
     register(api, phone="09151234567")
-    by_email = api(TOKEN, {"email": "Leila@Example.com", "password": PASSWORD})["data"]["tokenCreate"]
+    by_email = api(TOKEN, {"email": "Leila@Example.com", "password": PASSWORD})["data"][
+        "tokenCreate"
+    ]
     assert by_email["errors"] == [] and by_email["token"] and by_email["refreshToken"]
     by_phone = api(TOKEN, {"email": "۰۹۱۵۱۲۳۴۵۶۷", "password": PASSWORD})["data"]["tokenCreate"]
     assert by_phone["user"]["email"] == "leila@example.com"
@@ -94,7 +98,9 @@ def test_token_create_wrong_password(api):
 def test_refresh_token_gives_a_working_access_token_and_access_token_cannot_refresh(api):
     register(api)
     tokens = api(TOKEN, {"email": "leila@example.com", "password": PASSWORD})["data"]["tokenCreate"]
-    refresh = """mutation($t: String!) { tokenRefresh(refreshToken: $t) { token errors { code } } }"""
+    refresh = (
+        """mutation($t: String!) { tokenRefresh(refreshToken: $t) { token errors { code } } }"""
+    )
     fresh = api(refresh, {"t": tokens["refreshToken"]})["data"]["tokenRefresh"]
     assert fresh["errors"] == []
     assert api(ME, token=fresh["token"])["data"]["me"]["email"] == "leila@example.com"
@@ -109,7 +115,9 @@ def test_invalid_token_is_rejected_with_401(api):
 
 def test_changing_the_password_revokes_tokens(api):
     register(api)
-    token = api(TOKEN, {"email": "leila@example.com", "password": PASSWORD})["data"]["tokenCreate"]["token"]
+    token = api(TOKEN, {"email": "leila@example.com", "password": PASSWORD})["data"]["tokenCreate"][
+        "token"
+    ]
     user = User.objects.get()
     user.set_password("another-long-passphrase-2")
     user.save()

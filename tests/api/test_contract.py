@@ -19,14 +19,16 @@ from graphql.language import (
     NamedTypeNode,
     ObjectTypeDefinitionNode,
     TypeDefinitionNode,
-    visit,
     Visitor,
+    visit,
 )
 
 from marketplace.api.schema import schema
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = Path(os.environ.get("BAZARCHEH_CONTRACT", ROOT.parent / "shared" / "api" / "core.graphql"))
+CONTRACT = Path(
+    os.environ.get("BAZARCHEH_CONTRACT", ROOT.parent / "shared" / "api" / "core.graphql")
+)
 
 # Operations and fields of the contract that later work adds. This list only shrinks:
 # the test fails when something listed here is served, so it is removed the same day.
@@ -68,10 +70,15 @@ def _without_unserved(document: DocumentNode) -> DocumentNode:
 
     class DropFields(Visitor):
         def enter_object_type_definition(self, node: ObjectTypeDefinitionNode, *_):
-            kept = tuple(f for f in node.fields if f"{node.name.value}.{f.name.value}" not in NOT_YET_SERVED)
+            kept = tuple(
+                f for f in node.fields if f"{node.name.value}.{f.name.value}" not in NOT_YET_SERVED
+            )
             return ObjectTypeDefinitionNode(
-                name=node.name, interfaces=node.interfaces, directives=node.directives,
-                fields=kept, description=node.description,
+                name=node.name,
+                interfaces=node.interfaces,
+                directives=node.directives,
+                fields=kept,
+                description=node.description,
             )
 
     pruned: DocumentNode = visit(document, DropFields())
@@ -96,7 +103,8 @@ def _without_unserved(document: DocumentNode) -> DocumentNode:
                 pending.append(other.name.value)
     return DocumentNode(
         definitions=tuple(
-            d for d in pruned.definitions
+            d
+            for d in pruned.definitions
             if not isinstance(d, TypeDefinitionNode) or d.name.value in reachable
         )
     )
@@ -140,7 +148,9 @@ def test_not_yet_served_list_only_names_what_is_missing(contract_document):
     contract = build_ast_schema(contract_document, assume_valid_sdl=True)
     for coordinate in NOT_YET_SERVED:
         type_name, field_name = coordinate.split(".")
-        assert field_name in contract.type_map[type_name].fields, f"{coordinate} is not in the contract"
+        assert field_name in contract.type_map[type_name].fields, (
+            f"{coordinate} is not in the contract"
+        )
         served_type = served.type_map.get(type_name)
         assert served_type is None or field_name not in served_type.fields, (
             f"{coordinate} is served now: remove it from NOT_YET_SERVED"

@@ -9,14 +9,24 @@ from tests.conftest import make_seller, make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "buyer", "seller", "other_seller", "coop_staff", "other_coop_staff", "platform"]
+ROLES = [
+    "anonymous",
+    "buyer",
+    "seller",
+    "other_seller",
+    "coop_staff",
+    "other_coop_staff",
+    "platform",
+]
 OK = "ok"
 DENIED = "PERMISSION_DENIED"
 
 
 @pytest.fixture
 def world(buyer, operator, seller_a, seller_b, staff_a, staff_b, coop_a):
-    pending = make_seller("pending@example.com", "دامداری سنتی", coop_a, status=SellerStatus.PENDING)
+    pending = make_seller(
+        "pending@example.com", "دامداری سنتی", coop_a, status=SellerStatus.PENDING
+    )
     users = {
         "anonymous": None,
         "buyer": buyer,
@@ -49,14 +59,14 @@ CASES = {
         lambda: CooperativeStaff.objects.filter(user__email="buyer@example.com").exists(),
     ),
     "warehouseCreate (cooperative)": (
-        "mutation($c: ID) { warehouseCreate(input: {name: \"انبار مرکزی\", cooperative: $c}) "
+        'mutation($c: ID) { warehouseCreate(input: {name: "انبار مرکزی", cooperative: $c}) '
         "{ warehouse { id } errors { field code } } }",
         lambda w: {"c": gid(w["coop"])},
         {"coop_staff": OK, "platform": OK},
         lambda: Warehouse.objects.filter(name="انبار مرکزی").exists(),
     ),
     "warehouseCreate (seller)": (
-        "mutation($s: ID) { warehouseCreate(input: {name: \"انبار خانه\", seller: $s}) "
+        'mutation($s: ID) { warehouseCreate(input: {name: "انبار خانه", seller: $s}) '
         "{ warehouse { id } errors { field code } } }",
         lambda w: {"s": gid(w["seller"])},
         {"seller": OK, "coop_staff": OK, "platform": OK},
@@ -67,8 +77,14 @@ CASES = {
         "{ seller { id status } errors { field code } } }",
         lambda w: {},
         # Sellers already have a seller profile: refused as UNIQUE, not for permission.
-        {"buyer": OK, "seller": "UNIQUE", "other_seller": "UNIQUE", "coop_staff": OK,
-         "other_coop_staff": OK, "platform": OK},
+        {
+            "buyer": OK,
+            "seller": "UNIQUE",
+            "other_seller": "UNIQUE",
+            "coop_staff": OK,
+            "other_coop_staff": OK,
+            "platform": OK,
+        },
         lambda: Seller.objects.filter(name="عسل کوهستان").exists(),
     ),
     "sellerApprove": (

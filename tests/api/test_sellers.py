@@ -76,7 +76,10 @@ def test_pending_sellers_are_hidden_from_the_public_until_approved(api, buyer, c
     assert api(lookup, {"id": seller_id}, user=buyer)["data"]["seller"]["status"] == "PENDING"
     assert api(lookup, {"id": seller_id}, user=staff_a)["data"]["seller"]["status"] == "PENDING"
     approve = "mutation($id: ID!) { sellerApprove(id: $id) { seller { status } errors { code } } }"
-    assert api(approve, {"id": seller_id}, user=staff_a)["data"]["sellerApprove"]["seller"]["status"] == "APPROVED"
+    assert (
+        api(approve, {"id": seller_id}, user=staff_a)["data"]["sellerApprove"]["seller"]["status"]
+        == "APPROVED"
+    )
     assert api(lookup, {"id": seller_id})["data"]["seller"]["status"] == "APPROVED"
     seller = Seller.objects.get()
     assert seller.approved_by == staff_a and seller.approved_at is not None
@@ -89,11 +92,19 @@ def test_suspended_seller_cannot_be_approved_by_staff(api, coop_a, staff_a):
     assert result["errors"] == [{"code": "INVALID_STATUS"}]
 
 
-def test_private_seller_fields_are_for_owner_staff_and_platform(api, seller_a, staff_a, staff_b, buyer):
+def test_private_seller_fields_are_for_owner_staff_and_platform(
+    api, seller_a, staff_a, staff_b, buyer
+):
     seller_a.payout_iban = "IR050170000000123456789012"
     seller_a.save()
     query = "query($slug: String) { seller(slug: $slug) { phone payoutAccount { iban } } }"
-    for user, visible in [(None, False), (buyer, False), (staff_b, False), (staff_a, True), (seller_a.owner, True)]:
+    for user, visible in [
+        (None, False),
+        (buyer, False),
+        (staff_b, False),
+        (staff_a, True),
+        (seller_a.owner, True),
+    ]:
         data = api(query, {"slug": seller_a.slug}, user=user)["data"]["seller"]
         assert (data["phone"] is not None) is visible
         assert (data["payoutAccount"] is not None) is visible
@@ -102,16 +113,23 @@ def test_private_seller_fields_are_for_owner_staff_and_platform(api, seller_a, s
 def test_only_the_owner_may_change_the_payout_account(api, seller_a, staff_a):
     update = """mutation($id: ID!, $iban: String) {
       sellerUpdate(id: $id, input: {payoutIban: $iban}) { seller { id } errors { field code } } }"""
-    by_staff = api(update, {"id": gid(seller_a), "iban": VALID_SHEBA}, user=staff_a)["data"]["sellerUpdate"]
+    by_staff = api(update, {"id": gid(seller_a), "iban": VALID_SHEBA}, user=staff_a)["data"][
+        "sellerUpdate"
+    ]
     assert by_staff["errors"] == [{"field": "payoutIban", "code": "PERMISSION_DENIED"}]
-    by_owner = api(update, {"id": gid(seller_a), "iban": VALID_SHEBA}, user=seller_a.owner)["data"]["sellerUpdate"]
+    by_owner = api(update, {"id": gid(seller_a), "iban": VALID_SHEBA}, user=seller_a.owner)["data"][
+        "sellerUpdate"
+    ]
     assert by_owner["errors"] == []
     seller_a.refresh_from_db()
     assert seller_a.payout_iban == "IR050170000000123456789012"
 
 
 def test_wrong_id_type_in_a_query_is_an_error_not_a_500(api, seller_a):
-    body = api("query($id: ID) { seller(id: $id) { name } }", {"id": to_global_id("Cooperative", seller_a.pk)})
+    body = api(
+        "query($id: ID) { seller(id: $id) { name } }",
+        {"id": to_global_id("Cooperative", seller_a.pk)},
+    )
     assert body["errors"][0]["extensions"]["code"] == "INVALID"
 
 
@@ -148,7 +166,10 @@ def test_seller_search_is_normalised(api, coop_a):
 
 COOPERATIVES = """query($first: Int) { cooperatives(first: $first) { edges { node {
   name slug description feeRate warehouses { name }
-  members(first: 10) { totalCount edges { node { name status village { name county province } cooperative { name } } } }
+  members(first: 10) {
+    totalCount
+    edges { node { name status village { name county province } cooperative { name } } }
+  }
 } } } }"""
 
 
@@ -182,7 +203,9 @@ def test_members_show_only_approved_sellers_to_the_public(api, coop_a, seller_a,
 
 
 @pytest.mark.worker
-def test_applying_emails_the_cooperative_staff_from_a_real_worker(api, celery_worker_process, coop_a, staff_a):
+def test_applying_emails_the_cooperative_staff_from_a_real_worker(
+    api, celery_worker_process, coop_a, staff_a
+):
     from tests.conftest import wait_for
 
     buyer = make_user("applicant@example.com")

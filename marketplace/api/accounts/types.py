@@ -17,7 +17,9 @@ class User(ModelObjectType):
     language = graphene.String(required=True)
     seller = graphene.Field(Seller, description="The seller this user owns, if any.")
     cooperatives = graphene.List(
-        graphene.NonNull(Cooperative), required=True, description="Cooperatives where this user is staff."
+        graphene.NonNull(Cooperative),
+        required=True,
+        description="Cooperatives where this user is staff.",
     )
 
     class Meta:

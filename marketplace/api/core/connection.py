@@ -54,7 +54,8 @@ def _limit(value: int | None, name: str) -> int | None:
     maximum = settings.GRAPHQL_MAX_FIRST
     if value < 0 or value > maximum:
         raise GraphQLError(
-            _("%(argument)s must be between 0 and %(maximum)d.") % {"argument": name, "maximum": maximum}
+            _("%(argument)s must be between 0 and %(maximum)d.")
+            % {"argument": name, "maximum": maximum}
         )
     return value
 
@@ -122,7 +123,10 @@ def countable_connection(name: str, node_type) -> type[graphene.ObjectType]:
     edge = type(
         f"{name}CountableEdge",
         (graphene.ObjectType,),
-        {"node": graphene.Field(graphene.NonNull(node_type)), "cursor": graphene.String(required=True)},
+        {
+            "node": graphene.Field(graphene.NonNull(node_type)),
+            "cursor": graphene.String(required=True),
+        },
     )
 
     def resolve_total_count(root: Page, info) -> int:
@@ -142,7 +146,9 @@ def countable_connection(name: str, node_type) -> type[graphene.ObjectType]:
     return connection
 
 
-def connection_field(name: str, node_type, *, backward: bool = False, **arguments) -> graphene.Field:
+def connection_field(
+    name: str, node_type, *, backward: bool = False, **arguments
+) -> graphene.Field:
     """A connection field; `node_type` may be a lambda for types defined later."""
 
     def connection():

@@ -18,7 +18,7 @@ class BaseMutation(graphene.Mutation):
         abstract = True
 
     @classmethod
-    def Field(cls, *args, required: bool = True, **kwargs):  # noqa: N802 - graphene's name
+    def Field(cls, *args, required: bool = True, **kwargs):
         return super().Field(*args, required=required, **kwargs)
 
     @classmethod

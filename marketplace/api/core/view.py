@@ -62,8 +62,14 @@ class APIView(GraphQLView):
         if getattr(request, "_force_token_check", False):
             request.user.is_authenticated  # noqa: B018 - evaluates the lazy token user
             if getattr(request, "token_invalid", False):
-                body = {"errors": [{"message": _("The access token is invalid or has expired."),
-                                    "extensions": {"code": "INVALID_TOKEN"}}]}
+                body = {
+                    "errors": [
+                        {
+                            "message": _("The access token is invalid or has expired."),
+                            "extensions": {"code": "INVALID_TOKEN"},
+                        }
+                    ]
+                }
                 return HttpResponse(json.dumps(body), status=401, content_type="application/json")
         return super().dispatch(request, *args, **kwargs)
 
@@ -79,7 +85,9 @@ class APIView(GraphQLView):
                 ) from None
         return super().parse_body(request)
 
-    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+    def execute_graphql_request(
+        self, request, data, query, variables, operation_name, show_graphiql=False
+    ):
         if not query:
             if show_graphiql:
                 return None

@@ -37,8 +37,12 @@ class WarehouseCreate(BaseMutation):
             "Cooperative",
             field="cooperative",
         )
-        seller = get_optional_instance(Seller.objects.all(), input.get("seller"), "Seller", field="seller")
-        village = get_optional_instance(Village.objects.all(), input.get("village"), "Village", field="village")
+        seller = get_optional_instance(
+            Seller.objects.all(), input.get("seller"), "Seller", field="seller"
+        )
+        village = get_optional_instance(
+            Village.objects.all(), input.get("village"), "Village", field="village"
+        )
         warehouse = services.create_warehouse(
             actor=info.context.user,
             name=input.get("name"),

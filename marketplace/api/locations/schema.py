@@ -15,7 +15,9 @@ class LocationQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_villages(root, info, search=None, first=None, after=None):
-        return paginate(selectors.search_villages((search or "")[:MAX_SEARCH]), first=first, after=after)
+        return paginate(
+            selectors.search_villages((search or "")[:MAX_SEARCH]), first=first, after=after
+        )
 
     @staticmethod
     def resolve_provinces(root, info, country="IR"):

@@ -144,7 +144,9 @@ class SellerCreate(BaseMutation):
 
     @classmethod
     def perform(cls, info, input):
-        village = get_optional_instance(_villages(), input.get("village"), "Village", field="village")
+        village = get_optional_instance(
+            _villages(), input.get("village"), "Village", field="village"
+        )
         cooperative = get_optional_instance(
             CooperativeModel.objects.filter(is_active=True),
             input.get("cooperative"),
@@ -175,7 +177,9 @@ class SellerUpdate(BaseMutation):
     @classmethod
     def perform(cls, info, id, input):
         seller = get_instance(SellerModel.objects.all(), id, "Seller", field="id")
-        village = get_optional_instance(_villages(), input.get("village"), "Village", field="village")
+        village = get_optional_instance(
+            _villages(), input.get("village"), "Village", field="village"
+        )
         seller = services.update_seller(
             actor=info.context.user,
             seller=seller,

@@ -107,7 +107,9 @@ class Seller(ModelObjectType):
 
     @staticmethod
     def resolve_payout_account(root: SellerModel, info):
-        if not root.payout_iban or not permissions.can_see_private_seller_data(info.context.user, root):
+        if not root.payout_iban or not permissions.can_see_private_seller_data(
+            info.context.user, root
+        ):
             return None
         return PayoutAccount(iban=root.payout_iban, holder=root.payout_holder)
 
