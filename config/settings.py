@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "marketplace.channels",
     "marketplace.locations",
     "marketplace.sellers",
+    "marketplace.catalog",
     "marketplace.inventory",
     "marketplace.notifications",
     "marketplace.demo",
@@ -112,7 +113,9 @@ DATABASES = {
 }
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Bazarcheh runs on PostgreSQL only.")
-DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {"server_side_binding": True, "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))}
+)
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_bazarcheh")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,6 +199,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "bazarcheh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Redis redelivers unacknowledged tasks after this; longer than any countdown we use.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-notifications": {

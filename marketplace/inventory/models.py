@@ -48,3 +48,26 @@ class Warehouse(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Stock(models.Model):
+    """Units of one variant in one warehouse; allocations (orders) never exceed them."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="stocks")
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", on_delete=models.CASCADE, related_name="stocks"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=0)
+    quantity_allocated = models.PositiveIntegerField(_("allocated"), default=0)
+
+    class Meta:
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "variant"], name="inventory_stock_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0) & models.Q(quantity_allocated__gte=0)
+                & models.Q(quantity_allocated__lte=models.F("quantity")),
+                name="inventory_stock_allocated_within_quantity",
+            ),
+        ]

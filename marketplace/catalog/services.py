@@ -1,0 +1,393 @@
+"""Writes to the catalogue. Every function is one transaction and checks who may act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, ProtectedError
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts.models import User
+from marketplace.catalog import permissions, search
+from marketplace.catalog.models import (
+    Category,
+    Product,
+    ProductChannelListing,
+    ProductType,
+    ProductVariant,
+    VariantChannelListing,
+)
+from marketplace.catalog.versioning import bump_catalog_version
+from marketplace.channels import money
+from marketplace.channels.models import Channel
+from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
+from marketplace.core.validators import clean_slug, clean_text
+from marketplace.inventory.models import Stock, Warehouse
+from marketplace.locations.models import Village
+from marketplace.sellers.models import Seller
+
+MAX_STOCK = 1_000_000
+MAX_VARIANTS = 100
+
+
+@dataclass(frozen=True)
+class PriceInput:
+    channel: str
+    price: float | str | Decimal
+
+
+@dataclass(frozen=True)
+class StockInput:
+    warehouse: Warehouse
+    quantity: int
+
+
+def _collect(errors: ErrorCollector, func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except DomainError as exc:
+        errors.extend(exc)
+        return None
+
+
+def _require_editor(actor: User, seller: Seller, field: str | None = None) -> None:
+    if not permissions.can_edit_products_of(actor, seller):
+        raise DomainError.of(ErrorCode.PERMISSION_DENIED, field)
+
+
+def _unique_product_slug(base: str) -> str:
+    base = (base or "product")[:110]
+    slug, n = base, 2
+    while Product.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[str, str]:
+    limits = {"name": 250, "name_en": 250, "description": 20_000, "description_en": 20_000}
+    api_names = {
+        "name": "name",
+        "name_en": "nameEn",
+        "description": "description",
+        "description_en": "descriptionEn",
+    }
+    cleaned = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        result = _collect(
+            errors,
+            clean_text,
+            value,
+            field=api_names[key],
+            max_length=limits[key],
+            required=key == "name",
+        )
+        if result is not None:
+            cleaned[key] = result
+    return cleaned
+
+
+@transaction.atomic
+def create_product(
+    *,
+    actor: User,
+    seller: Seller,
+    name: str | None,
+    category: Category,
+    name_en: str | None = None,
+    description: str | None = None,
+    description_en: str | None = None,
+    origin: Village | None = None,
+    slug: str | None = None,
+    is_published: bool | None = None,
+    product_type: ProductType | None = None,
+) -> Product:
+    _require_editor(actor, seller, "seller")
+    errors = ErrorCollector()
+    texts = _clean_texts(
+        errors,
+        {
+            "name": name,
+            "name_en": name_en,
+            "description": description,
+            "description_en": description_en,
+        },
+    )
+    slug_value = _collect(errors, clean_slug, slug, field="slug", fallback=texts.get("name", ""))
+    if slug and slug_value and Product.objects.filter(slug=slug_value).exists():
+        errors.add(ErrorCode.UNIQUE, "slug")
+    errors.raise_if_any()
+    product = Product.objects.create(
+        seller=seller,
+        category=category,
+        product_type=product_type,
+        origin=origin if origin is not None else seller.village,
+        slug=slug_value if slug else _unique_product_slug(slug_value),
+        is_published=bool(is_published),
+        **texts,
+    )
+    search.reindex_products([product.pk])
+    bump_catalog_version()
+    return product
+
+
+@transaction.atomic
+def update_product(
+    *,
+    actor: User,
+    product: Product,
+    name: str | None = None,
+    name_en: str | None = None,
+    description: str | None = None,
+    description_en: str | None = None,
+    category: Category | None = None,
+    origin: Village | None = None,
+    is_published: bool | None = None,
+) -> Product:
+    product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
+    _require_editor(actor, product.seller)
+    if product.is_hidden:
+        raise DomainError.of(ErrorCode.NOT_FOUND, "id")
+    errors = ErrorCollector()
+    texts = _clean_texts(
+        errors,
+        {
+            "name": name,
+            "name_en": name_en,
+            "description": description,
+            "description_en": description_en,
+        },
+    )
+    errors.raise_if_any()
+    for key, value in texts.items():
+        setattr(product, key, value)
+    if category is not None:
+        product.category = category
+    if origin is not None:
+        product.origin = origin
+    if is_published is not None:
+        product.is_published = is_published
+    product.save()
+    search.reindex_products([product.pk])
+    bump_catalog_version()
+    return product
+
+
+@transaction.atomic
+def delete_product(*, actor: User, product: Product) -> bool:
+    """Delete the product, or hide it when orders refer to it. True when deleted."""
+    product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
+    _require_editor(actor, product.seller)
+    bump_catalog_version()
+    try:
+        with transaction.atomic():
+            media_files = [m.image.name for m in product.media.all()]
+            product.delete()
+    except ProtectedError:
+        Product.objects.filter(pk=product.pk).update(is_hidden=True, is_published=False)
+        return False
+    from marketplace.catalog.media import delete_files_on_commit
+
+    delete_files_on_commit(media_files)
+    return True
+
+
+def _channels_by_slug() -> dict[str, Channel]:
+    return {c.slug: c for c in Channel.objects.filter(is_active=True)}
+
+
+def _clean_prices(
+    errors: ErrorCollector, prices: list[PriceInput]
+) -> list[tuple[Channel, Decimal]]:
+    channels = _channels_by_slug()
+    cleaned: list[tuple[Channel, Decimal]] = []
+    seen: set[str] = set()
+    for index, item in enumerate(prices):
+        channel = channels.get(item.channel)
+        if channel is None:
+            errors.add(
+                ErrorCode.NOT_FOUND,
+                f"channelListings.{index}.channel",
+                _("There is no sales channel with this name."),
+            )
+            continue
+        if item.channel in seen:
+            errors.add(ErrorCode.UNIQUE, f"channelListings.{index}.channel")
+            continue
+        seen.add(item.channel)
+        amount = money.parse_price(item.price, channel.currency_code)
+        if amount is None:
+            errors.add(
+                ErrorCode.INVALID,
+                f"channelListings.{index}.price",
+                _("Enter a price above zero and within the limits of the currency."),
+            )
+            continue
+        cleaned.append((channel, amount))
+    return cleaned
+
+
+def _check_stocks(
+    errors: ErrorCollector, actor: User, seller: Seller, stocks: list[StockInput]
+) -> None:
+    seen: set[int] = set()
+    for index, item in enumerate(stocks):
+        field = f"stocks.{index}"
+        if not permissions.warehouse_holds_goods_of(item.warehouse, seller):
+            errors.add(
+                ErrorCode.PERMISSION_DENIED,
+                f"{field}.warehouse",
+                _("This warehouse does not hold this seller's goods."),
+            )
+        if item.warehouse.pk in seen:
+            errors.add(ErrorCode.UNIQUE, f"{field}.warehouse")
+        seen.add(item.warehouse.pk)
+        if not isinstance(item.quantity, int) or item.quantity < 0 or item.quantity > MAX_STOCK:
+            errors.add(
+                ErrorCode.INVALID,
+                f"{field}.quantity",
+                _("Enter a whole number of units from 0 to %(max)d.") % {"max": MAX_STOCK},
+            )
+
+
+def refresh_price_ranges(product_ids: list[int]) -> None:
+    """Recompute each product's per-channel price range from its variants' prices."""
+    ranges = (
+        VariantChannelListing.objects.filter(variant__product_id__in=product_ids)
+        .values("variant__product_id", "channel_id", "currency")
+        .annotate(low=Min("price"), high=Max("price"))
+    )
+    ProductChannelListing.objects.filter(product_id__in=product_ids).delete()
+    ProductChannelListing.objects.bulk_create(
+        ProductChannelListing(
+            product_id=r["variant__product_id"],
+            channel_id=r["channel_id"],
+            currency=r["currency"],
+            price_min=r["low"],
+            price_max=r["high"],
+        )
+        for r in ranges
+    )
+
+
+@transaction.atomic
+def create_variant(
+    *,
+    actor: User,
+    product: Product,
+    prices: list[PriceInput],
+    sku: str | None = None,
+    name: str | None = None,
+    name_en: str | None = None,
+    weight: float | Decimal | None = None,
+    stocks: list[StockInput] | None = None,
+) -> ProductVariant:
+    product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
+    _require_editor(actor, product.seller, "product")
+    if product.is_hidden:
+        raise DomainError.of(ErrorCode.NOT_FOUND, "product")
+    errors = ErrorCollector()
+    sku_value = _collect(errors, clean_text, sku, field="sku", max_length=64) or None
+    name_value = _collect(errors, clean_text, name, field="name", max_length=150)
+    name_en_value = _collect(errors, clean_text, name_en, field="nameEn", max_length=150)
+    weight_value = None
+    if weight is not None:
+        try:
+            weight_value = Decimal(str(weight)).quantize(Decimal("0.001"))
+        except ArithmeticError:
+            weight_value = None
+        if weight_value is None or not weight_value.is_finite() or not 0 < weight_value <= 10_000:
+            errors.add(ErrorCode.INVALID, "weight", _("Enter a weight in kilograms above zero."))
+    if not prices:
+        errors.add(ErrorCode.REQUIRED, "channelListings")
+    cleaned_prices = _clean_prices(errors, prices)
+    _check_stocks(errors, actor, product.seller, stocks or [])
+    if sku_value and ProductVariant.objects.filter(sku=sku_value).exists():
+        errors.add(ErrorCode.UNIQUE, "sku")
+    if product.variants.count() >= MAX_VARIANTS:
+        errors.add(ErrorCode.INVALID, "product", _("A product may have at most 100 variants."))
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            variant = ProductVariant.objects.create(
+                product=product,
+                sku=sku_value,
+                name=name_value or "",
+                name_en=name_en_value or "",
+                weight=weight_value,
+                sort_order=product.variants.count(),
+            )
+    except IntegrityError:
+        raise DomainError.of(ErrorCode.UNIQUE, "sku") from None
+    VariantChannelListing.objects.bulk_create(
+        VariantChannelListing(
+            variant=variant, channel=channel, price=amount, currency=channel.currency_code
+        )
+        for channel, amount in cleaned_prices
+    )
+    Stock.objects.bulk_create(
+        Stock(warehouse=item.warehouse, variant=variant, quantity=item.quantity)
+        for item in stocks or []
+    )
+    refresh_price_ranges([product.pk])
+    bump_catalog_version()
+    return variant
+
+
+@transaction.atomic
+def update_variant_stocks(
+    *, actor: User, variant: ProductVariant, stocks: list[StockInput]
+) -> ProductVariant:
+    """Set the quantity in each named warehouse; never below what orders already hold."""
+    variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
+    seller = variant.product.seller
+    _require_editor(actor, seller, "variantId")
+    errors = ErrorCollector()
+    _check_stocks(errors, actor, seller, stocks)
+    errors.raise_if_any()
+    existing = {
+        s.warehouse_id: s
+        for s in Stock.objects.select_for_update().filter(
+            variant=variant, warehouse_id__in=[i.warehouse.pk for i in stocks]
+        )
+    }
+    for index, item in enumerate(stocks):
+        stock = existing.get(item.warehouse.pk)
+        if stock is None:
+            Stock.objects.create(warehouse=item.warehouse, variant=variant, quantity=item.quantity)
+        elif item.quantity < stock.quantity_allocated:
+            errors.add(
+                ErrorCode.INVALID,
+                f"stocks.{index}.quantity",
+                _("%(n)d units are already allocated to orders.") % {"n": stock.quantity_allocated},
+            )
+        else:
+            stock.quantity = item.quantity
+            stock.save(update_fields=["quantity"])
+    errors.raise_if_any()
+    bump_catalog_version()
+    return variant
+
+
+@transaction.atomic
+def set_variant_prices(
+    *, actor: User, variant: ProductVariant, prices: list[PriceInput]
+) -> ProductVariant:
+    variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
+    _require_editor(actor, variant.product.seller, "variantId")
+    errors = ErrorCollector()
+    cleaned = _clean_prices(errors, prices)
+    errors.raise_if_any()
+    for channel, amount in cleaned:
+        VariantChannelListing.objects.update_or_create(
+            variant=variant,
+            channel=channel,
+            defaults={"price": amount, "currency": channel.currency_code},
+        )
+    refresh_price_ranges([variant.product_id])
+    bump_catalog_version()
+    return variant
