@@ -51,3 +51,19 @@ def reindex_products(product_ids: list[int]) -> None:
         Product.objects.filter(pk=product.pk).update(
             search_vector=vector, search_text=f"{parts['A']} {parts['B']}"
         )
+
+
+def search_products(queryset, query: str):
+    """Products matching `query` (normalised like the index), annotated with `rank`."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+    from django.db.models import F, FloatField, Q
+    from django.db.models.functions import Coalesce
+
+    text = normalize_text(query)
+    if not text:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    tsquery = SearchQuery(text, search_type="plain", config=CONFIG)
+    similarity = TrigramWordSimilarity(Value(text), "search_text")
+    return queryset.annotate(
+        rank=Coalesce(SearchRank(F("search_vector"), tsquery), 0.0) + similarity,
+    ).filter(Q(search_vector=tsquery) | Q(search_text__trigram_word_similar=text))
