@@ -12,11 +12,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from config.launcher import compile_translations
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import create_access_token
 from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
 
 ROOT = Path(__file__).resolve().parent.parent
+# `make test` compiles the catalogues too; this keeps a bare `pytest` run in Persian.
+compile_translations()
 PASSWORD = "Zafaran-1405-Torbat"
 
 ApiCall = Callable[..., dict]

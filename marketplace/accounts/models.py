@@ -69,3 +69,44 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class Address(models.Model):
+    """A postal address. Checkouts and orders keep their own copies, so editing a saved
+    address never rewrites an order's history."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="addresses"
+    )
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    phone = models.CharField(_("mobile number"), max_length=20)
+    country = models.CharField(_("country"), max_length=2, default="IR")
+    country_area = models.CharField(_("province"), max_length=100)
+    province = models.ForeignKey(
+        "locations.Province",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    city = models.CharField(_("city"), max_length=100)
+    street_address_1 = models.CharField(_("address"), max_length=300)
+    street_address_2 = models.CharField(_("address (continued)"), max_length=300, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20)
+    is_default = models.BooleanField(_("default address"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="accounts_one_default_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}, {self.city}"

@@ -66,8 +66,61 @@ class Stock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["warehouse", "variant"], name="inventory_stock_unique"),
             models.CheckConstraint(
-                condition=models.Q(quantity__gte=0) & models.Q(quantity_allocated__gte=0)
+                condition=models.Q(quantity__gte=0)
+                & models.Q(quantity_allocated__gte=0)
                 & models.Q(quantity_allocated__lte=models.F("quantity")),
                 name="inventory_stock_allocated_within_quantity",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of {self.variant_id} in {self.warehouse_id}"
+
+
+class Reservation(models.Model):
+    """Units a checkout line holds for a while; they stop counting when `reserved_until`
+    passes, whether or not the cleanup task has deleted the row yet."""
+
+    checkout_line = models.ForeignKey(
+        "checkout.CheckoutLine", on_delete=models.CASCADE, related_name="reservations"
+    )
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="reservations")
+    quantity = models.PositiveIntegerField()
+    reserved_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkout_line", "stock"], name="inventory_reservation_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="inventory_reservation_pos"
+            ),
+        ]
+        indexes = [models.Index(fields=["stock", "reserved_until"], name="inventory_res_stock_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of {self.stock_id} until {self.reserved_until}"
+
+
+class Allocation(models.Model):
+    """Units of a stock held for an order line; counted in Stock.quantity_allocated."""
+
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.CASCADE, related_name="allocations"
+    )
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="allocations")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_line", "stock"], name="inventory_allocation_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="inventory_allocation_pos"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of {self.stock_id} for line {self.order_line_id}"
