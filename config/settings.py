@@ -208,7 +208,13 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Redis redelivers unacknowledged tasks after this; longer than any countdown we use.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
+CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
+UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
 CELERY_BEAT_SCHEDULE = {
+    "delete-expired-reservations": {
+        "task": "marketplace.inventory.tasks.delete_expired_reservations",
+        "schedule": 600.0,
+    },
     "resend-pending-notifications": {
         "task": "marketplace.notifications.tasks.resend_pending_notifications",
         "schedule": 300.0,

@@ -1,0 +1,197 @@
+"""Everything about a checkout that is computed rather than stored: its lines with
+prices, its groups (one per fulfiller) with delivery and shipping, the discount and the
+totals. Built in a fixed number of queries, whatever the number of lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from marketplace.catalog.models import ProductVariant, VariantChannelListing
+from marketplace.channels import money
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.sellers.models import Cooperative, Seller, SellerStatus
+from marketplace.shipping.models import DeliveryMethod
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class LineInfo:
+    line: CheckoutLine
+    variant: ProductVariant
+    unit_price: Decimal | None  # None: the variant has no price in the checkout's channel
+    total: Decimal
+    weight: Decimal
+
+    @property
+    def seller(self) -> Seller:
+        return self.variant.product.seller
+
+    @property
+    def is_sellable(self) -> bool:
+        product = self.variant.product
+        return (
+            self.unit_price is not None
+            and product.is_published
+            and not product.is_hidden
+            and product.seller.status == SellerStatus.APPROVED
+        )
+
+
+@dataclass
+class GroupInfo:
+    """The lines one fulfiller ships: the seller's cooperative, or the seller."""
+
+    cooperative: Cooperative | None
+    seller: Seller | None
+    lines: list[LineInfo] = field(default_factory=list)
+    delivery_method: DeliveryMethod | None = None
+    shipping_price: Decimal = ZERO
+
+    @property
+    def key(self) -> str:
+        return f"c{self.cooperative.pk}" if self.cooperative else f"s{self.seller.pk}"
+
+    @property
+    def fulfiller(self) -> Cooperative | Seller:
+        return self.cooperative or self.seller
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((info.total for info in self.lines), ZERO)
+
+    @property
+    def weight(self) -> Decimal:
+        return sum((info.weight for info in self.lines), ZERO)
+
+
+@dataclass
+class CheckoutInfo:
+    checkout: Checkout
+    currency: str
+    lines: list[LineInfo]
+    groups: list[GroupInfo]
+    subtotal: Decimal
+    shipping: Decimal
+    discount: Decimal
+    total: Decimal
+
+    def group(self, key: str) -> GroupInfo | None:
+        return next((g for g in self.groups if g.key == key), None)
+
+
+def group_key_for(seller: Seller) -> str:
+    return f"c{seller.cooperative_id}" if seller.cooperative_id else f"s{seller.pk}"
+
+
+def fetch_lines(checkout: Checkout) -> list[LineInfo]:
+    lines = list(
+        CheckoutLine.objects.filter(checkout=checkout)
+        .select_related("variant__product__seller__cooperative")
+        .order_by("created", "id")
+    )
+    prices = dict(
+        VariantChannelListing.objects.filter(
+            channel_id=checkout.channel_id, variant_id__in=[line.variant_id for line in lines]
+        ).values_list("variant_id", "price")
+    )
+    currency = checkout.channel.currency_code
+    result = []
+    for line in lines:
+        price = prices.get(line.variant_id)
+        total = money.quantize(price * line.quantity, currency) if price is not None else ZERO
+        weight = (line.variant.weight or ZERO) * line.quantity
+        result.append(
+            LineInfo(line=line, variant=line.variant, unit_price=price, total=total, weight=weight)
+        )
+    return result
+
+
+def build_groups(lines: list[LineInfo]) -> list[GroupInfo]:
+    groups: dict[str, GroupInfo] = {}
+    for info in lines:
+        seller = info.seller
+        key = group_key_for(seller)
+        if key not in groups:
+            groups[key] = GroupInfo(
+                cooperative=seller.cooperative if seller.cooperative_id else None,
+                seller=None if seller.cooperative_id else seller,
+            )
+        groups[key].lines.append(info)
+    return list(groups.values())
+
+
+def voucher_discount(checkout: Checkout, lines: list[LineInfo], currency: str) -> Decimal:
+    """The discount the checkout's voucher gives now (0 when it no longer applies)."""
+    voucher = checkout.voucher
+    if voucher is None or not voucher.is_active or voucher.channel_id != checkout.channel_id:
+        return ZERO
+    now = timezone.now()
+    if (voucher.valid_from and now < voucher.valid_from) or (
+        voucher.valid_until and now > voucher.valid_until
+    ):
+        return ZERO
+    eligible = sum(
+        (
+            i.total
+            for i in lines
+            if i.is_sellable and (voucher.seller_id is None or i.seller.pk == voucher.seller_id)
+        ),
+        ZERO,
+    )
+    if eligible <= 0 or (voucher.min_spend is not None and eligible < voucher.min_spend):
+        return ZERO
+    if voucher.kind == "PERCENTAGE":
+        amount = eligible * voucher.value / Decimal(100)
+    else:
+        amount = voucher.value
+    return money.quantize(min(amount, eligible), currency)
+
+
+def build_checkout_info(checkout: Checkout, *, shipping_prices=None) -> CheckoutInfo:
+    """`shipping_prices(checkout, groups)` fills each group's method and price; by default
+    the chosen methods priced by the shipping selectors."""
+    currency = checkout.channel.currency_code
+    lines = fetch_lines(checkout)
+    groups = build_groups(lines)
+    (shipping_prices or apply_chosen_delivery)(checkout, groups)
+    subtotal = sum((i.total for i in lines), ZERO)
+    shipping = sum((g.shipping_price for g in groups), ZERO)
+    discount = voucher_discount(checkout, lines, currency)
+    total = max(subtotal + shipping - discount, ZERO)
+    return CheckoutInfo(
+        checkout=checkout,
+        currency=currency,
+        lines=lines,
+        groups=groups,
+        subtotal=subtotal,
+        shipping=shipping,
+        discount=discount,
+        total=money.quantize(total, currency),
+    )
+
+
+def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
+    from marketplace.shipping.selectors import delivery_price
+
+    chosen = {
+        (d.cooperative_id, d.seller_id): d.method
+        for d in CheckoutDelivery.objects.filter(checkout=checkout).select_related("method")
+    }
+    for group in groups:
+        owner = (
+            group.cooperative.pk if group.cooperative else None,
+            group.seller.pk if group.seller else None,
+        )
+        method = chosen.get(owner)
+        if method is None or checkout.shipping_address_id is None:
+            continue
+        price = delivery_price(
+            method=method, channel=checkout.channel, weight=group.weight, subtotal=group.subtotal
+        )
+        if price is not None:
+            group.delivery_method = method
+            group.shipping_price = money.quantize(price, checkout.channel.currency_code)
