@@ -30,6 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEV_MODE = env_bool("BAZARCHEH_DEV")
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("BAZARCHEH_TESTING")
+# Serves bench/floor.py, the benchmark's plain-Django baseline; never in production.
+BENCH_FLOOR = env_bool("BAZARCHEH_BENCH_FLOOR")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -18,5 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("storefront.urls")),
 ]
+if settings.BENCH_FLOOR:
+    from bench.floor import products as floor_products
+
+    urlpatterns.insert(0, path("bench/floor/products/", floor_products))
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
