@@ -175,12 +175,13 @@ def build_checkout_info(checkout: Checkout, *, shipping_prices=None) -> Checkout
 
 
 def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
-    from marketplace.shipping.selectors import delivery_price
+    from marketplace.shipping.selectors import attach_rates, delivery_price
 
     chosen = {
         (d.cooperative_id, d.seller_id): d.method
         for d in CheckoutDelivery.objects.filter(checkout=checkout).select_related("method")
     }
+    attach_rates(list(chosen.values()), checkout.channel)
     for group in groups:
         owner = (
             group.cooperative.pk if group.cooperative else None,
