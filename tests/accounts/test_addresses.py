@@ -1,0 +1,406 @@
+"""Address validation (Iran first, other countries for `intl`) and saved addresses."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+from graphql_relay import to_global_id
+
+from marketplace.accounts import addresses
+from marketplace.accounts.models import Address
+from marketplace.core.errors import DomainError
+from marketplace.locations.models import Province
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+IRANIAN = {
+    "first_name": "سارا",
+    "last_name": "احمدی",
+    "phone": "09121234567",
+    "country_area": "خراسان رضوی",
+    "city": "مشهد",
+    "street_address_1": "بلوار وکیل‌آباد، کوچه ۱۲، پلاک ۳",
+    "postal_code": "9177948974",
+}
+GERMAN = {
+    "first_name": "Anna",
+    "last_name": "Schmidt",
+    "phone": "015112345678",
+    "country": "de",
+    "country_area": "Berlin",
+    "city": "Berlin",
+    "street_address_1": "Unter den Linden 1",
+    "postal_code": "10117",
+}
+
+
+@pytest.fixture(autouse=True)
+def provinces(db) -> None:
+    """The 31 provinces of the locations seed (back again if a flush removed them)."""
+    if Province.objects.filter(country="IR").count() < 31:
+        module = importlib.import_module("marketplace.locations.migrations.0002_seed_locations")
+        module.seed_locations(apps, None)
+
+
+def errors_of(data: dict, **kwargs) -> dict[str | None, str]:
+    with pytest.raises(DomainError) as exc:
+        addresses.clean_address(data, **kwargs)
+    return {e.field: e.code for e in exc.value.errors}
+
+
+# ---------- validation
+
+
+def test_a_valid_iranian_address():
+    address = addresses.clean_address(IRANIAN)
+    assert address.pk is None and address.user_id is None
+    assert address.country == "IR"
+    assert address.province.code == "IR-09"
+    assert address.country_area == "خراسان رضوی"
+    assert address.phone == "+989121234567"
+    assert address.postal_code == "9177948974"
+    assert address.street_address_2 == ""
+
+
+def test_persian_and_arabic_digits_in_postal_code_and_phone():
+    address = addresses.clean_address(
+        IRANIAN | {"phone": "۰۹۱۵ ۱۲۳ ٤٥٦٧", "postal_code": "۹۱۷۷۹-٤٨٩٧٤"}
+    )
+    assert address.phone == "+989151234567"
+    assert address.postal_code == "9177948974"
+
+
+def test_a_five_digit_postal_code_is_invalid():
+    assert errors_of(IRANIAN | {"postal_code": "91779"}) == {
+        "shippingAddress.postalCode": "INVALID"
+    }
+    assert errors_of(IRANIAN | {"postal_code": "91779A8974"}) == {
+        "shippingAddress.postalCode": "INVALID"
+    }
+
+
+def test_an_unknown_province_is_invalid():
+    assert errors_of(IRANIAN | {"country_area": "آتلانتیس"}) == {
+        "shippingAddress.countryArea": "INVALID"
+    }
+    # A city is not a province.
+    assert errors_of(IRANIAN | {"country_area": "مشهد"}) == {
+        "shippingAddress.countryArea": "INVALID"
+    }
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "خراسان رضوی",
+        "خراسان‌رضوی",  # half-space
+        "خراسان رضوي",  # Arabic yeh
+        "استان خراسان رضوی",
+        "  خراسان   رضوی ",
+        "Razavi Khorasan",
+        "khorasan razavi",
+        "Khorasan-e Razavi",
+        "IR-09",
+        "ir-09",
+    ],
+)
+def test_province_spellings_are_matched(typed):
+    address = addresses.clean_address(IRANIAN | {"country_area": typed})
+    assert address.province.code == "IR-09"
+    assert address.country_area == "خراسان رضوی"
+
+
+def test_arabic_letters_in_other_province_names():
+    # Arabic kaf and yeh: «كهگيلويه و بويراحمد».
+    address = addresses.clean_address(IRANIAN | {"country_area": "كهگيلويه و بويراحمد"})
+    assert address.province.code == "IR-17"
+    assert address.country_area == "کهگیلویه و بویراحمد"
+    assert addresses.clean_address(IRANIAN | {"country_area": "Sistan and Baluchestan"}).province
+
+
+def test_an_iranian_address_needs_a_mobile_number():
+    assert errors_of(IRANIAN | {"phone": "02188776655"}) == {"shippingAddress.phone": "INVALID"}
+    assert errors_of(IRANIAN | {"phone": "0912"}) == {"shippingAddress.phone": "INVALID"}
+    # A number without a country prefix is read as Iranian.
+    assert addresses.clean_address(IRANIAN | {"phone": "9121234567"}).phone == "+989121234567"
+
+
+def test_every_error_at_once_with_the_chosen_prefix():
+    data = {
+        "first_name": "",
+        "last_name": "x" * 151,
+        "phone": "12",
+        "country_area": "",
+        "city": "",
+        "street_address_1": "",
+        "postal_code": "",
+    }
+    assert errors_of(data, field_prefix="input") == {
+        "input.firstName": "REQUIRED",
+        "input.lastName": "TOO_LONG",
+        "input.phone": "INVALID",
+        "input.countryArea": "REQUIRED",
+        "input.city": "REQUIRED",
+        "input.streetAddress1": "REQUIRED",
+        "input.postalCode": "REQUIRED",
+    }
+    assert "postalCode" in errors_of(IRANIAN | {"postal_code": "1"}, field_prefix="")
+
+
+def test_camel_case_keys_are_accepted():
+    camel = {
+        "firstName": "Sara",
+        "lastName": "Ahmadi",
+        "phone": "09121234567",
+        "countryArea": "Tehran",
+        "city": "تهران",
+        "streetAddress1": "خیابان ولیعصر",
+        "streetAddress2": "واحد ۴",
+        "postalCode": "1234567890",
+    }
+    address = addresses.clean_address(camel)
+    assert address.province.code == "IR-23" and address.street_address_2 == "واحد 4"
+
+
+def test_an_international_address():
+    address = addresses.clean_address(GERMAN)
+    assert address.country == "DE"
+    assert address.province is None
+    assert address.country_area == "Berlin"
+    assert address.phone == "+4915112345678"
+    assert address.postal_code == "10117"
+    british = addresses.clean_address(
+        GERMAN | {"country": "GB", "phone": "07911 123456", "postal_code": "sw1a 1aa"}
+    )
+    assert british.postal_code == "SW1A 1AA" and british.phone == "+447911123456"
+
+
+def test_international_rules():
+    assert errors_of(GERMAN | {"country": "XX"}) == {"shippingAddress.country": "INVALID"}
+    assert errors_of(GERMAN | {"country": "DEU"}) == {"shippingAddress.country": "INVALID"}
+    assert errors_of(GERMAN | {"postal_code": "1"}) == {"shippingAddress.postalCode": "INVALID"}
+    assert errors_of(GERMAN | {"postal_code": "1234567890123"}) == {
+        "shippingAddress.postalCode": "INVALID"
+    }
+    assert errors_of(GERMAN | {"postal_code": "10117!"}) == {
+        "shippingAddress.postalCode": "INVALID"
+    }
+    assert errors_of(GERMAN | {"country_area": "", "city": ""}) == {
+        "shippingAddress.countryArea": "REQUIRED",
+        "shippingAddress.city": "REQUIRED",
+    }
+    # A German landline is not a mobile; an Iranian mobile with its prefix is fine abroad.
+    assert errors_of(GERMAN | {"phone": "030 12345678"}) == {"shippingAddress.phone": "INVALID"}
+    assert addresses.clean_address(GERMAN | {"phone": "+989121234567"}).phone == "+989121234567"
+
+
+# ---------- saved addresses (services)
+
+
+@pytest.fixture
+def sara(db):
+    return make_user("sara@example.com")
+
+
+@pytest.fixture
+def reza(db):
+    return make_user("reza@example.com")
+
+
+def test_saved_addresses_crud(sara):
+    first = addresses.create_address(user=sara, data=IRANIAN)
+    assert first.user_id == sara.pk and first.is_default
+    second = addresses.create_address(user=sara, data=GERMAN)
+    assert not second.is_default
+    addresses.update_address(user=sara, address=second, data=GERMAN | {"city": "Potsdam"})
+    second.refresh_from_db()
+    assert second.city == "Potsdam"
+    addresses.set_default_address(user=sara, address=second)
+    first.refresh_from_db()
+    assert second.is_default and not first.is_default
+    addresses.delete_address(user=sara, address=second)
+    first.refresh_from_db()
+    assert first.is_default  # the remaining address takes over as default
+    assert [a.pk for a in addresses.saved_addresses(sara)] == [first.pk]
+
+
+def test_a_new_default_replaces_the_old_one(sara):
+    addresses.create_address(user=sara, data=IRANIAN)
+    newer = addresses.create_address(user=sara, data=GERMAN, set_default=True)
+    assert list(Address.objects.filter(user=sara, is_default=True)) == [newer]
+
+
+def test_users_touch_only_their_own_addresses(sara, reza):
+    address = addresses.create_address(user=sara, data=IRANIAN)
+    for call in (
+        lambda: addresses.update_address(user=reza, address=address, data=GERMAN),
+        lambda: addresses.delete_address(user=reza, address=address),
+        lambda: addresses.set_default_address(user=reza, address=address),
+    ):
+        with pytest.raises(DomainError) as exc:
+            call()
+        assert exc.value.errors[0].code == "PERMISSION_DENIED"
+    address.refresh_from_db()
+    assert address.city == "مشهد" and address.user_id == sara.pk
+    assert addresses.saved_addresses(reza) == []
+
+
+def test_invalid_input_saves_nothing(sara):
+    with pytest.raises(DomainError):
+        addresses.create_address(user=sara, data=IRANIAN | {"postal_code": "12345"})
+    assert not Address.objects.filter(user=sara).exists()
+
+
+def test_at_most_twenty_saved_addresses(sara):
+    for _ in range(addresses.MAX_SAVED_ADDRESSES):
+        addresses.create_address(user=sara, data=IRANIAN)
+    with pytest.raises(DomainError) as exc:
+        addresses.create_address(user=sara, data=IRANIAN)
+    assert exc.value.errors[0].code == "INVALID"
+    assert Address.objects.filter(user=sara).count() == 20
+
+
+def test_copies_are_independent(sara):
+    saved = addresses.create_address(user=sara, data=IRANIAN)
+    copy = addresses.copy_address(saved)
+    copy.save()
+    addresses.update_address(user=sara, address=saved, data=IRANIAN | {"city": "نیشابور"})
+    copy.refresh_from_db()
+    assert copy.city == "مشهد" and copy.user_id is None and copy.province_id == saved.province_id
+
+
+# ---------- API
+
+ADDRESS_FIELDS = "id firstName lastName phone country countryArea city streetAddress1 "
+ADDRESS_FIELDS += "streetAddress2 postalCode isDefault province { code }"
+CREATE = f"""
+mutation($input: AddressInput!, $default: Boolean) {{
+  accountAddressCreate(input: $input, setDefault: $default) {{
+    address {{ {ADDRESS_FIELDS} }}
+    addresses {{ id isDefault }}
+    errors {{ field code message }}
+  }}
+}}"""
+UPDATE = f"""
+mutation($id: ID!, $input: AddressInput!) {{
+  accountAddressUpdate(id: $id, input: $input) {{
+    address {{ {ADDRESS_FIELDS} }} errors {{ field code }}
+  }}
+}}"""
+DELETE = """
+mutation($id: ID!) { accountAddressDelete(id: $id) { addresses { id } errors { field code } } }"""
+SET_DEFAULT = """
+mutation($id: ID!) {
+  accountAddressSetDefault(id: $id) { address { id isDefault } errors { field code } }
+}"""
+MINE = f"query {{ myAddresses {{ {ADDRESS_FIELDS} }} }}"
+
+API_IRANIAN = {
+    "firstName": "سارا",
+    "lastName": "احمدی",
+    "phone": "۰۹۱۲۱۲۳۴۵۶۷",
+    "countryArea": "خراسان رضوي",
+    "city": "مشهد",
+    "streetAddress1": "بلوار وکیل‌آباد",
+    "postalCode": "۹۱۷۷۹۴۸۹۷۴",
+}
+
+
+def test_api_create_list_update_delete(api, sara):
+    created = api(CREATE, {"input": API_IRANIAN}, user=sara)["data"]["accountAddressCreate"]
+    assert created["errors"] == []
+    address = created["address"]
+    assert address["phone"] == "+989121234567"
+    assert address["postalCode"] == "9177948974"
+    assert address["countryArea"] == "خراسان رضوی"
+    assert address["country"] == "IR" and address["province"] == {"code": "IR-09"}
+    assert address["isDefault"] is True and address["streetAddress2"] == ""
+    second = api(
+        CREATE,
+        {"input": API_IRANIAN | {"countryArea": "Tehran", "city": "تهران"}, "default": True},
+        user=sara,
+    )["data"]["accountAddressCreate"]
+    assert [a["isDefault"] for a in second["addresses"]] == [True, False]
+    mine = api(MINE, user=sara)["data"]["myAddresses"]
+    assert [a["city"] for a in mine] == ["تهران", "مشهد"]
+
+    updated = api(
+        UPDATE, {"id": address["id"], "input": API_IRANIAN | {"city": "نیشابور"}}, user=sara
+    )["data"]["accountAddressUpdate"]
+    assert updated["errors"] == [] and updated["address"]["city"] == "نیشابور"
+    made_default = api(SET_DEFAULT, {"id": address["id"]}, user=sara)["data"]
+    assert made_default["accountAddressSetDefault"]["address"]["isDefault"] is True
+    deleted = api(DELETE, {"id": address["id"]}, user=sara)["data"]["accountAddressDelete"]
+    assert deleted["errors"] == [] and len(deleted["addresses"]) == 1
+    assert Address.objects.filter(user=sara, is_default=True).count() == 1
+
+
+def test_api_bad_input_gives_field_errors_and_saves_nothing(api, sara):
+    result = api(
+        CREATE,
+        {"input": API_IRANIAN | {"postalCode": "91779", "countryArea": "نارنیا"}},
+        user=sara,
+        lang="fa",
+    )["data"]["accountAddressCreate"]
+    assert result["address"] is None
+    assert {(e["field"], e["code"]) for e in result["errors"]} == {
+        ("input.postalCode", "INVALID"),
+        ("input.countryArea", "INVALID"),
+    }
+    assert all(e["message"] for e in result["errors"])
+    assert not Address.objects.filter(user=sara).exists()
+
+
+def test_api_users_are_isolated(api, sara, reza):
+    created = api(CREATE, {"input": API_IRANIAN}, user=sara)["data"]["accountAddressCreate"]
+    address_id = created["address"]["id"]
+    assert api(MINE, user=reza)["data"]["myAddresses"] == []
+    for query, variables in (
+        (UPDATE, {"id": address_id, "input": API_IRANIAN}),
+        (DELETE, {"id": address_id}),
+        (SET_DEFAULT, {"id": address_id}),
+    ):
+        data = api(query, variables, user=reza)["data"]
+        (payload,) = data.values()
+        assert payload["errors"] == [{"field": "id", "code": "PERMISSION_DENIED"}]
+    node = api(
+        "query($id: ID!) { node(id: $id) { ... on Address { city } } }",
+        {"id": address_id},
+        user=reza,
+    )
+    assert node["data"]["node"] is None
+    assert Address.objects.get(user=sara).city == "مشهد"
+
+
+def test_api_anonymous_and_unknown_ids(api, sara):
+    assert api(MINE)["data"]["myAddresses"] == []
+    anonymous = api(CREATE, {"input": API_IRANIAN})["data"]["accountAddressCreate"]
+    assert anonymous["errors"][0]["code"] == "PERMISSION_DENIED"
+    # A checkout's or an order's copy (no user) is not a saved address.
+    copy = Address.objects.create(
+        first_name="x",
+        last_name="y",
+        phone="+989121234567",
+        country_area="تهران",
+        city="تهران",
+        street_address_1="z",
+        postal_code="1234567890",
+    )
+    for address_id in (to_global_id("Address", copy.pk), to_global_id("Address", 10**9), "bad"):
+        payload = api(DELETE, {"id": address_id}, user=sara)["data"]["accountAddressDelete"]
+        assert payload["errors"][0]["field"] == "id"
+        assert payload["errors"][0]["code"] in {"NOT_FOUND", "INVALID"}
+    assert Address.objects.filter(pk=copy.pk).exists()
+
+
+def test_my_addresses_query_count_does_not_grow(api, sara, django_assert_num_queries):
+    for _ in range(6):
+        addresses.create_address(user=sara, data=IRANIAN)
+    addresses.create_address(user=sara, data=GERMAN)
+    # The token's user, then one query for the addresses with their provinces.
+    with django_assert_num_queries(2):
+        result = api(MINE, user=sara)
+    assert len(result["data"]["myAddresses"]) == 7
