@@ -248,6 +248,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bazarcheh <no-reply@b
 # --- GraphQL
 GRAPHENE = {"SCHEMA": "marketplace.api.schema.schema", "RELAY_CONNECTION_MAX_LIMIT": 100}
 GRAPHQL_MAX_FIRST = 100
+# Anonymous catalogue reads are cached this long (and dropped at once on catalogue writes).
+# Off in tests: test databases change without commits, which the invalidation follows.
+API_RESPONSE_CACHE_SECONDS = int(
+    os.environ.get("API_RESPONSE_CACHE_SECONDS", "0" if TESTING else "60")
+)
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
 

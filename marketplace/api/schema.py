@@ -1,18 +1,42 @@
 import graphene
 from graphene import relay
 
+from marketplace.api.accounts.addresses import AddressMutations, AddressQueries
 from marketplace.api.accounts.schema import AccountMutations, AccountQueries
+from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
+from marketplace.api.catalog.sellers import extend_seller_type
 from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
+from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
+
+# Seller.products and Seller.rating belong to the catalogue; added before the build.
+extend_seller_type()
 
 
-class Query(AccountQueries, ChannelQueries, LocationQueries, SellerQueries, graphene.ObjectType):
+class Query(
+    AccountQueries,
+    ChannelQueries,
+    LocationQueries,
+    SellerQueries,
+    CatalogQueries,
+    AddressQueries,
+    ShippingQueries,
+    graphene.ObjectType,
+):
     node = relay.Node.Field()
 
 
-class Mutation(AccountMutations, SellerMutations, InventoryMutations, graphene.ObjectType):
+class Mutation(
+    AccountMutations,
+    SellerMutations,
+    InventoryMutations,
+    CatalogMutations,
+    AddressMutations,
+    ShippingMutations,
+    graphene.ObjectType,
+):
     pass
 
 

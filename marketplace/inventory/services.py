@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
+from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import clean_text
 from marketplace.inventory.models import Warehouse
@@ -45,6 +46,8 @@ def create_warehouse(
     except DomainError as exc:
         errors.extend(exc)
     errors.raise_if_any()
-    return Warehouse.objects.create(
+    warehouse = Warehouse.objects.create(
         name=name, cooperative=cooperative, seller=seller, village=village, address=address
     )
+    bump_catalog_version()
+    return warehouse

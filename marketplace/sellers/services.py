@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
+from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import (
     clean_email,
@@ -71,6 +72,7 @@ def create_cooperative(
         county=county,
         phone=phone or "",
     )
+    bump_catalog_version()
     return cooperative
 
 
@@ -173,6 +175,7 @@ def update_seller(
         )
     errors.raise_if_any()
     seller.save()
+    bump_catalog_version()
     return seller
 
 
@@ -189,5 +192,6 @@ def approve_seller(*, actor: User, seller: Seller) -> Seller:
     seller.approved_at = timezone.now()
     seller.approved_by = actor
     seller.save(update_fields=["status", "approved_at", "approved_by"])
+    bump_catalog_version()
     notifications.notify_seller_approved(seller=seller)
     return seller

@@ -12,6 +12,7 @@ from graphql import (
     build_ast_schema,
     find_breaking_changes,
     get_named_type,
+    is_scalar_type,
     parse,
 )
 from graphql.language import (
@@ -33,18 +34,9 @@ CONTRACT = Path(
 # Operations and fields of the contract that later work adds. This list only shrinks:
 # the test fails when something listed here is served, so it is removed the same day.
 NOT_YET_SERVED = {
-    "Query.categories",
-    "Query.products",
-    "Query.product",
     "Query.checkout",
     "Query.order",
     "Query.shipments",
-    "Mutation.productCreate",
-    "Mutation.productUpdate",
-    "Mutation.productDelete",
-    "Mutation.productVariantCreate",
-    "Mutation.productVariantStocksUpdate",
-    "Mutation.productMediaCreate",
     "Mutation.checkoutCreate",
     "Mutation.checkoutLinesAdd",
     "Mutation.checkoutLinesUpdate",
@@ -58,8 +50,6 @@ NOT_YET_SERVED = {
     "Mutation.shipmentShip",
     "Mutation.shipmentDeliver",
     "User.orders",
-    "Seller.products",
-    "Seller.rating",
     "Seller.balance",
     "Cooperative.balance",
 }
@@ -125,6 +115,14 @@ def _leaf_string_to_enum(change, contract, served) -> bool:
     )
 
 
+def _same_scalar(change, contract, served) -> bool:
+    """Custom scalars (DateTime, Upload) compare as a kind change; the JSON is the same."""
+    if change.type != BreakingChangeType.TYPE_CHANGED_KIND:
+        return False
+    name = change.description.split(" ", 1)[0]
+    return is_scalar_type(contract.type_map.get(name)) and is_scalar_type(served.type_map.get(name))
+
+
 @pytest.fixture(scope="module")
 def contract_document() -> DocumentNode:
     if not CONTRACT.exists():
@@ -139,6 +137,7 @@ def test_served_schema_contains_the_contract(contract_document):
         change.description
         for change in find_breaking_changes(contract, served)
         if not _leaf_string_to_enum(change, contract, served)
+        and not _same_scalar(change, contract, served)
     ]
     assert problems == []
 

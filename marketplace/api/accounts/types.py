@@ -1,7 +1,9 @@
 import graphene
 from graphene import relay
 
+from marketplace.accounts.addresses import saved_addresses
 from marketplace.accounts.models import User as UserModel
+from marketplace.api.accounts.addresses import Address
 from marketplace.api.core import batch
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.sellers.types import Cooperative, Seller
@@ -16,6 +18,9 @@ class User(ModelObjectType):
     is_staff = graphene.Boolean(required=True)
     language = graphene.String(required=True)
     seller = graphene.Field(Seller, description="The seller this user owns, if any.")
+    addresses = graphene.List(
+        graphene.NonNull(Address), required=True, description="Saved addresses, the default first."
+    )
     cooperatives = graphene.List(
         graphene.NonNull(Cooperative),
         required=True,
@@ -31,6 +36,11 @@ class User(ModelObjectType):
         return batch.load(
             info, "user.seller", root, key=lambda u: u.pk, fetch=seller_selectors.sellers_by_owner
         )
+
+    @staticmethod
+    def resolve_addresses(root: UserModel, info):
+        viewer = info.context.user
+        return saved_addresses(root) if viewer.is_authenticated and viewer.pk == root.pk else []
 
     @staticmethod
     def resolve_cooperatives(root: UserModel, info):

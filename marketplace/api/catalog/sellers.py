@@ -1,0 +1,89 @@
+"""The catalogue's fields on the Seller type: `products` and `rating`.
+
+They live with the catalogue (the Seller type must not import the catalogue's types, which
+import it); `extend_seller_type()` adds them before the schema is built.
+`Seller.products` of a whole page of sellers is read in one query (a window per seller),
+not one per seller.
+"""
+
+from __future__ import annotations
+
+import graphene
+from django.conf import settings
+from graphql_relay import cursor_to_offset
+
+from marketplace.api.catalog import loaders
+from marketplace.api.catalog.types import Product
+from marketplace.api.core import batch
+from marketplace.api.core.connection import countable_connection, paginate
+from marketplace.api.sellers.types import Seller
+from marketplace.catalog import selectors
+from marketplace.sellers.models import Seller as SellerModel
+
+
+class _Prefetched:
+    """The page `paginate` asks for, already read for every seller of the page."""
+
+    def __init__(self, rows: list, count) -> None:
+        self.rows = rows
+        self._count = count
+
+    def __getitem__(self, item: slice) -> list:
+        return self.rows
+
+    def count(self) -> int:
+        return self._count()
+
+
+def resolve_products(root: SellerModel, info, channel=None, first=None, after=None):
+    # Checks first/after as every connection does, before anything is read.
+    paginate([], first=first, after=after)
+    channel_obj = loaders.channel_for(info, channel)
+    user = info.context.user
+    start = cursor_to_offset(after) + 1 if after is not None else 0
+    size = first if first is not None else settings.GRAPHQL_MAX_FIRST
+    rows = batch.load(
+        info,
+        f"seller.products:{channel_obj.pk}:{start}:{size}",
+        root,
+        key=lambda s: s.pk,
+        fetch=lambda ids: selectors.rows_by_seller(
+            user, channel_obj, ids, start=start, stop=start + size + 1
+        ),
+        default=list,
+    )
+
+    def count() -> int:
+        return batch.load(
+            info,
+            f"seller.product_count:{channel_obj.pk}",
+            root,
+            key=lambda s: s.pk,
+            fetch=lambda ids: selectors.counts_by_seller(user, channel_obj, ids),
+            default=0,
+        )
+
+    return paginate(_Prefetched(rows, count), first=size, after=after)
+
+
+def resolve_rating(root: SellerModel, info) -> float | None:
+    # Reviews do not exist yet; when sellers get a rating it is read from here.
+    rating = getattr(root, "rating", None)
+    return float(rating) if rating is not None else None
+
+
+def extend_seller_type() -> None:
+    fields = Seller._meta.fields
+    if "products" not in fields:
+        fields["products"] = graphene.Field(
+            graphene.NonNull(countable_connection("Product", Product)),
+            channel=graphene.String(),
+            first=graphene.Int(),
+            after=graphene.String(),
+            resolver=resolve_products,
+            description="Newest first: the public ones, and all but hidden to their editors.",
+        )
+    if "rating" not in fields:
+        fields["rating"] = graphene.Field(
+            graphene.Float, resolver=resolve_rating, description="Null until reviews exist."
+        )

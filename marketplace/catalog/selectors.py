@@ -1,0 +1,598 @@
+"""Reads of the catalogue: who sees which products, the listing's hot path and the batched
+loads behind a product page.
+
+The listing returns `ProductRow`s (plain objects built from one `values_list` query)
+rather than model instances: instance building is the largest cost of a catalogue page
+(see PERFORMANCE.md). Everything a listing does not always need
+(description, relations, variants) is loaded in batches, per page, by the caller.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, JSONObject, NullIf, RowNumber
+
+from marketplace.catalog import permissions
+from marketplace.catalog.models import (
+    Category,
+    Product,
+    ProductAttributeValue,
+    ProductChannelListing,
+    ProductMedia,
+    ProductVariant,
+    VariantChannelListing,
+)
+from marketplace.catalog.search import search_products
+from marketplace.channels.models import Channel
+from marketplace.core.normalize import normalize_text
+from marketplace.inventory import stock as inventory_stock
+from marketplace.inventory.models import Stock
+from marketplace.locations.models import Village
+from marketplace.sellers import permissions as seller_permissions
+from marketplace.sellers.models import CooperativeStaff, Seller, SellerStatus
+
+# Marks what an object was not read with (None means "read, and empty").
+MISSING: Any = object()
+
+
+# Rows are plain (not slotted) dataclasses: the API marks them for batch loading.
+@dataclass
+class MediaRow:
+    id: int
+    product_id: int
+    image_name: str
+    alt: str
+    thumbnails: dict
+    sort_order: int
+
+    pk = property(lambda self: self.id)
+
+    @property
+    def image(self) -> SimpleNamespace:
+        """Stands in for the FieldFile where only the stored name is read (media_url)."""
+        return SimpleNamespace(name=self.image_name)
+
+
+class PriceRange(NamedTuple):
+    currency: str
+    start: Decimal
+    stop: Decimal
+
+
+@dataclass
+class AttributeRow:
+    product_id: int
+    slug: str
+    name: str
+    name_en: str
+    input_type: str
+    value_name: str | None
+    value_name_en: str | None
+    boolean: bool | None
+    numeric: Decimal | None
+
+    def __post_init__(self) -> None:
+        if self.numeric is not None:  # JSON gives a float; show what was stored
+            self.numeric = Decimal(str(self.numeric))
+
+
+@dataclass
+class ProductRow:
+    """A product as the listing reads it; the attribute names mirror the model's, so the
+    API treats rows and model instances alike. `context_channel` is the channel the row
+    was read for and `price_range` its price range there (None: not priced there)."""
+
+    id: int
+    name: str
+    name_en: str
+    slug: str
+    is_published: bool
+    is_hidden: bool
+    rating: Decimal | None
+    created: Any
+    seller_id: int
+    category_id: int
+    origin_id: int | None
+    cooperative_id: int | None
+    context_channel: Channel
+    price_range: PriceRange | None
+    thumbnail_media: MediaRow | None
+    rank: float | None = None
+
+    pk = property(lambda self: self.id)
+
+
+# ---------------------------------------------------------------- visibility
+
+
+def can_view_all_products(user) -> bool:
+    """Platform staff who may see every product, hidden ones included."""
+    if not seller_permissions.is_authenticated(user):
+        return False
+    return user.is_superuser or seller_permissions.has_platform_perm(user, "catalog.view_product")
+
+
+def can_view_unlisted(user, seller: Seller) -> bool:
+    """Unpublished or unpriced products: their editors and platform staff."""
+    return permissions.can_edit_products_of(user, seller) or can_view_all_products(user)
+
+
+def _listing_relation(channel: Channel) -> FilteredRelation:
+    return FilteredRelation(
+        "channel_listings", condition=Q(channel_listings__channel_id=channel.pk)
+    )
+
+
+def _editable_condition(user) -> Q | None:
+    """Products `user` edits: their own seller's, their cooperatives' members', or all."""
+    if not seller_permissions.is_authenticated(user):
+        return None
+    if can_view_all_products(user):
+        return Q()
+    cooperative_ids = list(
+        CooperativeStaff.objects.filter(user_id=user.pk).values_list("cooperative_id", flat=True)
+    )
+    condition = Q(seller__owner_id=user.pk)
+    if cooperative_ids:
+        condition |= Q(seller__cooperative_id__in=cooperative_ids)
+    return condition
+
+
+def catalogue(
+    user,
+    channel: Channel,
+    *,
+    sellers: list[int] | None = None,
+    cooperatives: list[int] | None = None,
+) -> QuerySet[Product]:
+    """The products `user` may list in `channel`: the public ones (published, of approved
+    sellers, priced in the channel); when `sellers` or `cooperatives` name the caller's
+    own, also their unpublished and unpriced products. Hidden products never."""
+    queryset = Product.objects.annotate(listing=_listing_relation(channel))
+    condition = Q(is_published=True, is_hidden=False, seller__status=SellerStatus.APPROVED) & Q(
+        listing__isnull=False
+    )
+    if sellers is not None or cooperatives is not None:
+        editable = _editable_condition(user)
+        if editable is not None:
+            condition |= Q(is_hidden=False) & editable
+    queryset = queryset.filter(condition)
+    if sellers is not None:
+        queryset = queryset.filter(seller_id__in=sellers)
+    if cooperatives is not None:
+        queryset = queryset.filter(seller__cooperative_id__in=cooperatives)
+    return queryset
+
+
+# ---------------------------------------------------------------- the listing
+
+
+def category_with_descendants(category_ids: Iterable[int]) -> set[int]:
+    """The categories and all below them (the tree is small: one query, walked here)."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in Category.objects.values_list("id", "parent_id"):
+        children[parent_id].append(pk)
+    known = {pk for pks in children.values() for pk in pks}
+    found: set[int] = set()
+    pending = [pk for pk in category_ids if pk in known]
+    while pending:
+        pk = pending.pop()
+        if pk not in found:
+            found.add(pk)
+            pending.extend(children.get(pk, ()))
+    return found
+
+
+def _has_free_stock() -> Exists:
+    """Some variant of the product has a unit left to sell (inventory's arithmetic)."""
+    variant_ids = ProductVariant.objects.filter(product_id=OuterRef(OuterRef("pk"))).values("pk")
+    return Exists(inventory_stock.stocks_with_free(variant_ids).filter(free__gt=0))
+
+
+def sort_products(
+    queryset: QuerySet[Product],
+    field: str,
+    *,
+    descending: bool,
+    english: bool = False,
+    searched: bool = False,
+) -> QuerySet[Product]:
+    """Order by `field`, then by id in the same direction, so offsets page stably."""
+    if field == "RANK" and not searched:
+        field = "CREATED"
+    nullable = field in {"PRICE", "RATING"}
+    keys = {"PRICE": "listing__price_min", "RATING": "rating", "RANK": "rank"}
+    key = F(keys.get(field, "created"))
+    if field == "NAME":
+        key = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else F("name")
+    # NULLS LAST only where NULLs exist: on `created` it would stop the index being used.
+    if descending:
+        primary = key.desc(nulls_last=True) if nullable else key.desc()
+        return queryset.order_by(primary, F("id").desc())
+    primary = key.asc(nulls_last=True) if nullable else key.asc()
+    return queryset.order_by(primary, F("id").asc())
+
+
+# The ProductRow fields in order, then the price range and the first photo.
+_ROW_COLUMNS = (
+    *(field.name for field in fields(ProductRow)[:11]),
+    *("seller__cooperative_id", "listing__currency", "listing__price_min"),
+    *("listing__price_max", "first_media"),
+)
+# Media and attributes travel as JSON objects whose keys are the rows' fields.
+_MEDIA_JSON = JSONObject(
+    **{name: name for name in ("id", "product_id", "alt", "thumbnails", "sort_order")},
+    image_name="image",
+)
+_ATTRIBUTE_JSON = JSONObject(
+    product_id="product_id",
+    **{name: f"attribute__{name}" for name in ("slug", "name", "name_en", "input_type")},
+    **{f"value_{name}": f"value__{name}" for name in ("name", "name_en")},
+    boolean="boolean",
+    numeric="numeric",
+)
+
+
+def _first_media() -> Subquery:
+    # Evaluated by PostgreSQL only for the rows left after ORDER BY … LIMIT.
+    return Subquery(
+        ProductMedia.objects.filter(product_id=OuterRef("pk"))
+        .order_by("sort_order", "id")
+        .values(data=_MEDIA_JSON)[:1],
+        output_field=JSONField(),
+    )
+
+
+def _read_rows(queryset: QuerySet[Product], channel: Channel) -> list[ProductRow]:
+    """Run `queryset` (sliced or not) for exactly the listing's columns."""
+    has_rank = "rank" in queryset.query.annotations
+    columns = (*_ROW_COLUMNS, "rank") if has_rank else _ROW_COLUMNS
+    rows = queryset.annotate(first_media=_first_media()).values_list(*columns)
+    result = []
+    for row in rows:
+        currency, low, high, media = row[12], row[13], row[14], row[15]
+        result.append(
+            ProductRow(
+                *row[:12],
+                context_channel=channel,
+                price_range=PriceRange(currency, low, high) if currency else None,
+                thumbnail_media=MediaRow(**media) if media else None,
+                rank=row[16] if has_rank else None,
+            )
+        )
+    return result
+
+
+class ProductRows:
+    """A listing to paginate: slicing it runs one query and returns ProductRows;
+    `count()` runs only when a caller asks for totalCount."""
+
+    def __init__(self, queryset: QuerySet[Product], channel: Channel) -> None:
+        self.queryset = queryset
+        self.channel = channel
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, item: slice) -> list[ProductRow]:
+        if not isinstance(item, slice):
+            raise TypeError("ProductRows only supports slices.")
+        return _read_rows(self.queryset[item], self.channel)
+
+
+MAX_SEARCH_LENGTH = 200
+
+
+def product_listing(
+    user,
+    channel: Channel,
+    *,
+    search: str | None = None,
+    sellers: list[int] | None = None,
+    cooperatives: list[int] | None = None,
+    category_ids: list[int] | None = None,
+    price_gte: Decimal | None = None,
+    price_lte: Decimal | None = None,
+    is_available: bool | None = None,
+    sort_field: str | None = None,
+    descending: bool = True,
+    english: bool = False,
+) -> ProductRows:
+    """The `products` listing: visibility, filters, search and order, ready to slice.
+    Prices compare with the channel's lowest price; without an explicit order: by
+    relevance when searching, else newest first."""
+    queryset = catalogue(user, channel, sellers=sellers, cooperatives=cooperatives)
+    if category_ids is not None:
+        queryset = queryset.filter(category_id__in=category_with_descendants(category_ids))
+    if price_gte is not None:
+        queryset = queryset.filter(listing__price_min__gte=price_gte)
+    if price_lte is not None:
+        queryset = queryset.filter(listing__price_min__lte=price_lte)
+    if is_available is not None:
+        available = Q(listing__isnull=False) & Q(_has_free_stock())
+        queryset = queryset.filter(available if is_available else ~available)
+    query = (search or "")[:MAX_SEARCH_LENGTH]
+    searched = bool(normalize_text(query))
+    if searched:
+        queryset = search_products(queryset, query)
+    if sort_field is None:
+        sort_field, descending = ("RANK" if searched else "CREATED"), True
+    queryset = sort_products(
+        queryset, sort_field, descending=descending, english=english, searched=searched
+    )
+    return ProductRows(queryset, channel)
+
+
+def rows_by_seller(
+    user, channel: Channel, seller_ids: list[int], *, start: int, stop: int
+) -> dict[int, list[ProductRow]]:
+    """For each seller, rows `start`..`stop` (0-based, exclusive) of their products as
+    `Seller.products` lists them (newest first), in one query for all the sellers."""
+    position = Window(
+        RowNumber(), partition_by=[F("seller_id")], order_by=[F("created").desc(), F("id").desc()]
+    )
+    queryset = (
+        catalogue(user, channel, sellers=seller_ids)
+        .annotate(position=position)
+        .filter(position__gt=start, position__lte=stop)
+        .order_by("seller_id", "position")
+    )
+    return _grouped(seller_ids, _read_rows(queryset, channel), "seller_id")
+
+
+def counts_by_seller(user, channel: Channel, seller_ids: list[int]) -> dict[int, int]:
+    rows = (
+        catalogue(user, channel, sellers=seller_ids)
+        .order_by()
+        .values("seller_id")
+        .annotate(total=Count("id"))
+        .values_list("seller_id", "total")
+    )
+    return {pk: 0 for pk in seller_ids} | dict(rows)
+
+
+# ---------------------------------------------------------------- one product
+
+
+def _with_listing(queryset: QuerySet[Product], channel: Channel) -> QuerySet[Product]:
+    return queryset.annotate(
+        listing=_listing_relation(channel),
+        listing_currency=F("listing__currency"),
+        listing_price_min=F("listing__price_min"),
+        listing_price_max=F("listing__price_max"),
+    )
+
+
+def _aggregated(queryset: QuerySet, expression, ordering: tuple[str, ...]) -> Subquery:
+    """One JSON array of `expression` over `queryset` (grouped by product), as a column."""
+    return Subquery(
+        queryset.order_by()
+        .values("product_id")
+        .annotate(items=JSONBAgg(expression, order_by=ordering))
+        .values("items"),
+        output_field=JSONField(),
+    )
+
+
+def load_product(
+    channel: Channel, *, pk: int | None = None, slug: str | None = None
+) -> Product | None:
+    """A product page in one query, whoever may see it: the product with its seller,
+    cooperative, category, origin, price range in `channel`, media and attributes."""
+    queryset = _with_listing(
+        Product.objects.select_related(
+            "seller__cooperative",
+            "seller__village__county__province",
+            "category",
+            "origin__county__province",
+        ).defer("search_vector", "search_text"),
+        channel,
+    ).annotate(
+        media_items=_aggregated(
+            ProductMedia.objects.filter(product_id=OuterRef("pk")),
+            _MEDIA_JSON,
+            ("sort_order", "id"),
+        ),
+        attribute_items=_aggregated(
+            ProductAttributeValue.objects.filter(product_id=OuterRef("pk")),
+            _ATTRIBUTE_JSON,
+            ("attribute__name", "id"),
+        ),
+    )
+    if pk is None and not slug:
+        return None
+    product = queryset.filter(**({"pk": pk} if pk is not None else {"slug": slug})).first()
+    if product is not None:
+        _attach_context(product, channel)
+        product.media_list = [MediaRow(**m) for m in product.media_items or []]
+        product.attribute_list = [AttributeRow(**a) for a in product.attribute_items or []]
+    return product
+
+
+def product_detail(
+    user, channel: Channel, *, pk: int | None = None, slug: str | None = None
+) -> Product | None:
+    """`load_product` when `user` may see it: the public see published products of
+    approved sellers priced in `channel`; editors and platform staff the rest. Hidden
+    products only platform staff, and only by id."""
+    product = load_product(channel, pk=pk, slug=slug)
+    if product is None:
+        return None
+    if product.is_hidden:
+        return product if pk is not None and can_view_all_products(user) else None
+    public = (
+        product.is_published
+        and product.seller.status == SellerStatus.APPROVED
+        and product.price_range is not None
+    )
+    if public or can_view_unlisted(user, product.seller):
+        return product
+    return None
+
+
+def _attach_context(product: Product, channel: Channel) -> None:
+    product.context_channel = channel
+    currency = product.listing_currency
+    product.price_range = (
+        PriceRange(currency, product.listing_price_min, product.listing_price_max)
+        if currency
+        else None
+    )
+
+
+def products_by_id(ids: list[int], channel: Channel) -> dict[int, Product]:
+    """Products (any visibility: the caller already reached them through something
+    visible) with their price range in `channel`."""
+    queryset = _with_listing(
+        Product.objects.filter(pk__in=ids).defer("search_vector", "search_text"), channel
+    )
+    result = {}
+    for product in queryset:
+        _attach_context(product, channel)
+        result[product.pk] = product
+    return result
+
+
+def price_ranges(product_ids: list[int], channel: Channel) -> dict[int, PriceRange]:
+    rows = ProductChannelListing.objects.filter(
+        product_id__in=product_ids, channel_id=channel.pk
+    ).values_list("product_id", "currency", "price_min", "price_max")
+    return {pk: PriceRange(currency, low, high) for pk, currency, low, high in rows}
+
+
+def available_product_ids(product_ids: list[int], channel: Channel) -> set[int]:
+    """Products priced in `channel` with a unit of some variant left to sell."""
+    rows = (
+        Product.objects.filter(pk__in=product_ids, channel_listings__channel_id=channel.pk)
+        .filter(_has_free_stock())
+        .values_list("id", flat=True)
+    )
+    return set(rows)
+
+
+# ---------------------------------------------------------------- relations, batched
+
+
+def sellers_by_id(ids: list[int]) -> dict[int, Seller]:
+    # With what the Seller type reads without a loader of its own (village, county…).
+    rows = Seller.objects.filter(pk__in=ids).select_related(
+        "cooperative", "village__county__province"
+    )
+    return {seller.pk: seller for seller in rows}
+
+
+def villages_by_id(ids: list[int]) -> dict[int, Village]:
+    rows = Village.objects.filter(pk__in=ids).select_related("county__province")
+    return {village.pk: village for village in rows}
+
+
+def categories_by_id(ids: list[int]) -> dict[int, Category]:
+    return {c.pk: c for c in Category.objects.filter(pk__in=ids)}
+
+
+def _grouped(ids: list[int], rows: Iterable, key: str) -> dict[int, list]:
+    """Rows per id of `ids` (each id present, possibly with an empty list)."""
+    result: dict[int, list] = {pk: [] for pk in ids}
+    for row in rows:
+        result[getattr(row, key)].append(row)
+    return result
+
+
+def category_children(parent_ids: list[int]) -> dict[int, list[Category]]:
+    return _grouped(parent_ids, Category.objects.filter(parent_id__in=parent_ids), "parent_id")
+
+
+def categories(level: int | None = None) -> QuerySet[Category]:
+    """All categories, top level first, each level in its display order."""
+    queryset = Category.objects.all()
+    if level is not None:
+        queryset = queryset.filter(**{"__".join(["parent"] * (level + 1)) + "__isnull": True})
+        if level > 0:
+            queryset = queryset.filter(**{"__".join(["parent"] * level) + "__isnull": False})
+    return queryset.order_by(F("parent_id").asc(nulls_first=True), "sort_order", "name", "id")
+
+
+def _media_rows(queryset: QuerySet[ProductMedia]) -> list[MediaRow]:
+    return [MediaRow(**data) for data in queryset.values_list(_MEDIA_JSON, flat=True)]
+
+
+def media_by_product(product_ids: list[int]) -> dict[int, list[MediaRow]]:
+    media = ProductMedia.objects.filter(product_id__in=product_ids).order_by("sort_order", "id")
+    return _grouped(product_ids, _media_rows(media), "product_id")
+
+
+def attributes_by_product(product_ids: list[int]) -> dict[int, list[AttributeRow]]:
+    rows = (
+        ProductAttributeValue.objects.filter(product_id__in=product_ids)
+        .order_by("attribute__name", "id")
+        .values_list(_ATTRIBUTE_JSON, flat=True)
+    )
+    return _grouped(product_ids, [AttributeRow(**data) for data in rows], "product_id")
+
+
+def variants_by_product(
+    product_ids: list[int], channel: Channel
+) -> dict[int, list[ProductVariant]]:
+    """Variants in display order, each with its price in `channel` (`price_amount`,
+    `price_currency`; None when not sold there) read in the same query."""
+    variants = list(
+        ProductVariant.objects.filter(product_id__in=product_ids)
+        .annotate(
+            channel_listing=FilteredRelation(
+                "listings", condition=Q(listings__channel_id=channel.pk)
+            ),
+            price_amount=F("channel_listing__price"),
+            price_currency=F("channel_listing__currency"),
+        )
+        .order_by("sort_order", "id")
+    )
+    for variant in variants:
+        variant.context_channel = channel
+    return _grouped(product_ids, variants, "product_id")
+
+
+def variant_prices(variant_ids: list[int], channel: Channel) -> dict[int, tuple[str, Decimal]]:
+    rows = VariantChannelListing.objects.filter(
+        variant_id__in=variant_ids, channel_id=channel.pk
+    ).values_list("variant_id", "currency", "price")
+    return {pk: (currency, price) for pk, currency, price in rows}
+
+
+def available_quantities(variant_ids: list[int]) -> dict[int, int]:
+    """Units of each variant left to sell: stock minus allocations and live reservations
+    (inventory's arithmetic, so checkout and catalogue always agree)."""
+    return inventory_stock.available_quantities(list(variant_ids))
+
+
+def stocks_by_variant(variant_ids: list[int]) -> dict[int, list[Stock]]:
+    rows = (
+        Stock.objects.filter(variant_id__in=variant_ids)
+        .select_related("warehouse")
+        .order_by("warehouse__name", "warehouse_id")
+    )
+    return _grouped(variant_ids, rows, "variant_id")
+
+
+def product_id_of(model: type[ProductVariant | ProductMedia], pk: int) -> int | None:
+    """The product a variant or a photo belongs to (for lookups by their own id)."""
+    return model.objects.filter(pk=pk).values_list("product_id", flat=True).first()
