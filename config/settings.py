@@ -213,6 +213,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
 CELERY_BEAT_SCHEDULE = {
+    "queue-missing-thumbnails": {
+        "task": "marketplace.catalog.tasks.queue_missing_thumbnails",
+        "schedule": 900.0,
+    },
+    "delete-orphaned-media-files": {
+        "task": "marketplace.catalog.tasks.delete_orphaned_media_files",
+        "schedule": 86400.0,
+    },
     "delete-expired-reservations": {
         "task": "marketplace.inventory.tasks.delete_expired_reservations",
         "schedule": 600.0,

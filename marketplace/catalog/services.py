@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
 from marketplace.catalog import permissions, search
+from marketplace.catalog.media import delete_files_on_commit, product_media_files
 from marketplace.catalog.models import (
     Category,
     Product,
@@ -185,13 +186,11 @@ def delete_product(*, actor: User, product: Product) -> bool:
     bump_catalog_version()
     try:
         with transaction.atomic():
-            media_files = [m.image.name for m in product.media.all()]
+            media_files = product_media_files(product)
             product.delete()
     except ProtectedError:
         Product.objects.filter(pk=product.pk).update(is_hidden=True, is_published=False)
         return False
-    from marketplace.catalog.media import delete_files_on_commit
-
     delete_files_on_commit(media_files)
     return True
 
