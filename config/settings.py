@@ -212,7 +212,12 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
+CHECKOUT_ABANDONED_DAYS = int(os.environ.get("CHECKOUT_ABANDONED_DAYS", "30"))
 CELERY_BEAT_SCHEDULE = {
+    "delete-abandoned-checkouts": {
+        "task": "marketplace.checkout.tasks.delete_abandoned_checkouts",
+        "schedule": 3600.0,
+    },
     "queue-missing-thumbnails": {
         "task": "marketplace.catalog.tasks.queue_missing_thumbnails",
         "schedule": 900.0,

@@ -101,9 +101,11 @@ def release(*, line_ids) -> None:
 
 
 def extend(*, checkout_id, until: datetime | None = None) -> None:
-    Reservation.objects.filter(checkout_line__checkout_id=checkout_id).update(
-        reserved_until=until or reservation_deadline()
-    )
+    """Renew the checkout's live holds; lapsed ones stay lapsed (their units may be
+    promised to someone else by now)."""
+    Reservation.objects.filter(
+        checkout_line__checkout_id=checkout_id, reserved_until__gt=timezone.now()
+    ).update(reserved_until=until or reservation_deadline())
 
 
 @transaction.atomic

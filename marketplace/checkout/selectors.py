@@ -1,0 +1,165 @@
+"""Reads of checkouts: who may reach one, a buyer's open checkout, the delivery methods
+each group may choose, and the payment gateways offered.
+
+Access: a checkout with a user belongs to that user alone (anyone else is told it does
+not exist); an anonymous one belongs to whoever holds its token, a random UUID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db.models import IntegerField, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.catalog.models import ProductVariant
+from marketplace.channels import money
+from marketplace.channels.models import Channel
+from marketplace.checkout.info import CheckoutInfo, GroupInfo
+from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.payments.gateways import PaymentGateway, gateways_for_channel
+from marketplace.sellers.models import SellerStatus
+from marketplace.shipping.models import DeliveryMethod
+from marketplace.shipping.selectors import PRICE_ATTR, Fulfiller, priced_methods_for_groups
+
+ZERO = Decimal(0)
+OPTIONS_ATTR = "delivery_options"
+# What every read of a checkout needs beside its own row, in the same query.
+RELATED = ("channel", "shipping_address", "voucher")
+
+
+def is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_access(actor, checkout: Checkout) -> bool:
+    if checkout.user_id is None:
+        return True
+    return is_signed_in(actor) and actor.pk == checkout.user_id
+
+
+def parse_token(value: object) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def checkout_for(actor, token: object) -> Checkout | None:
+    """The checkout with this token if `actor` may reach it, else None (never a hint
+    that another buyer's checkout exists)."""
+    token = parse_token(token)
+    if token is None:
+        return None
+    checkout = Checkout.objects.select_related(*RELATED).filter(pk=token).first()
+    if checkout is None or not can_access(actor, checkout):
+        return None
+    return checkout
+
+
+def open_checkouts_of(user) -> list[Checkout]:
+    """The user's checkouts not yet turned into orders, most recently changed first."""
+    if not is_signed_in(user):
+        return []
+    return list(
+        Checkout.objects.select_related(*RELATED)
+        .filter(user_id=user.pk, order__isnull=True)
+        .order_by("-updated", "-created")
+    )
+
+
+def open_checkout_of(user, channel: Channel) -> Checkout | None:
+    """The user's latest open checkout in `channel`: the cart that follows them from one
+    device to another."""
+    if not is_signed_in(user):
+        return None
+    return (
+        Checkout.objects.select_related(*RELATED)
+        .filter(user_id=user.pk, channel=channel, order__isnull=True)
+        .order_by("-updated", "-created")
+        .first()
+    )
+
+
+def why_not_for_sale(variant: ProductVariant, priced: set[int]) -> object | None:
+    """Why a variant cannot be bought in the checkout's channel, or None. One code,
+    NOT_AVAILABLE_IN_CHANNEL, for every reason: the buyer's remedy is the same."""
+    product = variant.product
+    if not product.is_published or product.is_hidden:
+        return _("This product is not for sale.")
+    if product.seller.status != SellerStatus.APPROVED:
+        return _("This seller is not selling at the moment.")
+    if variant.pk not in priced:
+        return _("This product is not sold in this channel.")
+    return None
+
+
+def lines_with_held(checkout: Checkout) -> dict[int, CheckoutLine]:
+    """The checkout's lines by variant, each with `held`: the units its live
+    reservations hold."""
+    live = Q(reservations__reserved_until__gt=timezone.now())
+    lines = CheckoutLine.objects.filter(checkout=checkout).annotate(
+        held=Coalesce(Sum("reservations__quantity", filter=live), 0, output_field=IntegerField())
+    )
+    return {line.variant_id: line for line in lines}
+
+
+def fulfiller_of(group: GroupInfo) -> Fulfiller:
+    return (
+        group.cooperative.pk if group.cooperative else None,
+        group.seller.pk if group.seller else None,
+    )
+
+
+def delivery_options(
+    checkout: Checkout, groups: Sequence[GroupInfo]
+) -> dict[str, list[DeliveryMethod]]:
+    """For each group (by key): the methods serving the checkout's address, each priced
+    for that group's weight and subtotal. Empty until an address is set. Two queries
+    whatever the number of groups."""
+    if checkout.shipping_address_id is None or not groups:
+        return {group.key: [] for group in groups}
+    priced = priced_methods_for_groups(
+        channel=checkout.channel,
+        address=checkout.shipping_address,
+        groups=[(fulfiller_of(g), g.weight, g.subtotal) for g in groups],
+    )
+    return {group.key: priced[fulfiller_of(group)] for group in groups}
+
+
+def options_for(info: CheckoutInfo) -> dict[str, list[DeliveryMethod]]:
+    """`delivery_options` of the checkout `info` describes, computed once per info: a
+    write that needed them hands them on to whoever shows the result."""
+    options = getattr(info, OPTIONS_ATTR, None)
+    if options is None:
+        options = delivery_options(info.checkout, info.groups)
+        setattr(info, OPTIONS_ATTR, options)
+    return options
+
+
+def price_of(method: DeliveryMethod) -> Decimal:
+    """The price a method from `delivery_options` carries for its group."""
+    return getattr(method, PRICE_ATTR, None) or ZERO
+
+
+def payment_gateways(checkout: Checkout) -> list[PaymentGateway]:
+    """The gateways that take the checkout's channel currency (cash on delivery: rial)."""
+    return gateways_for_channel(checkout.channel)
+
+
+def total_quantity(info: CheckoutInfo) -> int:
+    return sum(line.line.quantity for line in info.lines)
+
+
+def with_discount(info: CheckoutInfo, discount: Decimal) -> CheckoutInfo:
+    """`info` with another discount (after the voucher changed) and the total to match,
+    computed as build_checkout_info does."""
+    info.discount = discount
+    info.total = money.quantize(max(info.subtotal + info.shipping - discount, ZERO), info.currency)
+    return info

@@ -1,0 +1,592 @@
+"""Writes to checkouts: lines (with stock reservations), the shipping address, a delivery
+method per group, promo codes, and handing an anonymous checkout to its buyer.
+
+Every write runs in one transaction and starts by locking the checkout row (an UPDATE
+that also records the change time), so two requests on the same checkout take turns and a
+completed checkout is never changed. Lines reserve what they hold for
+CHECKOUT_RESERVATION_MINUTES, and every write renews the checkout's live reservations.
+
+Stock rows are locked in one global order (variant, then stock id) for all the lines of
+a request at once — the order checkoutComplete locks them in — so the number of queries
+does not grow with the number of lines and two buyers never wait on each other in a
+circle. Should PostgreSQL still report a deadlock or a serialization failure, the write is
+retried; no such error reaches a buyer.
+
+Each write returns the CheckoutInfo built after it, for the caller to show without
+computing it again.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts.addresses import ADDRESS_FIELDS, clean_address
+from marketplace.accounts.models import Address
+from marketplace.catalog.models import ProductVariant, VariantChannelListing
+from marketplace.catalog.versioning import bump_catalog_version
+from marketplace.channels.selectors import channel_by_slug
+from marketplace.checkout import selectors
+from marketplace.checkout.info import CheckoutInfo, build_checkout_info, voucher_discount
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, permission_denied
+from marketplace.core.validators import clean_email
+from marketplace.discounts.selectors import clean_code, voucher_by_code, voucher_problem
+from marketplace.inventory import stock
+from marketplace.inventory.models import Reservation, Stock
+
+logger = logging.getLogger("marketplace.checkout")
+
+T = TypeVar("T")
+
+MAX_QUANTITY = 10_000
+# Distinct products in one checkout, and lines in one request: far above a real cart,
+# low enough that no request can make the server lock thousands of stock rows.
+MAX_LINES = 100
+# SQLSTATEs after which running the write again is safe: serialization_failure,
+# deadlock_detected, lock_not_available.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+MAX_ATTEMPTS = 5
+
+# A line as callers give it: (variant or its id, quantity).
+LineSpec = tuple[ProductVariant | int, int]
+
+
+# ---------------------------------------------------------------- transactions
+
+
+def _retryable(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def write(func: Callable[..., T]) -> Callable[..., T]:
+    """Run a service in one transaction (a savepoint inside the request's), again after
+    a deadlock or serialization failure, with a short random pause between attempts."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    return func(*args, **kwargs)
+            except OperationalError as exc:
+                if not _retryable(exc) or attempt == MAX_ATTEMPTS:
+                    raise
+                logger.info("checkout write retried after %s", exc.__cause__.__class__.__name__)
+                time.sleep(random.uniform(0.005, 0.03) * attempt)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _not_found() -> DomainError:
+    return DomainError.of(ErrorCode.NOT_FOUND, "id")
+
+
+def _lock(actor, checkout: Checkout) -> None:
+    """Check access, then lock the checkout row (recording the change time). Completed
+    checkouts and checkouts that changed hands meanwhile are refused."""
+    if not selectors.can_access(actor, checkout):
+        raise _not_found()
+    owner = Q(user_id=checkout.user_id) if checkout.user_id else Q(user__isnull=True)
+    updated = Checkout.objects.filter(owner, pk=checkout.pk, order__isnull=True).update(
+        updated=timezone.now()
+    )
+    if updated:
+        return
+    order_id = Checkout.objects.filter(pk=checkout.pk).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        raise DomainError.of(
+            ErrorCode.INVALID_STATUS, "id", _("This checkout has already become an order.")
+        )
+    raise _not_found()
+
+
+def _extend_live(checkout: Checkout) -> None:
+    """Renew what the checkout holds. Only live reservations: an expired one may have
+    been taken by another buyer since, and reviving it would promise units twice."""
+    now = timezone.now()
+    Reservation.objects.filter(
+        checkout_line__checkout_id=checkout.pk, reserved_until__gt=now
+    ).update(reserved_until=stock.reservation_deadline(now))
+
+
+# ---------------------------------------------------------------- lines
+
+
+@dataclass
+class _Target:
+    """A line whose reservation is (re)made: `strict` lines fail with INSUFFICIENT_STOCK
+    when the stock cannot cover them; others (lines whose hold expired) keep what is left."""
+
+    variant_id: int
+    quantity: int
+    field: str | None
+    strict: bool = True
+    line: CheckoutLine | None = None
+
+
+def _variant_id(value: ProductVariant | int) -> int:
+    return value.pk if isinstance(value, ProductVariant) else int(value)
+
+
+def _plan_lines(
+    checkout: Checkout,
+    specs: Sequence[LineSpec],
+    existing: dict[int, CheckoutLine],
+    *,
+    replace: bool,
+    errors: ErrorCollector,
+) -> dict[int, tuple[int, int]]:
+    """Validate the input lines; variant id → (input index, the line's new quantity).
+    Adding sums quantities (with the cart's and with repeats in the input); replacing
+    sets them, 0 removing the line."""
+    if len(specs) > MAX_LINES:
+        raise DomainError.of(
+            ErrorCode.INVALID, "lines", _("At most %(n)d lines at once.") % {"n": MAX_LINES}
+        )
+    ids = {_variant_id(variant) for variant, _q in specs}
+    variants = ProductVariant.objects.select_related("product__seller").in_bulk(ids)
+    priced = set(
+        VariantChannelListing.objects.filter(
+            channel_id=checkout.channel_id, variant_id__in=ids
+        ).values_list("variant_id", flat=True)
+    )
+    minimum = 0 if replace else 1
+    wanted: dict[int, tuple[int, int]] = {}
+    for index, (value, quantity) in enumerate(specs):
+        quantity_field, variant_field = f"lines.{index}.quantity", f"lines.{index}.variantId"
+        if not isinstance(quantity, int) or not minimum <= quantity <= MAX_QUANTITY:
+            errors.add(
+                ErrorCode.INVALID,
+                quantity_field,
+                _("Enter a quantity from %(min)d to %(max)s.")
+                % {"min": minimum, "max": f"{MAX_QUANTITY:,}"},
+            )
+            continue
+        variant = variants.get(_variant_id(value))
+        if variant is None:
+            errors.add(ErrorCode.NOT_FOUND, variant_field)
+            continue
+        if replace:
+            if variant.pk in wanted:
+                errors.add(ErrorCode.INVALID, variant_field, _("This product is listed twice."))
+                continue
+            total = quantity
+        else:
+            base = wanted[variant.pk][1] if variant.pk in wanted else None
+            if base is None:
+                base = existing[variant.pk].quantity if variant.pk in existing else 0
+            total = base + quantity
+        if total > MAX_QUANTITY:
+            errors.add(
+                ErrorCode.INVALID,
+                quantity_field,
+                _("At most %(max)s of one product per checkout.") % {"max": f"{MAX_QUANTITY:,}"},
+            )
+            continue
+        if total > 0:
+            problem = selectors.why_not_for_sale(variant, priced)
+            if problem is not None:
+                errors.add(ErrorCode.NOT_AVAILABLE_IN_CHANNEL, variant_field, problem)
+                continue
+        wanted[variant.pk] = (index, total)
+    remaining = (set(existing) | {pk for pk, (_i, q) in wanted.items() if q > 0}) - {
+        pk for pk, (_i, q) in wanted.items() if q == 0
+    }
+    if len(remaining) > MAX_LINES:
+        errors.add(
+            ErrorCode.INVALID,
+            "lines",
+            _("A checkout holds at most %(n)d different products.") % {"n": MAX_LINES},
+        )
+    return wanted
+
+
+def _plan_reservations(
+    checkout: Checkout, targets: list[_Target]
+) -> dict[int, list[tuple[int, int]]]:
+    """Lock the stock rows of every target's variant (variant, then stock id: the global
+    lock order) and share out what is free: variant id → [(stock id, units)]. Strict
+    targets the stock cannot cover fail together, with what is left of each."""
+    variant_ids = sorted({t.variant_id for t in targets})
+    locked = list(
+        Stock.objects.select_for_update()
+        .filter(variant_id__in=variant_ids)
+        .order_by("variant_id", "pk")
+        .values_list("pk", "variant_id")
+    )
+    # A new snapshot, after the locks: what competitors committed while we waited counts.
+    free = dict(
+        stock.stocks_with_free(variant_ids, exclude_checkout=checkout.pk)
+        .filter(pk__in=[pk for pk, _v in locked])
+        .values_list("pk", "free")
+    )
+    per_variant: dict[int, list[int]] = defaultdict(list)
+    for pk, variant_id in locked:
+        per_variant[variant_id].append(pk)
+    errors = ErrorCollector()
+    plan: dict[int, list[tuple[int, int]]] = {}
+    for target in targets:
+        stocks = per_variant.get(target.variant_id, [])
+        available = sum(max(free.get(pk, 0), 0) for pk in stocks)
+        if target.strict and target.quantity > available:
+            errors.extend(stock.insufficient(target.field, available))
+            continue
+        remaining = min(target.quantity, available)
+        takes = []
+        for pk in stocks:
+            take = min(max(free.get(pk, 0), 0), remaining)
+            if take:
+                takes.append((pk, take))
+                remaining -= take
+            if not remaining:
+                break
+        plan[target.variant_id] = takes
+    errors.raise_if_any()
+    return plan
+
+
+def _write_reservations(
+    targets: list[_Target], plan: dict[int, list[tuple[int, int]]], *, replace_old: bool
+) -> None:
+    line_ids = [t.line.pk for t in targets]
+    if replace_old:
+        Reservation.objects.filter(checkout_line_id__in=line_ids).delete()
+    deadline = stock.reservation_deadline()
+    Reservation.objects.bulk_create(
+        Reservation(checkout_line=t.line, stock_id=pk, quantity=take, reserved_until=deadline)
+        for t in targets
+        for pk, take in plan.get(t.variant_id, [])
+    )
+
+
+def _drop_orphan_deliveries(checkout: Checkout, info: CheckoutInfo) -> None:
+    """Chosen methods of fulfillers whose lines are all gone."""
+    keep = Q(pk__in=[])
+    for group in info.groups:
+        cooperative_id, seller_id = selectors.fulfiller_of(group)
+        keep |= Q(cooperative_id=cooperative_id) if cooperative_id else Q(seller_id=seller_id)
+    CheckoutDelivery.objects.filter(checkout=checkout).exclude(keep).delete()
+
+
+def _apply_lines(
+    checkout: Checkout,
+    specs: Sequence[LineSpec],
+    *,
+    replace: bool,
+    errors: ErrorCollector | None = None,
+    existing: dict[int, CheckoutLine] | None = None,
+) -> CheckoutInfo:
+    errors = errors or ErrorCollector()
+    if existing is None:
+        existing = selectors.lines_with_held(checkout)
+    wanted = _plan_lines(checkout, specs, existing, replace=replace, errors=errors)
+    errors.raise_if_any()
+
+    targets: list[_Target] = []
+    removed: list[int] = []
+    for variant_id, (index, quantity) in wanted.items():
+        if quantity == 0:
+            if variant_id in existing:
+                removed.append(existing[variant_id].pk)
+            continue
+        targets.append(_Target(variant_id, quantity, f"lines.{index}.quantity"))
+    # Lines left alone whose hold lapsed get what is still free, so the cart the buyer
+    # is working on is covered again; they never fail the request.
+    for variant_id, line in existing.items():
+        if variant_id not in wanted and line.held < line.quantity:
+            targets.append(_Target(variant_id, line.quantity, None, strict=False, line=line))
+    plan = _plan_reservations(checkout, targets) if targets else {}
+
+    if removed:
+        CheckoutLine.objects.filter(pk__in=removed).delete()
+    new_lines, changed = [], []
+    for target in targets:
+        line = target.line or existing.get(target.variant_id)
+        if line is None:
+            line = CheckoutLine(
+                checkout=checkout, variant_id=target.variant_id, quantity=target.quantity
+            )
+            new_lines.append(line)
+        elif line.quantity != target.quantity:
+            line.quantity = target.quantity
+            changed.append(line)
+        target.line = line
+    if new_lines:
+        CheckoutLine.objects.bulk_create(new_lines)
+    if changed:
+        CheckoutLine.objects.bulk_update(changed, ["quantity"])
+    if targets:
+        replace_old = any(t.variant_id in existing for t in targets)
+        _write_reservations(targets, plan, replace_old=replace_old)
+    untouched = set(existing) - {t.variant_id for t in targets} - set(wanted)
+    if untouched:
+        _extend_live(checkout)
+    if targets or removed:
+        # The catalogue shows quantityAvailable, which reservations lower.
+        bump_catalog_version()
+    info = build_checkout_info(checkout)
+    if removed:
+        _drop_orphan_deliveries(checkout, info)
+    return info
+
+
+def _signed_in(actor) -> bool:
+    return selectors.is_signed_in(actor)
+
+
+@write
+def create_checkout(
+    *,
+    actor,
+    channel: str | None,
+    email: str | None,
+    lines: Sequence[LineSpec],
+    language: str = "fa",
+) -> tuple[Checkout, CheckoutInfo]:
+    """A new checkout with `lines` reserved. A signed-in buyer owns it (their email by
+    default); an anonymous one must give an email."""
+    channel_obj = channel_by_slug(channel or None, field="channel")
+    errors = ErrorCollector()
+    address = ""
+    try:
+        if _signed_in(actor):
+            address = clean_email(email, field="email", required=False) or actor.email or ""
+        else:
+            address = clean_email(email, field="email", required=True)
+    except DomainError as exc:
+        errors.extend(exc)
+    checkout = Checkout.objects.create(
+        user=actor if _signed_in(actor) else None,
+        email=address,
+        channel=channel_obj,
+        language=(language or "fa")[:8],
+    )
+    info = _apply_lines(checkout, lines, replace=False, errors=errors, existing={})
+    return checkout, info
+
+
+@write
+def add_lines(*, actor, checkout: Checkout, lines: Sequence[LineSpec]) -> CheckoutInfo:
+    """Add products; a product already in the cart gets the quantities added to it."""
+    _lock(actor, checkout)
+    return _apply_lines(checkout, lines, replace=False)
+
+
+@write
+def update_lines(*, actor, checkout: Checkout, lines: Sequence[LineSpec]) -> CheckoutInfo:
+    """Set the quantities of products (adding those not in the cart); 0 removes."""
+    _lock(actor, checkout)
+    return _apply_lines(checkout, lines, replace=True)
+
+
+# ---------------------------------------------------------------- address and delivery
+
+
+def _recount(info: CheckoutInfo) -> CheckoutInfo:
+    info.shipping = sum((g.shipping_price for g in info.groups), selectors.ZERO)
+    return selectors.with_discount(info, info.discount)
+
+
+@write
+def set_shipping_address(*, actor, checkout: Checkout, data) -> CheckoutInfo:
+    """Validate and store the address (the checkout's own copy, without a user); chosen
+    delivery methods that do not serve it any more are dropped."""
+    _lock(actor, checkout)
+    cleaned = clean_address(data, field_prefix="shippingAddress")
+    current = checkout.shipping_address if checkout.shipping_address_id else None
+    if current is not None and current.user_id is None:
+        # The checkout's own copy is rewritten in place: one row per checkout, always.
+        for name in ADDRESS_FIELDS:
+            setattr(current, name, getattr(cleaned, name))
+        current.save(update_fields=list(ADDRESS_FIELDS))
+    else:
+        cleaned.user = None
+        cleaned.save()
+        Checkout.objects.filter(pk=checkout.pk).update(shipping_address=cleaned)
+        checkout.shipping_address = cleaned
+    _extend_live(checkout)
+    info = build_checkout_info(checkout)
+    options = selectors.options_for(info)
+    keep = Q(pk__in=[])
+    for group in info.groups:
+        cooperative_id, seller_id = selectors.fulfiller_of(group)
+        owner = Q(cooperative_id=cooperative_id) if cooperative_id else Q(seller_id=seller_id)
+        keep |= owner & Q(method_id__in=[m.pk for m in options[group.key]])
+    dropped, _counts = CheckoutDelivery.objects.filter(checkout=checkout).exclude(keep).delete()
+    if dropped:
+        for group in info.groups:
+            method = group.delivery_method
+            if method is not None and all(m.pk != method.pk for m in options[group.key]):
+                group.delivery_method = None
+                group.shipping_price = selectors.ZERO
+        _recount(info)
+    return info
+
+
+@write
+def set_delivery_method(
+    *, actor, checkout: Checkout, group_key: str, method_id: int
+) -> CheckoutInfo:
+    """Choose how one group (fulfiller) is delivered, among the methods that serve the
+    checkout's address for that group."""
+    _lock(actor, checkout)
+    if checkout.shipping_address_id is None:
+        raise DomainError.of(
+            ErrorCode.INVALID,
+            "deliveryMethodId",
+            _("Enter a shipping address first; the delivery methods depend on it."),
+        )
+    info = build_checkout_info(checkout)
+    group = info.group(group_key)
+    if group is None:
+        raise DomainError.of(
+            ErrorCode.INVALID, "groupId", _("This group is not part of this checkout.")
+        )
+    method = next((m for m in selectors.options_for(info)[group.key] if m.pk == method_id), None)
+    if method is None:
+        raise DomainError.of(
+            ErrorCode.INVALID,
+            "deliveryMethodId",
+            _("This delivery method is not available for this group and address."),
+        )
+    cooperative_id, seller_id = selectors.fulfiller_of(group)
+    owner = {"cooperative_id": cooperative_id} if cooperative_id else {"seller_id": seller_id}
+    if not CheckoutDelivery.objects.filter(checkout=checkout, **owner).update(method=method):
+        CheckoutDelivery.objects.create(checkout=checkout, method=method, **owner)
+    _extend_live(checkout)
+    group.delivery_method = method
+    group.shipping_price = selectors.price_of(method)
+    return _recount(info)
+
+
+# ---------------------------------------------------------------- promo codes
+
+
+@write
+def add_promo_code(*, actor, checkout: Checkout, code: str) -> CheckoutInfo:
+    """Apply a voucher, or say exactly why it cannot be used (VOUCHER_INVALID)."""
+    _lock(actor, checkout)
+    if not clean_code(code):
+        raise DomainError.of(ErrorCode.REQUIRED, "promoCode")
+    voucher = voucher_by_code(code)
+    info = build_checkout_info(checkout)
+    problem = voucher_problem(voucher, checkout=checkout, lines=info.lines)
+    if problem is not None:
+        raise DomainError.of(ErrorCode.VOUCHER_INVALID, "promoCode", problem)
+    Checkout.objects.filter(pk=checkout.pk).update(voucher=voucher)
+    checkout.voucher = voucher
+    _extend_live(checkout)
+    return selectors.with_discount(info, voucher_discount(checkout, info.lines, info.currency))
+
+
+@write
+def remove_promo_code(*, actor, checkout: Checkout) -> CheckoutInfo:
+    _lock(actor, checkout)
+    Checkout.objects.filter(pk=checkout.pk).update(voucher=None)
+    checkout.voucher = None
+    _extend_live(checkout)
+    return build_checkout_info(checkout)
+
+
+# ---------------------------------------------------------------- the buyer's checkout
+
+
+def _move_extras(source: Checkout, target: Checkout) -> None:
+    """What the target lacks and the source has: the address (with the deliveries
+    chosen for it) and the promo code."""
+    changes: dict[str, Any] = {}
+    if target.shipping_address_id is None and source.shipping_address_id is not None:
+        changes["shipping_address_id"] = source.shipping_address_id
+        CheckoutDelivery.objects.filter(checkout=target).delete()
+        CheckoutDelivery.objects.filter(checkout=source).update(checkout=target)
+    if target.voucher_id is None and source.voucher_id is not None:
+        changes["voucher_id"] = source.voucher_id
+    if changes:
+        Checkout.objects.filter(pk=target.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(target, name, value)
+
+
+def _merge_into(source: Checkout, target: Checkout) -> CheckoutInfo:
+    """Move the source's lines into the target (quantities added, up to what the stock
+    and the per-line limit allow) and delete the source."""
+    source_lines = list(CheckoutLine.objects.filter(checkout=source).order_by("created", "id"))
+    _move_extras(source, target)
+    # The source's holds end first, so its units are free for the target to take.
+    source.delete()
+    if source.shipping_address_id not in (None, target.shipping_address_id):
+        # Its address copy was not taken over: nothing refers to it any more.
+        Address.objects.filter(pk=source.shipping_address_id, user__isnull=True).delete()
+    existing = selectors.lines_with_held(target)
+    targets: list[_Target] = []
+    for line in source_lines:
+        mine = existing.get(line.variant_id)
+        quantity = min(line.quantity + (mine.quantity if mine else 0), MAX_QUANTITY)
+        if mine is None and len(existing) + len(targets) >= MAX_LINES:
+            continue
+        targets.append(_Target(line.variant_id, quantity, None, strict=False, line=mine))
+    plan = _plan_reservations(target, targets) if targets else {}
+    new_lines, changed = [], []
+    for item in targets:
+        # A product whose stock ran out keeps the buyer's quantity: completing the
+        # checkout will say how many are left.
+        if item.line is None:
+            item.line = CheckoutLine(
+                checkout=target, variant_id=item.variant_id, quantity=item.quantity
+            )
+            new_lines.append(item.line)
+        else:
+            item.line.quantity = item.quantity
+            changed.append(item.line)
+    CheckoutLine.objects.bulk_create(new_lines)
+    if changed:
+        CheckoutLine.objects.bulk_update(changed, ["quantity"])
+    if targets:
+        _write_reservations(targets, plan, replace_old=bool(changed))
+    _extend_live(target)
+    return build_checkout_info(target)
+
+
+@write
+def attach_customer(*, actor, checkout: Checkout) -> tuple[Checkout, CheckoutInfo]:
+    """Give an anonymous checkout to the signed-in buyer, so it follows them to their
+    other devices. When they already have an open checkout in that channel, the lines
+    are merged into it and the anonymous one is deleted; that checkout is returned."""
+    if not _signed_in(actor):
+        raise permission_denied()
+    if checkout.user_id is not None:
+        if checkout.user_id != actor.pk:
+            raise _not_found()
+        _lock(actor, checkout)
+        _extend_live(checkout)
+        return checkout, build_checkout_info(checkout)
+    mine = (
+        Checkout.objects.select_related(*selectors.RELATED)
+        .filter(user_id=actor.pk, channel_id=checkout.channel_id, order__isnull=True)
+        .exclude(pk=checkout.pk)
+        .order_by("-updated", "-created")
+        .first()
+    )
+    # Both rows locked, in token order, as any other request would lock them.
+    for locked in sorted([c for c in (checkout, mine) if c is not None], key=lambda c: c.pk):
+        _lock(actor, locked)
+    if mine is None:
+        email = actor.email or checkout.email
+        Checkout.objects.filter(pk=checkout.pk).update(user=actor, email=email)
+        checkout.user, checkout.email = actor, email
+        _extend_live(checkout)
+        return checkout, build_checkout_info(checkout)
+    return mine, _merge_into(checkout, mine)

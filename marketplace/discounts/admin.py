@@ -1,0 +1,106 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.errors import DomainError
+from marketplace.discounts.models import Voucher, VoucherUsage
+from marketplace.discounts.services import VoucherFields, clean_voucher
+
+# Error fields of the services (API names) → the form's fields.
+FORM_FIELDS = {
+    "code": "code",
+    "kind": "kind",
+    "value": "value",
+    "minSpend": "min_spend",
+    "usageLimit": "usage_limit",
+    "perBuyerLimit": "per_buyer_limit",
+    "validUntil": "valid_until",
+}
+
+
+class VoucherForm(forms.ModelForm):
+    class Meta:
+        model = Voucher
+        fields = (
+            "code",
+            "kind",
+            "value",
+            "channel",
+            "seller",
+            "min_spend",
+            "usage_limit",
+            "per_buyer_limit",
+            "valid_from",
+            "valid_until",
+            "is_active",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or data.get("channel") is None:
+            return data
+        # The same rules as vouchers created through the services.
+        try:
+            cleaned = clean_voucher(
+                VoucherFields(
+                    code=data.get("code") or "",
+                    kind=data.get("kind") or "",
+                    value=data.get("value"),
+                    channel=data["channel"],
+                    seller=data.get("seller"),
+                    min_spend=data.get("min_spend"),
+                    usage_limit=data.get("usage_limit"),
+                    per_buyer_limit=data.get("per_buyer_limit"),
+                    valid_from=data.get("valid_from"),
+                    valid_until=data.get("valid_until"),
+                    is_active=data.get("is_active", True),
+                ),
+                instance=self.instance,
+            )
+        except DomainError as exc:
+            for error in exc.errors:
+                self.add_error(FORM_FIELDS.get(error.field or ""), str(error.message))
+            return data
+        data.update(code=cleaned.code, value=cleaned.value, min_spend=cleaned.min_spend)
+        return data
+
+
+class VoucherUsageInline(admin.TabularInline):
+    model = VoucherUsage
+    extra = 0
+    can_delete = False
+    fields = ("order", "user", "email", "created")
+    readonly_fields = fields
+    ordering = ("-created",)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Uses are written when orders are placed, never by hand.
+        return False
+
+
+@admin.register(Voucher)
+class VoucherAdmin(admin.ModelAdmin):
+    form = VoucherForm
+    list_display = (
+        "code",
+        "kind",
+        "value",
+        "channel",
+        "seller",
+        "usage",
+        "valid_from",
+        "valid_until",
+        "is_active",
+    )
+    list_filter = ("is_active", "kind", "channel")
+    search_fields = ("code", "seller__name")
+    autocomplete_fields = ("seller",)
+    readonly_fields = ("used",)
+    inlines = (VoucherUsageInline,)
+    list_select_related = ("channel", "seller")
+
+    @admin.display(description=_("uses"))
+    def usage(self, voucher: Voucher) -> str:
+        if voucher.usage_limit is None:
+            return str(voucher.used)
+        return f"{voucher.used} / {voucher.usage_limit}"
