@@ -182,7 +182,7 @@ def celery_worker_process(transactional_db, tmp_path, settings):
         _wait_until_ready(proc)
         yield outbox
     finally:
-        app.pool.force_close_all()
+        app.close()  # closes the producer pool; the next use opens a fresh one
         _dispose_sqla_engines()
         proc.terminate()
         try:
