@@ -214,6 +214,10 @@ CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES"
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
 CHECKOUT_ABANDONED_DAYS = int(os.environ.get("CHECKOUT_ABANDONED_DAYS", "30"))
 CELERY_BEAT_SCHEDULE = {
+    "expire-unpaid-orders": {
+        "task": "marketplace.orders.tasks.expire_unpaid_orders",
+        "schedule": 60.0,
+    },
     "delete-abandoned-checkouts": {
         "task": "marketplace.checkout.tasks.delete_abandoned_checkouts",
         "schedule": 3600.0,

@@ -6,13 +6,17 @@ from marketplace.api.accounts.schema import AccountMutations, AccountQueries
 from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
 from marketplace.api.catalog.sellers import extend_seller_type
 from marketplace.api.channels.schema import ChannelQueries
+from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
+from marketplace.api.orders.schema import OrderMutations, OrderQueries, extend_user_type
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
 from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
 
 # Seller.products and Seller.rating belong to the catalogue; added before the build.
 extend_seller_type()
+# User.orders belongs to the orders; added before the build.
+extend_user_type()
 
 
 class Query(
@@ -23,6 +27,8 @@ class Query(
     CatalogQueries,
     AddressQueries,
     ShippingQueries,
+    OrderQueries,
+    CheckoutQueries,
     graphene.ObjectType,
 ):
     node = relay.Node.Field()
@@ -35,6 +41,8 @@ class Mutation(
     CatalogMutations,
     AddressMutations,
     ShippingMutations,
+    OrderMutations,
+    CheckoutMutations,
     graphene.ObjectType,
 ):
     pass

@@ -36,7 +36,7 @@ def platform_owned() -> Q:
     return Q(cooperative__isnull=True, seller__isnull=True)
 
 
-def _serves(address: Address) -> Exists:
+def serves_address(address: Address) -> Exists:
     """A zone of the method contains the address's province (Iran) or its whole country."""
     condition = Q(countries__contains=[address.country])
     if address.province_id is not None:
@@ -74,7 +74,7 @@ def methods_for_groups(
     has_rate = Exists(DeliveryRate.objects.filter(method=OuterRef("pk"), channel=channel))
     methods = list(
         DeliveryMethod.objects.filter(owners, is_active=True)
-        .filter(_serves(address), has_rate)
+        .filter(serves_address(address), has_rate)
         .select_related("pickup_warehouse")
         .prefetch_related(Prefetch("rates", queryset=_rates_queryset(channel), to_attr=RATES_ATTR))
         .order_by("kind", "name", "id")

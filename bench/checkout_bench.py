@@ -1,0 +1,598 @@
+"""Checkout load benchmark: whole cash-on-delivery checkouts against the production server.
+
+    .venv/bin/python bench/checkout_bench.py [--products 2000] [--duration 20] [--buyers 8,32]
+
+What it does, on a fresh database of its own (created on the server of DATABASE_URL when
+set, else in an embedded PostgreSQL under .data/bench-checkout):
+1. migrates, loads the demo marketplace and seeds synthetic products (seed_products);
+2. picks the variants the buyers buy: a few hot ones (every buyer wants the same stock
+   rows: contention) and many (each buyer hits other rows: no contention), two
+   fulfillers per cart so every checkout has two groups; gives them plenty of stock;
+3. counts the SQL queries of each mutation of one checkout, in process;
+4. starts gunicorn (DEBUG off, 2 sync workers, persistent database connections) and, for
+   each scenario and number of buyers, runs virtual buyers (threads, one keep-alive HTTP
+   connection each) for --duration seconds. A buyer repeats: checkoutCreate,
+   checkoutLinesAdd, checkoutShippingAddressUpdate, checkoutDeliveryMethodUpdate for each
+   group, checkoutComplete with `cod`; every request is timed;
+5. prints a Markdown table: completed checkouts per second and each mutation's median
+   (and the completion's p95) latency, plus the query counts.
+Only loopback addresses are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "bazarcheh_bench_checkout"
+STEPS = ("create", "linesAdd", "shippingAddress", "deliveryMethod", "complete")
+PLENTY = 10_000_000
+
+CREATE = """mutation($input: CheckoutCreateInput!) { checkoutCreate(input: $input) {
+  checkout { id } errors { field code message } } }"""
+LINES_ADD = """mutation($id: ID!, $lines: [CheckoutLineInput!]!) {
+  checkoutLinesAdd(id: $id, lines: $lines) {
+    checkout { id totalPrice { gross { amount } } } errors { field code message } } }"""
+ADDRESS = """mutation($id: ID!, $address: AddressInput!) {
+  checkoutShippingAddressUpdate(id: $id, shippingAddress: $address) {
+    checkout { groups { id availableDeliveryMethods { id kind price { amount } } } }
+    errors { field code message } } }"""
+DELIVERY = """mutation($id: ID!, $group: ID!, $method: ID!) {
+  checkoutDeliveryMethodUpdate(id: $id, groupId: $group, deliveryMethodId: $method) {
+    checkout { shippingPrice { gross { amount } } totalPrice { gross { amount } } }
+    errors { field code message } } }"""
+COMPLETE = """mutation($id: ID!) { checkoutComplete(id: $id, paymentGateway: "cod") {
+  order { id number status paymentStatus total { gross { amount } } }
+  payment { status } errors { field code message } } }"""
+ADDRESS_INPUT = {
+    "firstName": "سارا",
+    "lastName": "احمدی",
+    "phone": "۰۹۱۲۱۲۳۴۵۶۷",
+    "countryArea": "خراسان رضوی",
+    "city": "مشهد",
+    "streetAddress1": "خیابان امام رضا، پلاک ۱",
+    "postalCode": "۹۱۷۷۹۴۸۹۷۴",
+}
+
+
+# ---------------------------------------------------------------- database
+
+
+def _server_url(database_url: str, name: str) -> str:
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _recreate(database_url: str) -> None:
+    """Drop and create the benchmark database on the server of `database_url`."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
+
+
+def prepare_database(products: int, database_url: str | None) -> dict[str, str]:
+    from config import launcher, services
+
+    env = dict(os.environ)
+    if not database_url:
+        os.environ["BAZARCHEH_DATA_DIR"] = str(ROOT / ".data" / "bench-checkout")
+        env["BAZARCHEH_DATA_DIR"] = os.environ["BAZARCHEH_DATA_DIR"]
+        database_url = services.start_embedded_postgres()
+    _recreate(database_url)
+    env["DATABASE_URL"] = _server_url(database_url, BENCH_DB)
+    env.update({"BAZARCHEH_DEV": "1", "DJANGO_SETTINGS_MODULE": "config.settings"})
+    os.environ.update(env)
+    launcher.compile_translations()
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True, env=env)
+    subprocess.run([*manage, "load_demo_data", "--without-catalog"], check=True, env=env)
+    subprocess.run([*manage, "seed_products", str(products)], check=True, env=env)
+    import django
+
+    django.setup()
+    return env
+
+
+@dataclass
+class Carts:
+    """Pairs of variant IDs from two different fulfillers."""
+
+    hot: list[tuple[str, str]]
+    many: list[tuple[str, str]]
+
+
+def pick_variants(many: int) -> Carts:
+    from django.db.models import Exists, OuterRef
+    from graphql_relay import to_global_id
+
+    from marketplace.catalog.models import ProductVariant, VariantChannelListing
+    from marketplace.checkout.info import group_key_for
+    from marketplace.inventory.models import Stock
+    from marketplace.sellers.models import SellerStatus
+
+    priced = VariantChannelListing.objects.filter(variant=OuterRef("pk"), channel__slug="ir")
+    variants = list(
+        ProductVariant.objects.filter(
+            Exists(priced),
+            product__is_published=True,
+            product__is_hidden=False,
+            product__seller__status=SellerStatus.APPROVED,
+            stocks__isnull=False,
+        )
+        .select_related("product__seller")
+        .distinct()
+        .order_by("pk")
+    )
+    by_group: dict[str, list] = defaultdict(list)
+    for variant in variants:
+        by_group[group_key_for(variant.product.seller)].append(variant)
+    groups = sorted(by_group.values(), key=len, reverse=True)
+    if len(groups) < 2:
+        sys.exit("The benchmark needs sellable variants of at least two fulfillers.")
+    rng = random.Random(1405)
+    hot_a, hot_b = groups[0][:2], groups[1][:2]
+    hot = [(a, b) for a in hot_a for b in hot_b]
+    pool = []
+    for _ in range(many):
+        first, second = rng.sample(groups, 2)
+        pool.append((rng.choice(first), rng.choice(second)))
+    # Plenty of stock: the benchmark measures locking and work, not running out.
+    used = {v.pk for pair in hot + pool for v in pair}
+    Stock.objects.filter(variant_id__in=used).update(quantity=PLENTY, quantity_allocated=0)
+
+    def ids(pairs):
+        return [tuple(to_global_id("ProductVariant", v.pk) for v in pair) for pair in pairs]
+
+    return Carts(hot=ids(hot), many=ids(pool))
+
+
+def prepare_checkouts(pairs: list[tuple[str, str]], count: int) -> list[str]:
+    """`count` checkouts ready to complete, written through the models and the shared
+    stock functions as the checkout mutations leave them (for --complete-only)."""
+    from django.db import transaction
+    from graphql_relay import from_global_id, to_global_id
+
+    from marketplace.accounts.models import Address
+    from marketplace.channels.models import Channel
+    from marketplace.checkout.info import build_checkout_info
+    from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+    from marketplace.inventory import stock
+    from marketplace.locations.models import Province
+    from marketplace.shipping.models import DeliveryMethod
+
+    channel = Channel.objects.get(slug="ir")
+    province = Province.objects.get(code="IR-09")
+    method = DeliveryMethod.objects.filter(
+        cooperative=None, seller=None, is_active=True, rates__channel=channel
+    ).order_by("pk")[0]
+    ids = []
+    for n in range(count):
+        with transaction.atomic():
+            address = Address.objects.create(
+                first_name="سارا",
+                last_name="احمدی",
+                phone="+989121234567",
+                country="IR",
+                country_area=province.name,
+                province=province,
+                city="مشهد",
+                street_address_1="خیابان امام رضا، پلاک ۱",
+                postal_code="9177948974",
+            )
+            checkout = Checkout.objects.create(
+                email=f"ready{n}@example.com", channel=channel, shipping_address=address
+            )
+            for variant_id in pairs[n % len(pairs)]:
+                line = CheckoutLine.objects.create(
+                    checkout=checkout, variant_id=int(from_global_id(variant_id)[1]), quantity=1
+                )
+                stock.reserve(line=line, quantity=1, field="lines")
+            CheckoutDelivery.objects.bulk_create(
+                CheckoutDelivery(
+                    checkout=checkout, cooperative=g.cooperative, seller=g.seller, method=method
+                )
+                for g in build_checkout_info(checkout).groups
+            )
+        ids.append(to_global_id("Checkout", str(checkout.pk)))
+    return ids
+
+
+# ---------------------------------------------------------------- one checkout
+
+
+class Failed(Exception):
+    def __init__(self, step: str, detail: object) -> None:
+        super().__init__(f"{step}: {detail}")
+        self.step = step
+        self.detail = detail
+
+
+def checkout_once(post, pair: tuple[str, str], email: str, timings: dict[str, list]) -> None:
+    """One buyer's whole checkout; `post(query, variables)` returns (data, seconds)."""
+
+    def call(step: str, name: str, query: str, variables: dict) -> dict:
+        data, seconds = post(query, variables)
+        timings[step].append(seconds)
+        payload = (data.get("data") or {}).get(name)
+        if payload is None:
+            raise Failed(step, data.get("errors"))
+        if payload["errors"]:
+            raise Failed(step, payload["errors"][0]["code"])
+        return payload
+
+    first, second = pair
+    created = call(
+        "create",
+        "checkoutCreate",
+        CREATE,
+        {
+            "input": {
+                "channel": "ir",
+                "email": email,
+                "lines": [{"variantId": first, "quantity": 1}],
+            }
+        },
+    )
+    checkout_id = created["checkout"]["id"]
+    call(
+        "linesAdd",
+        "checkoutLinesAdd",
+        LINES_ADD,
+        {"id": checkout_id, "lines": [{"variantId": second, "quantity": 1}]},
+    )
+    address = call(
+        "shippingAddress",
+        "checkoutShippingAddressUpdate",
+        ADDRESS,
+        {"id": checkout_id, "address": ADDRESS_INPUT},
+    )
+    for group in address["checkout"]["groups"]:
+        methods = group["availableDeliveryMethods"]
+        if not methods:
+            raise Failed("deliveryMethod", "no method serves the address")
+        call(
+            "deliveryMethod",
+            "checkoutDeliveryMethodUpdate",
+            DELIVERY,
+            {"id": checkout_id, "group": group["id"], "method": methods[0]["id"]},
+        )
+    completed = call("complete", "checkoutComplete", COMPLETE, {"id": checkout_id})
+    if completed["order"]["status"] != "CONFIRMED":
+        raise Failed("complete", completed["order"]["status"])
+
+
+def complete_once(post, checkout_id: str, timings: dict[str, list]) -> None:
+    data, seconds = post(COMPLETE, {"id": checkout_id})
+    timings["complete"].append(seconds)
+    payload = (data.get("data") or {}).get("checkoutComplete")
+    if payload is None or payload["errors"]:
+        raise Failed("complete", payload["errors"][0]["code"] if payload else data.get("errors"))
+
+
+# ---------------------------------------------------------------- in process: query counts
+
+
+def query_counts(carts: Carts) -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts: dict[str, list[int]] = defaultdict(list)
+
+    def post(query: str, variables: dict):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(
+                "/graphql/",
+                json.dumps({"query": query, "variables": variables}),
+                content_type="application/json",
+            )
+        counts[_step_of(query)].append(len(ctx.captured_queries))
+        return response.json(), 0.0
+
+    checkout_once(post, carts.many[0], "count@example.com", defaultdict(list))
+    return {step: max(values) for step, values in counts.items()}
+
+
+def _step_of(query: str) -> str:
+    for step, text in zip(STEPS, (CREATE, LINES_ADD, ADDRESS, DELIVERY, COMPLETE), strict=True):
+        if query is text:
+            return step
+    raise KeyError(query)
+
+
+# ---------------------------------------------------------------- the server and the load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server_env = {
+        **env,
+        "BAZARCHEH_DEV": "",
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(ROOT / ".data" / "bench-checkout" / "static"),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=server_env,
+        start_new_session=True,
+    )
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
+                return proc, port
+        except OSError:
+            time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGTERM)
+    sys.exit("gunicorn did not start")
+
+
+@dataclass
+class Result:
+    completed: int = 0
+    seconds: float = 0.0
+    # Checkouts finished at all (also just after the window) and the CPU the server's
+    # processes (gunicorn and its PostgreSQL backends) used meanwhile: a cost per
+    # checkout that other load on the machine does not inflate much.
+    finished: int = 0
+    server_cpu: float = 0.0
+    timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    failures: Counter = field(default_factory=Counter)
+
+
+def run_load(
+    port: int,
+    pairs: list[tuple[str, str]],
+    buyers: int,
+    duration: float,
+    ready: list[str] | None = None,
+) -> Result:
+    """`buyers` threads, each with its own keep-alive connection, checking out until the
+    time is up; only checkouts begun and finished inside the window count. With `ready`
+    (checkout IDs), buyers only complete those."""
+    result = Result()
+    lock = threading.Lock()
+    start_barrier = threading.Barrier(buyers + 1)
+    stop_at = [0.0]
+
+    def buyer(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Content-Type": "application/json", "Accept-Language": "fa"}
+        rng = random.Random(index)
+        timings: dict[str, list[float]] = defaultdict(list)
+        failures: Counter = Counter()
+        completed = finished = 0
+
+        def post(query: str, variables: dict):
+            body = json.dumps({"query": query, "variables": variables})
+            began = time.perf_counter()
+            conn.request("POST", "/graphql/", body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            elapsed = time.perf_counter() - began
+            if response.status != 200:
+                raise Failed("http", response.status)
+            return json.loads(payload), elapsed
+
+        start_barrier.wait()
+        n = 0
+        while time.perf_counter() < stop_at[0]:
+            n += 1
+            try:
+                if ready is not None:
+                    with lock:
+                        if not ready:
+                            break
+                        checkout_id = ready.pop()
+                    complete_once(post, checkout_id, timings)
+                else:
+                    checkout_once(post, rng.choice(pairs), f"b{index}-{n}@example.com", timings)
+                finished += 1
+                if time.perf_counter() <= stop_at[0]:
+                    completed += 1
+            except Failed as exc:
+                failures[f"{exc.step}: {exc.detail}"] += 1
+        conn.close()
+        with lock:
+            result.completed += completed
+            result.finished += finished
+            for step, values in timings.items():
+                result.timings[step].extend(values)
+            result.failures.update(failures)
+
+    threads = [threading.Thread(target=buyer, args=(i,)) for i in range(buyers)]
+    for thread in threads:
+        thread.start()
+    cpu_before = server_cpu(port)
+    began = time.perf_counter()
+    stop_at[0] = began + duration
+    start_barrier.wait()
+    for thread in threads:
+        thread.join()
+    # Prepared checkouts may run out before the time is up.
+    result.seconds = min(duration, time.perf_counter() - began)
+    result.server_cpu = server_cpu(port) - cpu_before
+    return result
+
+
+# The gunicorn master's pid, and the database to find its backends in (set by main).
+SERVER: dict[str, object] = {}
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of a process (0 when it is gone or not on this host)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(port: int) -> float:
+    """CPU seconds used so far by gunicorn (master and workers) and by the PostgreSQL
+    backends connected to the benchmark database (those that live on this host)."""
+    import psycopg
+
+    master = SERVER.get("pid")
+    pids = [master] if master else []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    with psycopg.connect(SERVER["database_url"], autocommit=True) as conn:
+        pids += [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [BENCH_DB],
+            )
+        ]
+    return sum(_cpu_of(pid) for pid in pids)
+
+
+def median_ms(values: list[float]) -> str:
+    return f"{1000 * statistics.median(values):.1f}" if values else "—"
+
+
+def p95_ms(values: list[float]) -> str:
+    if len(values) < 20:
+        return "—"
+    return f"{1000 * statistics.quantiles(values, n=20)[-1]:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--buyers", default="1,8,32", help="concurrent buyers per run")
+    parser.add_argument(
+        "--complete-only",
+        action="store_true",
+        help="prepare the checkouts through the models and time only checkoutComplete",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="a PostgreSQL server to create the benchmark database on (default: "
+        "DATABASE_URL, else an embedded server)",
+    )
+    args = parser.parse_args()
+    env = prepare_database(args.products, args.database_url)
+    carts = pick_variants(many=2000)
+    levels = [int(b) for b in args.buyers.split(",")]
+    scenarios = (("many products", carts.many), ("hot products", carts.hot))
+    ready: dict[tuple[str, int], list[str]] = {}
+    if args.complete_only:
+        for scenario, pairs in scenarios:
+            for buyers in levels:
+                # More than the server can complete in the time (rows say if it ran out).
+                rate = 150 if buyers > 1 else 60
+                ready[(scenario, buyers)] = prepare_checkouts(pairs, int(rate * args.duration))
+        ready[("warm-up", 0)] = prepare_checkouts(carts.many, 200)
+        counts = {}
+    else:
+        counts = query_counts(carts)
+    rows = []
+    load_before = os.getloadavg()[0]
+    proc, port = start_server(env)
+    SERVER.update(pid=proc.pid, database_url=env["DATABASE_URL"])
+    try:
+        # Warm up both workers and their connections.
+        run_load(port, carts.many, 2, 3, ready=ready.get(("warm-up", 0)))
+        for scenario, pairs in scenarios:
+            for buyers in levels:
+                result = run_load(
+                    port, pairs, buyers, args.duration, ready=ready.get((scenario, buyers))
+                )
+                rows.append((scenario, buyers, result))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+    mode = "checkoutComplete only (checkouts prepared in the database)" if ready else "whole"
+    print(
+        f"\n{mode} checkouts; {args.products} synthetic products + demo marketplace; gunicorn "
+        f"2 sync workers, DEBUG off; {args.duration:.0f} s per row; hot: {len(carts.hot)} carts "
+        f"over 4 variants; many: {len(carts.many)} carts; 2 groups per cart; {os.cpu_count()} "
+        f"CPUs, 1-min load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after\n"
+    )
+    print(
+        "| scenario | buyers | checkouts/s | create | linesAdd | shippingAddress "
+        "| deliveryMethod | complete | complete p95 | failed | server CPU ms / checkout |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for scenario, buyers, r in rows:
+        cells = " | ".join(median_ms(r.timings[step]) for step in STEPS)
+        failed = sum(r.failures.values())
+        cpu = f"{1000 * r.server_cpu / r.finished:.0f}" if r.finished else "—"
+        print(
+            f"| {scenario} | {buyers} | {r.completed / r.seconds:.1f} | {cells} | "
+            f"{p95_ms(r.timings['complete'])} | {failed} | {cpu} |"
+        )
+    print(
+        "\nMedian latency in ms, measured by the client. Server CPU: gunicorn and its "
+        "PostgreSQL backends, per finished checkout; 2 dedicated cores give at most "
+        "2000 / that many checkouts per second. SQL queries per mutation:"
+    )
+    print("| " + " | ".join(STEPS) + " |")
+    print("| " + " | ".join("---" for _ in STEPS) + " |")
+    print("| " + " | ".join(str(counts.get(step, "—")) for step in STEPS) + " |")
+    failures = Counter()
+    for _s, _b, r in rows:
+        failures.update(r.failures)
+    if failures:
+        print("\nFailures:", dict(failures.most_common(10)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Payment gateways: implementations of marketplace.payments.gateways.PaymentGateway."""

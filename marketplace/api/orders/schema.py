@@ -1,0 +1,168 @@
+"""Order queries and mutations: completing a checkout, reading orders and shipments,
+canceling. Only translation: the rules are in marketplace.orders."""
+
+from __future__ import annotations
+
+import graphene
+from django.utils.translation import gettext_lazy as _
+from graphql import GraphQLError
+
+from marketplace.accounts.models import User as UserModel
+from marketplace.api.accounts.types import User
+from marketplace.api.checkout.types import decode_token
+from marketplace.api.core.connection import connection_field, countable_connection, paginate
+from marketplace.api.core.errors import Error, query_error
+from marketplace.api.core.ids import decode_id
+from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.orders.types import Order, Shipment
+from marketplace.api.payments.types import Payment
+from marketplace.checkout.models import Checkout as CheckoutModel
+from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.orders import permissions, selectors, services
+from marketplace.orders.models import ShipmentStatus
+
+
+def _order_or_not_found(info, value: str) -> object:
+    order = selectors.order_for_user(info.context.user, decode_id(value, "Order", field="id"))
+    if order is None:
+        raise DomainError.of(ErrorCode.NOT_FOUND, "id")
+    return order
+
+
+# ---------------------------------------------------------------- queries
+
+
+class ShipmentFilterInput(graphene.InputObjectType):
+    status = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="UNFULFILLED PACKED SHIPPED DELIVERED CANCELED RETURNED",
+    )
+
+
+def _statuses(filter_input) -> list[str] | None:
+    statuses = (filter_input or {}).get("status")
+    if not statuses:
+        return None
+    unknown = sorted(set(statuses) - set(ShipmentStatus.values))
+    if unknown:
+        raise GraphQLError(
+            str(_("Unknown shipment status: %(value)s.") % {"value": ", ".join(unknown)[:100]}),
+            extensions={"code": ErrorCode.INVALID.value, "field": "filter.status"},
+        )
+    return list(statuses)
+
+
+class OrderQueries(graphene.ObjectType):
+    order = graphene.Field(
+        Order,
+        id=graphene.ID(required=True),
+        description="Its buyer, the staff of its fulfillers (their part) and platform staff.",
+    )
+    orders = connection_field(
+        "Order", Order, description="The signed-in buyer's orders, newest first."
+    )
+    shipments = connection_field(
+        "Shipment",
+        Shipment,
+        filter=ShipmentFilterInput(),
+        description="The shipments of the caller's cooperatives and seller, newest first.",
+    )
+
+    @staticmethod
+    def resolve_order(root, info, id):
+        try:
+            pk = decode_id(id, "Order", field="id")
+        except DomainError as exc:
+            raise query_error(exc) from None
+        return selectors.order_for_user(info.context.user, pk)
+
+    @staticmethod
+    def resolve_orders(root, info, first=None, after=None):
+        return paginate(selectors.orders_of_buyer(info.context.user), first=first, after=after)
+
+    @staticmethod
+    def resolve_shipments(root, info, filter=None, first=None, after=None):
+        rows = selectors.shipments_of_user(info.context.user, statuses=_statuses(filter))
+        return paginate(rows, first=first, after=after)
+
+
+def resolve_user_orders(root: UserModel, info, first=None, after=None):
+    """`User.orders`: the user's orders, for themselves and platform staff."""
+    viewer = info.context.user
+    if not permissions.is_signed_in(viewer) or (
+        viewer.pk != root.pk and not permissions.is_platform_viewer(viewer)
+    ):
+        return paginate([], first=first, after=after)
+    return paginate(selectors.orders_by_user([root.pk]), first=first, after=after)
+
+
+def extend_user_type() -> None:
+    """Add `orders` to the User type (which must not import the order types, which
+    import it); called before the schema is built."""
+    fields = User._meta.fields
+    if "orders" not in fields:
+        fields["orders"] = graphene.Field(
+            graphene.NonNull(countable_connection("Order", Order)),
+            first=graphene.Int(),
+            after=graphene.String(),
+            resolver=resolve_user_orders,
+            description="The user's orders, newest first (the user and platform staff).",
+        )
+
+
+# ---------------------------------------------------------------- mutations
+
+
+class CheckoutComplete(BaseMutation):
+    """Place the order: COD gives CONFIRMED / NOT_CHARGED; an online gateway gives
+    UNCONFIRMED and a payment whose `action` says what the client does next. Completing
+    the same checkout again returns the same order."""
+
+    order = graphene.Field(Order)
+    payment = graphene.Field(Payment)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The checkout's ID.")
+        payment_gateway = graphene.String(required=True, description="e.g. cod")
+        redirect_url = graphene.String(
+            description="Where an online gateway sends the buyer back to."
+        )
+
+    @classmethod
+    def perform(cls, info, id, payment_gateway, redirect_url=None):
+        token = decode_token(id)
+        # The service locks and reads the checkout itself; only its token is needed.
+        order, payment = services.complete_checkout(
+            actor=info.context.user,
+            checkout=CheckoutModel(token=token),
+            gateway=payment_gateway,
+            redirect_url=redirect_url,
+        )
+        return cls(order=order, payment=payment, errors=[])
+
+
+class OrderMutation(graphene.ObjectType):
+    order = graphene.Field(Order)
+    errors = graphene.List(graphene.NonNull(Error), required=True)
+
+
+class OrderCancel(BaseMutation):
+    """The buyer before anything has shipped, or platform staff: the items go back to
+    stock and a promo code's use is given back."""
+
+    class Meta:
+        output = OrderMutation
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    @classmethod
+    def perform(cls, info, id):
+        order = _order_or_not_found(info, id)
+        order = services.cancel_order(actor=info.context.user, order=order)
+        return OrderMutation(order=order, errors=[])
+
+
+class OrderMutations(graphene.ObjectType):
+    checkout_complete = CheckoutComplete.Field()
+    order_cancel = OrderCancel.Field()

@@ -1,0 +1,55 @@
+"""The order's history: who did what, when. Every service that changes an order records
+an event in the same transaction, so the history never disagrees with the order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.orders.models import Order, OrderEvent
+
+
+class EventType:
+    PLACED = "PLACED"
+    CONFIRMED = "CONFIRMED"
+    PAYMENT_STARTED = "PAYMENT_STARTED"
+    PAYMENT_FAILED = "PAYMENT_FAILED"
+    PAYMENT_REFUNDED = "PAYMENT_REFUNDED"
+    VOUCHER_USED = "VOUCHER_USED"
+    VOUCHER_RELEASED = "VOUCHER_RELEASED"
+    STOCK_ALLOCATED = "STOCK_ALLOCATED"
+    STOCK_RELEASED = "STOCK_RELEASED"
+    CANCELED = "CANCELED"
+    EXPIRED = "EXPIRED"
+
+
+# Shown in the order's history (the buyer's and the staff's views).
+DESCRIPTIONS = {
+    EventType.PLACED: _("The order was placed."),
+    EventType.CONFIRMED: _("The order was confirmed."),
+    EventType.PAYMENT_STARTED: _("The payment was started."),
+    EventType.PAYMENT_FAILED: _("The payment failed."),
+    EventType.PAYMENT_REFUNDED: _("The payment was refunded."),
+    EventType.VOUCHER_USED: _("A promo code was used."),
+    EventType.VOUCHER_RELEASED: _("The promo code was given back."),
+    EventType.STOCK_ALLOCATED: _("The items were set aside in the warehouses."),
+    EventType.STOCK_RELEASED: _("The items were returned to stock."),
+    EventType.CANCELED: _("The order was canceled."),
+    EventType.EXPIRED: _("The order was canceled because it was not paid in time."),
+}
+
+
+def event(order: Order, type: str, *, user=None, **data: Any) -> OrderEvent:
+    """An unsaved event; services collect several and save them with `record`."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    return OrderEvent(order=order, type=type, user=user if signed_in else None, data=data)
+
+
+def record(*events: OrderEvent) -> None:
+    """Save events in one query."""
+    OrderEvent.objects.bulk_create(events)
+
+
+def describe(order_event: OrderEvent) -> str:
+    return str(DESCRIPTIONS.get(order_event.type, order_event.type))

@@ -1,0 +1,160 @@
+"""The payment gateway interface and the registry of gateways.
+
+The domain defines what a gateway must do; the implementations (cash on delivery now,
+Stripe and a Shaparak-style redirect gateway later) live in `integrations/payments/` and
+are found by their id ("cod", "stripe", …) through the registry. A checkout offers the
+gateways that support its channel's currency.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from threading import Lock
+from typing import Any
+
+from django.conf import settings
+
+from marketplace.orders.models import PaymentStatus
+from marketplace.payments.models import Payment
+
+# Implementations the registry loads when it is first asked; settings.PAYMENT_GATEWAYS
+# may replace the list (dotted paths of PaymentGateway subclasses).
+DEFAULT_GATEWAYS = ("integrations.payments.cod.CashOnDelivery",)
+
+
+class ActionKind:
+    REDIRECT = "REDIRECT"
+    CLIENT_SECRET = "CLIENT_SECRET"
+
+
+@dataclass(frozen=True)
+class PaymentAction:
+    """What the client must do next to pay: send the buyer to `url` (REDIRECT) or confirm
+    the payment with `client_secret` (CLIENT_SECRET)."""
+
+    kind: str
+    url: str | None = None
+    client_secret: str | None = None
+
+    def as_json(self) -> dict[str, str]:
+        data = {"kind": self.kind}
+        if self.url is not None:
+            data["url"] = self.url
+        if self.client_secret is not None:
+            data["client_secret"] = self.client_secret
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> PaymentAction | None:
+        if not data or "kind" not in data:
+            return None
+        return cls(kind=data["kind"], url=data.get("url"), client_secret=data.get("client_secret"))
+
+
+@dataclass
+class GatewayResponse:
+    """A gateway's answer when a payment starts (or a callback or refund is handled).
+
+    `raw` is what the gateway exchanged with the provider; when given it is kept as a
+    Transaction for audits and reconciliation."""
+
+    status: str
+    action: PaymentAction | None = None
+    psp_reference: str = ""
+    kind: str = "start"
+    amount: Decimal | None = None
+    is_success: bool = True
+    raw: dict[str, Any] | None = field(default=None)
+
+
+class PaymentGateway(ABC):
+    """One way of paying. Subclasses set the class attributes and implement `start`."""
+
+    id: str
+    # Shown to buyers; a lazy translation, rendered in the request's language.
+    name: str
+    # ISO 4217 codes of the currencies this gateway takes.
+    currencies: frozenset[str] = frozenset()
+    # True when an order is confirmed as soon as it is placed (cash on delivery); False
+    # when it waits, UNCONFIRMED, for the gateway's callback or webhook.
+    confirms_at_once: bool = False
+    # The status a new payment of this gateway starts with.
+    initial_status: str = PaymentStatus.PENDING
+
+    def supports_currency(self, currency: str) -> bool:
+        return currency in self.currencies
+
+    @abstractmethod
+    def start(self, payment: Payment, redirect_url: str | None) -> GatewayResponse:
+        """Begin paying `payment` (already saved, in the order's transaction). Must not
+        block on slow calls that cannot be undone when the transaction rolls back."""
+
+    def verify_callback(self, payment: Payment, data: Mapping[str, Any]) -> GatewayResponse:
+        """Check a provider's callback or webhook about `payment` and say what it means."""
+        raise NotImplementedError(f"{self.id} has no callbacks")
+
+    def refund(self, payment: Payment, amount: Decimal) -> GatewayResponse:
+        """Give `amount` of a charged payment back to the buyer."""
+        raise NotImplementedError(f"{self.id} cannot refund")
+
+
+class Registry:
+    """Gateways by id, loaded lazily from settings (or DEFAULT_GATEWAYS)."""
+
+    def __init__(self) -> None:
+        self._gateways: dict[str, PaymentGateway] | None = None
+        self._lock = Lock()
+
+    def _load(self) -> dict[str, PaymentGateway]:
+        if self._gateways is None:
+            with self._lock:
+                if self._gateways is None:
+                    paths = getattr(settings, "PAYMENT_GATEWAYS", None) or DEFAULT_GATEWAYS
+                    loaded: dict[str, PaymentGateway] = {}
+                    for path in paths:
+                        module_name, _dot, class_name = path.rpartition(".")
+                        gateway = getattr(importlib.import_module(module_name), class_name)()
+                        loaded[gateway.id] = gateway
+                    self._gateways = loaded
+        return self._gateways
+
+    def get(self, gateway_id: str | None) -> PaymentGateway | None:
+        return self._load().get(gateway_id or "")
+
+    def all(self) -> list[PaymentGateway]:
+        return list(self._load().values())
+
+    def for_currency(self, currency: str) -> list[PaymentGateway]:
+        """The gateways a checkout in a channel with this currency may use."""
+        return [g for g in self._load().values() if g.supports_currency(currency)]
+
+    def register(self, gateway: PaymentGateway) -> None:
+        """Add (or replace) a gateway, e.g. one configured at run time."""
+        gateways = self._load()
+        with self._lock:
+            gateways[gateway.id] = gateway
+
+    def unregister(self, gateway_id: str) -> None:
+        gateways = self._load()
+        with self._lock:
+            gateways.pop(gateway_id, None)
+
+
+registry = Registry()
+
+
+def get_gateway(gateway_id: str | None) -> PaymentGateway | None:
+    return registry.get(gateway_id)
+
+
+def gateways_for_currency(currency: str) -> list[PaymentGateway]:
+    return registry.for_currency(currency)
+
+
+def gateways_for_channel(channel) -> list[PaymentGateway]:
+    """What `availablePaymentGateways` lists for a checkout in `channel`."""
+    return registry.for_currency(channel.currency_code)
