@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
+from marketplace.catalog import search
 from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import (
@@ -175,6 +176,8 @@ def update_seller(
         )
     errors.raise_if_any()
     seller.save()
+    if name is not None:
+        search.reindex_for_seller(seller.pk)
     bump_catalog_version()
     return seller
 
