@@ -17,7 +17,9 @@ from threading import Lock
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.orders.models import PaymentStatus
 from marketplace.payments.models import Payment
 
@@ -95,11 +97,15 @@ class PaymentGateway(ABC):
 
     def verify_callback(self, payment: Payment, data: Mapping[str, Any]) -> GatewayResponse:
         """Check a provider's callback or webhook about `payment` and say what it means."""
-        raise NotImplementedError(f"{self.id} has no callbacks")
+        raise DomainError.of(
+            ErrorCode.PAYMENT_ERROR, None, _("This payment method sends no confirmations.")
+        )
 
     def refund(self, payment: Payment, amount: Decimal) -> GatewayResponse:
         """Give `amount` of a charged payment back to the buyer."""
-        raise NotImplementedError(f"{self.id} cannot refund")
+        raise DomainError.of(
+            ErrorCode.PAYMENT_ERROR, None, _("This payment method cannot refund online.")
+        )
 
 
 class Registry:

@@ -85,7 +85,7 @@ class APIView(GraphQLView):
         return response
 
     def json_encode(self, request, d, pretty=False):
-        # Persian text as UTF-8, not \uXXXX escapes: a third of the bytes on the wire.
+        # Persian text as UTF-8 rather than \u escapes: a third of the bytes on the wire.
         if pretty or self.pretty or request.GET.get("pretty"):
             return json.dumps(d, sort_keys=True, indent=2, ensure_ascii=False)
         return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
