@@ -24,7 +24,7 @@ from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.channels import money
 from marketplace.channels.models import Channel
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
-from marketplace.core.validators import clean_slug, clean_text
+from marketplace.core.validators import clean_slug, clean_text, unique_slug
 from marketplace.inventory.models import Stock, Warehouse
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Seller
@@ -45,26 +45,9 @@ class StockInput:
     quantity: int
 
 
-def _collect(errors: ErrorCollector, func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except DomainError as exc:
-        errors.extend(exc)
-        return None
-
-
 def _require_editor(actor: User, seller: Seller, field: str | None = None) -> None:
     if not permissions.can_edit_products_of(actor, seller):
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, field)
-
-
-def _unique_product_slug(base: str) -> str:
-    base = (base or "product")[:110]
-    slug, n = base, 2
-    while Product.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
 
 
 def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[str, str]:
@@ -79,8 +62,7 @@ def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[st
     for key, value in data.items():
         if value is None:
             continue
-        result = _collect(
-            errors,
+        result = errors.collect(
             clean_text,
             value,
             field=api_names[key],
@@ -118,7 +100,7 @@ def create_product(
             "description_en": description_en,
         },
     )
-    slug_value = _collect(errors, clean_slug, slug, field="slug", fallback=texts.get("name", ""))
+    slug_value = errors.collect(clean_slug, slug, field="slug", fallback=texts.get("name", ""))
     if slug and slug_value and Product.objects.filter(slug=slug_value).exists():
         errors.add(ErrorCode.UNIQUE, "slug")
     errors.raise_if_any()
@@ -127,7 +109,9 @@ def create_product(
         category=category,
         product_type=product_type,
         origin=origin if origin is not None else seller.village,
-        slug=slug_value if slug else _unique_product_slug(slug_value),
+        slug=slug_value
+        if slug
+        else unique_slug(Product, slug_value, fallback="product", max_length=120),
         is_published=bool(is_published),
         **texts,
     )
@@ -290,9 +274,9 @@ def create_variant(
     if product.is_hidden:
         raise DomainError.of(ErrorCode.NOT_FOUND, "product")
     errors = ErrorCollector()
-    sku_value = _collect(errors, clean_text, sku, field="sku", max_length=64) or None
-    name_value = _collect(errors, clean_text, name, field="name", max_length=150)
-    name_en_value = _collect(errors, clean_text, name_en, field="nameEn", max_length=150)
+    sku_value = errors.collect(clean_text, sku, field="sku", max_length=64) or None
+    name_value = errors.collect(clean_text, name, field="name", max_length=150)
+    name_en_value = errors.collect(clean_text, name_en, field="nameEn", max_length=150)
     weight_value = None
     if weight is not None:
         try:

@@ -78,6 +78,14 @@ class ErrorCollector:
     def extend(self, error: DomainError) -> None:
         self.errors.extend(error.errors)
 
+    def collect(self, func, *args, **kwargs):
+        """`func(*args, **kwargs)`, or None with its errors kept when it raises DomainError."""
+        try:
+            return func(*args, **kwargs)
+        except DomainError as exc:
+            self.extend(exc)
+            return None
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise DomainError(*self.errors)

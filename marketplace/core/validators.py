@@ -111,3 +111,14 @@ def clean_rate(value: float | Decimal | None, *, field: str, default: Decimal) -
             ErrorCode.INVALID, field, _("Enter a share between 0 and 1, for example 0.05.")
         )
     return rate
+
+
+def unique_slug(model, base: str, *, fallback: str, max_length: int = 100) -> str:
+    """`base` (or `fallback`), with -2, -3… appended until no `model` row has it."""
+    base = (base or fallback)[:max_length]
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+        n += 1
+    return slug

@@ -17,6 +17,7 @@ from marketplace.core.validators import (
     clean_rate,
     clean_slug,
     clean_text,
+    unique_slug,
 )
 from marketplace.locations.models import County, Village
 from marketplace.notifications import services as notifications
@@ -24,24 +25,6 @@ from marketplace.sellers import permissions
 from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
 
 DEFAULT_FEE_RATE = Decimal("0.05")
-
-
-def _unique_slug(model, base: str, *, fallback: str) -> str:
-    base = base or fallback
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        suffix = f"-{n}"
-        slug = f"{base[: 100 - len(suffix)]}{suffix}"
-        n += 1
-    return slug
-
-
-def _collect(errors: ErrorCollector, func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except DomainError as exc:
-        errors.extend(exc)
-        return None
 
 
 @transaction.atomic
@@ -57,17 +40,17 @@ def create_cooperative(
 ) -> Cooperative:
     permissions.require(permissions.has_platform_perm(actor, "sellers.add_cooperative"))
     errors = ErrorCollector()
-    name = _collect(errors, clean_text, name, field="name", max_length=200, required=True)
-    description = _collect(errors, clean_text, description, field="description", max_length=5000)
-    rate = _collect(errors, clean_rate, fee_rate, field="feeRate", default=DEFAULT_FEE_RATE)
-    slug_value = _collect(errors, clean_slug, slug, field="slug", fallback=name or "")
-    phone = _collect(errors, clean_mobile, phone, field="phone", required=False)
+    name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
+    description = errors.collect(clean_text, description, field="description", max_length=5000)
+    rate = errors.collect(clean_rate, fee_rate, field="feeRate", default=DEFAULT_FEE_RATE)
+    slug_value = errors.collect(clean_slug, slug, field="slug", fallback=name or "")
+    phone = errors.collect(clean_mobile, phone, field="phone", required=False)
     if slug and slug_value and Cooperative.objects.filter(slug=slug_value).exists():
         errors.add(ErrorCode.UNIQUE, "slug")
     errors.raise_if_any()
     cooperative = Cooperative.objects.create(
         name=name,
-        slug=slug_value if slug else _unique_slug(Cooperative, slug_value, fallback="cooperative"),
+        slug=slug_value if slug else unique_slug(Cooperative, slug_value, fallback="cooperative"),
         description=description or "",
         fee_rate=rate,
         county=county,
@@ -109,11 +92,11 @@ def create_seller(
     if Seller.objects.filter(owner_id=actor.pk).exists():
         raise DomainError.of(ErrorCode.UNIQUE, None, _("You already have a seller profile."))
     errors = ErrorCollector()
-    name = _collect(errors, clean_text, name, field="name", max_length=200, required=True)
-    description = _collect(errors, clean_text, description, field="description", max_length=5000)
-    phone = _collect(errors, clean_mobile, phone, field="phone")
-    iban = _collect(errors, clean_iban, payout_iban, field="payoutIban")
-    holder = _collect(errors, clean_text, payout_holder, field="payoutHolder", max_length=200)
+    name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
+    description = errors.collect(clean_text, description, field="description", max_length=5000)
+    phone = errors.collect(clean_mobile, phone, field="phone")
+    iban = errors.collect(clean_iban, payout_iban, field="payoutIban")
+    holder = errors.collect(clean_text, payout_holder, field="payoutHolder", max_length=200)
     if cooperative is not None and not cooperative.is_active:
         errors.add(ErrorCode.NOT_FOUND, "cooperative")
     errors.raise_if_any()
@@ -121,7 +104,7 @@ def create_seller(
         seller = Seller.objects.create(
             owner=actor,
             name=name,
-            slug=_unique_slug(Seller, clean_slug(None, fallback=name), fallback="seller"),
+            slug=unique_slug(Seller, clean_slug(None, fallback=name), fallback="seller"),
             description=description or "",
             phone=phone,
             village=village,
@@ -153,15 +136,13 @@ def update_seller(
     seller = Seller.objects.select_for_update().get(pk=seller.pk)
     errors = ErrorCollector()
     if name is not None:
-        seller.name = _collect(
-            errors, clean_text, name, field="name", max_length=200, required=True
-        )
+        seller.name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
     if description is not None:
-        seller.description = _collect(
-            errors, clean_text, description, field="description", max_length=5000
+        seller.description = errors.collect(
+            clean_text, description, field="description", max_length=5000
         )
     if phone is not None:
-        seller.phone = _collect(errors, clean_mobile, phone, field="phone")
+        seller.phone = errors.collect(clean_mobile, phone, field="phone")
     if village is not None:
         seller.village = village
     if payout_iban is not None:
@@ -169,10 +150,10 @@ def update_seller(
         if seller.owner_id != actor.pk:
             errors.add(ErrorCode.PERMISSION_DENIED, "payoutIban")
         else:
-            seller.payout_iban = _collect(errors, clean_iban, payout_iban, field="payoutIban")
+            seller.payout_iban = errors.collect(clean_iban, payout_iban, field="payoutIban")
     if payout_holder is not None:
-        seller.payout_holder = _collect(
-            errors, clean_text, payout_holder, field="payoutHolder", max_length=200
+        seller.payout_holder = errors.collect(
+            clean_text, payout_holder, field="payoutHolder", max_length=200
         )
     errors.raise_if_any()
     seller.save()

@@ -59,14 +59,6 @@ class RateInput:
     free_above: float | str | Decimal | None = None
 
 
-def _collect(errors: ErrorCollector, func, *args, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except DomainError as exc:
-        errors.extend(exc)
-        return None
-
-
 def _decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(normalize_digits(str(value)).strip())
@@ -110,7 +102,7 @@ def _zone_fields(
     provinces: Sequence[Province] | None,
     require_place: bool,
 ) -> tuple[str | None, list[str], list[Province]]:
-    cleaned_name = _collect(errors, clean_text, name, field="name", max_length=150, required=True)
+    cleaned_name = errors.collect(clean_text, name, field="name", max_length=150, required=True)
     cleaned_countries = _clean_countries(errors, countries)
     unique_provinces = list({p.pk: p for p in provinces or []}.values())
     if require_place and not countries and not unique_provinces:
@@ -379,8 +371,8 @@ def create_method(
     """A delivery method of the platform (no owner), a cooperative or a seller."""
     _clean_owner(actor, cooperative, seller, "shipping.add_deliverymethod")
     errors = ErrorCollector()
-    name = _collect(errors, clean_text, name, field="name", max_length=150, required=True)
-    name_en = _collect(errors, clean_text, name_en, field="nameEn", max_length=150)
+    name = errors.collect(clean_text, name, field="name", max_length=150, required=True)
+    name_en = errors.collect(clean_text, name_en, field="nameEn", max_length=150)
     kind = _clean_kind(errors, kind)
     min_days = _clean_days(errors, min_days, "minDays")
     max_days = _clean_days(errors, max_days, "maxDays")
@@ -430,9 +422,9 @@ def update_method(
     _clean_owner(actor, cooperative, seller, "shipping.change_deliverymethod")
     errors = ErrorCollector()
     if name is not None:
-        name = _collect(errors, clean_text, name, field="name", max_length=150, required=True)
+        name = errors.collect(clean_text, name, field="name", max_length=150, required=True)
     if name_en is not None:
-        name_en = _collect(errors, clean_text, name_en, field="nameEn", max_length=150)
+        name_en = errors.collect(clean_text, name_en, field="nameEn", max_length=150)
     new_kind = _clean_kind(errors, kind) if kind is not None else method.kind
     new_min = method.min_days if min_days is KEEP else _clean_days(errors, min_days, "minDays")
     new_max = method.max_days if max_days is KEEP else _clean_days(errors, max_days, "maxDays")
