@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "storefront.context.site",
             ],
         },
     },
@@ -163,6 +164,8 @@ USE_TZ = True
 
 # --- static and media files
 STATIC_URL = "/static/"
+# The storefront calls the API in process unless this names a /graphql/ endpoint.
+STOREFRONT_API_URL = os.environ.get("STOREFRONT_API_URL", "")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))

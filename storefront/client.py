@@ -1,40 +1,192 @@
 """The storefront's only way to the marketplace: its public GraphQL API, run in process
-(default) or over HTTP when STOREFRONT_API_URL is set."""
+(default) or over HTTP when the STOREFRONT_API_URL setting names an endpoint.
+
+Signing in stores the API's access and refresh tokens in the session; an expired access
+token is refreshed once, and a refused refresh signs the visitor out."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language
+
+ACCESS = "api_access_token"
+REFRESH = "api_refresh_token"
+TIMEOUT_SECONDS = 15
+
+REFRESH_MUTATION = """
+mutation Refresh($token: String!) {
+  tokenRefresh(refreshToken: $token) { token errors { field code message } }
+}
+"""
 
 
 class APIError(Exception):
-    pass
+    """The API answered with errors outside a mutation's `errors` list."""
+
+    def __init__(self, errors: list[dict[str, Any]]):
+        super().__init__("; ".join(str(e.get("message", e)) for e in errors))
+        self.errors = errors
+
+    @property
+    def codes(self) -> set[str]:
+        return {(e.get("extensions") or {}).get("code", "") for e in self.errors}
 
 
 @dataclass
-class Result:
-    data: dict[str, Any]
+class FormErrors:
+    """A mutation's `errors { field code message }`, by input field for the templates."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def by_field(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for item in self.items:
+            grouped.setdefault(item.get("field") or "__all__", []).append(item["message"])
+        return grouped
+
+    @property
+    def general(self) -> list[str]:
+        return self.by_field.get("__all__", [])
+
+    @property
+    def codes(self) -> set[str]:
+        return {item["code"] for item in self.items}
 
 
-def execute(request, query: str, variables: dict | None = None) -> Result:
-    url = os.environ.get("STOREFRONT_API_URL")
-    if url:
-        headers = {"Accept-Language": getattr(request, "LANGUAGE_CODE", "fa")}
-        token = request.session.get("token") if hasattr(request, "session") else None
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+def _split_files(variables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
+    """Variables with each upload replaced by null, and the uploads by their dotted path
+    (graphql-multipart-request-spec)."""
+    files: dict[str, UploadedFile] = {}
+
+    def walk(value: Any, path: str) -> Any:
+        if isinstance(value, UploadedFile):
+            files[path] = value
+            return None
+        if isinstance(value, dict):
+            return {k: walk(v, f"{path}.{k}") for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, f"{path}.{i}") for i, v in enumerate(value)]
+        return value
+
+    return walk(variables, "variables"), files
+
+
+def _over_http(query: str, variables: dict, token: str | None, language: str) -> dict:
+    headers = {"Accept-Language": language}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    plain, files = _split_files(variables)
+    if files:
+        operations = json.dumps({"query": query, "variables": plain})
+        mapping = json.dumps({str(i): [path] for i, path in enumerate(files)})
+        uploads = {str(i): (f.name, f.read(), f.content_type) for i, f in enumerate(files.values())}
         response = requests.post(
-            url, json={"query": query, "variables": variables or {}}, headers=headers, timeout=10
+            settings.STOREFRONT_API_URL,
+            data={"operations": operations, "map": mapping},
+            files=uploads,
+            headers=headers,
+            timeout=TIMEOUT_SECONDS,
         )
-        body = response.json()
     else:
-        from marketplace.api.schema import schema
+        response = requests.post(
+            settings.STOREFRONT_API_URL,
+            json={"query": query, "variables": plain},
+            headers=headers,
+            timeout=TIMEOUT_SECONDS,
+        )
+    try:
+        return response.json()
+    except ValueError:
+        return {"data": None, "errors": [{"message": response.text[:200]}]}
 
-        outcome = schema.execute(query, variable_values=variables or {}, context_value=request)
-        body = {"data": outcome.data, "errors": [str(e) for e in outcome.errors or []]}
+
+def _send(query: str, variables: dict, token: str | None, language: str) -> dict:
+    if getattr(settings, "STOREFRONT_API_URL", ""):
+        return _over_http(query, variables, token, language)
+    from marketplace.api.inprocess import execute
+
+    return execute(query, variables, token=token, language=language)
+
+
+def _token_rejected(body: dict) -> bool:
+    return any(
+        (e.get("extensions") or {}).get("code") == "INVALID_TOKEN" for e in body.get("errors") or []
+    )
+
+
+def _refresh(request) -> str | None:
+    refresh = request.session.get(REFRESH)
+    if not refresh:
+        return None
+    body = _send(REFRESH_MUTATION, {"token": refresh}, None, _language(request))
+    token = ((body.get("data") or {}).get("tokenRefresh") or {}).get("token")
+    if token:
+        request.session[ACCESS] = token
+    return token
+
+
+def _language(request) -> str:
+    return getattr(request, "LANGUAGE_CODE", None) or get_language() or "fa"
+
+
+def raw(request, query: str, variables: dict | None = None) -> dict:
+    """The response body, signed in as the session's user when there is one."""
+    variables = variables or {}
+    language = _language(request)
+    token = request.session.get(ACCESS) if hasattr(request, "session") else None
+    body = _send(query, variables, token, language)
+    if token and _token_rejected(body):
+        token = _refresh(request)
+        if token is None:
+            sign_out(request)
+        body = _send(query, variables, token, language)
+    return body
+
+
+def query(request, document: str, variables: dict | None = None) -> dict[str, Any]:
+    """The data of a query; APIError when the API reports errors."""
+    body = raw(request, document, variables)
     if body.get("errors"):
         raise APIError(body["errors"])
-    return Result(data=body["data"])
+    return body.get("data") or {}
+
+
+def mutate(
+    request, document: str, variables: dict | None = None, *, root: str
+) -> tuple[dict[str, Any], FormErrors]:
+    """The payload of mutation `root` and its field errors. Errors outside the payload
+    (permission refused to an anonymous caller, invalid IDs) come back as a general
+    FormErrors item, never as an exception, so every form can show them."""
+    body = raw(request, document, variables)
+    payload = (body.get("data") or {}).get(root) or {}
+    items = list(payload.get("errors") or [])
+    for error in body.get("errors") or []:
+        code = (error.get("extensions") or {}).get("code") or "INVALID"
+        items.append({"field": None, "code": code, "message": error.get("message", "")})
+    return payload, FormErrors(items)
+
+
+def sign_in(request, *, access: str, refresh: str | None) -> None:
+    request.session.cycle_key()
+    request.session[ACCESS] = access
+    if refresh:
+        request.session[REFRESH] = refresh
+
+
+def sign_out(request) -> None:
+    for key in (ACCESS, REFRESH):
+        request.session.pop(key, None)
+
+
+def signed_in(request) -> bool:
+    return bool(request.session.get(ACCESS))

@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
-from storefront import views
-
-app_name = "storefront"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", include("storefront.shop.urls")),
+    path("cart/", include("storefront.cart.urls")),
+    path("account/", include("storefront.account.urls")),
+    path("panel/", include("storefront.panel.urls")),
+]

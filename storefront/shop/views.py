@@ -18,6 +18,6 @@ query Home {
 
 
 def home(request):
-    result = client.execute(request, HOME_QUERY)
-    cooperatives = [edge["node"] for edge in result.data["cooperatives"]["edges"]]
-    return render(request, "storefront/home.html", {"cooperatives": cooperatives})
+    data = client.query(request, HOME_QUERY)
+    cooperatives = [edge["node"] for edge in data["cooperatives"]["edges"]]
+    return render(request, "storefront/shop/home.html", {"cooperatives": cooperatives})

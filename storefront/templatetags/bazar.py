@@ -1,0 +1,96 @@
+"""Display of money, digits and dates: toman with Persian digits and Jalali dates in
+Persian, the channel's currency and Gregorian dates in English."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import jdatetime
+from django import template
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
+
+register = template.Library()
+
+PERSIAN_DIGITS = str.maketrans("0123456789,.", "۰۱۲۳۴۵۶۷۸۹٬٫")
+RIALS_PER_TOMAN = 10
+
+
+def _persian() -> bool:
+    return (get_language() or "fa").startswith("fa")
+
+
+@register.filter
+def digits(value) -> str:
+    """Persian digits (and separators) in Persian; unchanged in English."""
+    text = "" if value is None else str(value)
+    return text.translate(PERSIAN_DIGITS) if _persian() else text
+
+
+def _grouped(amount: Decimal, places: int) -> str:
+    return f"{amount:,.{places}f}"
+
+
+@register.filter
+def money(value) -> str:
+    """A Money dict ({amount, currency}) or TaxedMoney (its gross) for people: IRR as
+    toman in Persian (stored in rial), otherwise the amount and currency code."""
+    if not value:
+        return ""
+    if "gross" in value:
+        value = value["gross"]
+    try:
+        amount = Decimal(str(value["amount"]))
+    except (InvalidOperation, KeyError, TypeError):
+        return ""
+    currency = value.get("currency", "")
+    if currency == "IRR":
+        toman = (amount / RIALS_PER_TOMAN).quantize(Decimal(1))
+        if _persian():
+            return f"{digits(_grouped(toman, 0))} تومان"
+        return f"{_grouped(toman, 0)} toman"
+    return f"{_grouped(amount, 2)} {currency}"
+
+
+@register.filter
+def toman(rials) -> str:
+    """A bare rial amount as toman."""
+    return money({"amount": rials, "currency": "IRR"})
+
+
+@register.filter
+def rial_to_toman_number(rials) -> str:
+    """The toman number alone (for form fields that take toman)."""
+    try:
+        return str((Decimal(str(rials)) / RIALS_PER_TOMAN).quantize(Decimal(1)))
+    except (InvalidOperation, TypeError):
+        return ""
+
+
+def _as_datetime(value) -> datetime | date | None:
+    if isinstance(value, str):
+        return parse_datetime(value)
+    return value
+
+
+@register.filter
+def when(value, with_time: bool = False) -> str:
+    """A date (or ISO date-time from the API) as Jalali with Persian digits in Persian,
+    Gregorian in English."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        moment = localtime(moment) if moment.tzinfo else moment
+    if _persian():
+        jalali = (
+            jdatetime.datetime.fromgregorian(datetime=moment, locale="fa_IR")
+            if isinstance(moment, datetime)
+            else jdatetime.date.fromgregorian(date=moment, locale="fa_IR")
+        )
+        pattern = "%d %B %Y، %H:%M" if with_time and isinstance(moment, datetime) else "%d %B %Y"
+        return digits(jalali.strftime(pattern))
+    pattern = "%d %b %Y, %H:%M" if with_time and isinstance(moment, datetime) else "%d %b %Y"
+    return moment.strftime(pattern)
