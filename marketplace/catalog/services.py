@@ -374,3 +374,38 @@ def set_variant_prices(
     refresh_price_ranges([variant.product_id])
     bump_catalog_version()
     return variant
+
+
+@transaction.atomic
+def update_variant(
+    *,
+    actor: User,
+    variant: ProductVariant,
+    name: str | None = None,
+    weight: float | Decimal | None = None,
+) -> ProductVariant:
+    """Change a variant's name (its unit, e.g. "500 g jar") or weight; None keeps it."""
+    variant = (
+        ProductVariant.objects.select_for_update()
+        .select_related("product__seller")
+        .get(pk=variant.pk)
+    )
+    _require_editor(actor, variant.product.seller, "id")
+    errors = ErrorCollector()
+    name_value = errors.collect(clean_text, name, field="name", max_length=150)
+    weight_value = None
+    if weight is not None:
+        try:
+            weight_value = Decimal(str(weight)).quantize(Decimal("0.001"))
+        except ArithmeticError:
+            weight_value = None
+        if weight_value is None or not weight_value.is_finite() or not 0 < weight_value <= 10_000:
+            errors.add(ErrorCode.INVALID, "weight", _("Enter a weight in kilograms above zero."))
+    errors.raise_if_any()
+    if name is not None:
+        variant.name = name_value or ""
+    if weight is not None:
+        variant.weight = weight_value
+    variant.save(update_fields=["name", "weight"])
+    bump_catalog_version()
+    return variant

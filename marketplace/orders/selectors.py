@@ -18,6 +18,7 @@ from marketplace.orders import permissions
 from marketplace.orders.models import Order, OrderEvent, OrderLine, Shipment
 from marketplace.orders.permissions import FulfillerScope
 from marketplace.payments.models import Payment
+from marketplace.sellers import permissions as seller_permissions
 from marketplace.sellers.models import Seller
 from marketplace.shipping.models import DeliveryMethod
 
@@ -164,3 +165,15 @@ def addresses_by_id(ids: list[int]) -> dict[int, Address]:
 
 def channels_by_id(ids: list[int]) -> dict[int, Channel]:
     return Channel.objects.in_bulk(ids)
+
+
+def lines_sold_by(user, seller: Seller) -> QuerySet[OrderLine]:
+    """The order lines of `seller`'s goods with their order and shipment, newest first:
+    for those who act for the seller (owner, cooperative staff, platform staff)."""
+    if not seller_permissions.can_manage_seller(user, seller):
+        return OrderLine.objects.none()
+    return (
+        OrderLine.objects.filter(seller_id=seller.pk)
+        .select_related("order", "shipment")
+        .order_by("-order__created", "-id")
+    )

@@ -79,3 +79,15 @@ def staff_cooperatives_by_user(user_ids: list[int]) -> dict[int, list[Cooperativ
 
 def sellers_by_owner(user_ids: list[int]) -> dict[int, Seller]:
     return {s.owner_id: s for s in Seller.objects.filter(owner_id__in=user_ids)}
+
+
+def applicants(user, cooperative: Cooperative) -> QuerySet[Seller]:
+    """Sellers waiting for `cooperative`'s approval, oldest first: for its staff and
+    platform staff; nobody else sees them."""
+    if not permissions.can_manage_cooperative(user, cooperative):
+        return Seller.objects.none()
+    return (
+        Seller.objects.select_related("village__county__province")
+        .filter(cooperative_id=cooperative.pk, status=SellerStatus.PENDING)
+        .order_by("created", "id")
+    )

@@ -1,6 +1,27 @@
 from django.urls import path
 
-from storefront.panel import views
+from storefront.panel import cooperative_views, product_views, seller_views
 
 app_name = "panel"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", seller_views.index, name="index"),
+    path("apply/", seller_views.apply, name="apply"),
+    path("products/", seller_views.products, name="products"),
+    path("orders/", seller_views.orders, name="orders"),
+    path("products/new/", product_views.product_new, name="product_new"),
+    path("products/<str:product_id>/", product_views.product_edit, name="product_edit"),
+    path(
+        "products/<str:product_id>/publish/",
+        product_views.product_publish,
+        name="product_publish",
+    ),
+    path("coop/<slug:slug>/", cooperative_views.cooperative_home, name="cooperative"),
+    path("coop/<slug:slug>/approve/", cooperative_views.approve, name="approve"),
+    path(
+        "coop/<slug:slug>/products/",
+        cooperative_views.cooperative_products,
+        name="cooperative_products",
+    ),
+    path("coop/<slug:slug>/warehouses/", cooperative_views.warehouses, name="warehouses"),
+    path("coop/<slug:slug>/shipments/", cooperative_views.shipments, name="shipments"),
+]

@@ -1,0 +1,111 @@
+"""The cooperatives' desk: applicants to approve, members' products, warehouses and
+the shipments to prepare."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from storefront import client
+from storefront.panel import forms, labels, queries
+from storefront.panel.access import cooperative_of, signed_in
+from storefront.panel.paging import page, paged_query
+
+MAX_ID_LENGTH = 100
+
+
+def _desk(request: HttpRequest, slug: str) -> dict:
+    cooperative_of(request, slug)
+    found = client.query(request, queries.COOPERATIVE_DESK, {"slug": slug}).get("cooperative")
+    if found is None:
+        raise Http404
+    return found
+
+
+@signed_in
+def cooperative_home(request: HttpRequest, slug: str) -> HttpResponse:
+    cooperative = _desk(request, slug)
+    applicants = [edge["node"] for edge in cooperative["applicants"]["edges"]]
+    context = {"cooperative": cooperative, "applicants": applicants}
+    return render(request, "storefront/panel/cooperative.html", context)
+
+
+@signed_in
+@require_POST
+def approve(request: HttpRequest, slug: str) -> HttpResponse:
+    cooperative_of(request, slug)
+    seller_id = (request.POST.get("seller") or "").strip()
+    if not seller_id or len(seller_id) > MAX_ID_LENGTH:
+        messages.error(request, _("Choose an applicant to approve."))
+        return redirect("panel:cooperative", slug)
+    _payload, errors = client.mutate(
+        request, queries.SELLER_APPROVE, {"id": seller_id}, root="sellerApprove"
+    )
+    if errors:
+        for message in errors.by_field.values():
+            messages.error(request, " ".join(message))
+    else:
+        messages.success(request, _("The producer was approved and can now list products."))
+    return redirect("panel:cooperative", slug)
+
+
+@signed_in
+def cooperative_products(request: HttpRequest, slug: str) -> HttpResponse:
+    cooperative = _desk(request, slug)
+    data = paged_query(request, queries.PRODUCT_LIST, {"cooperatives": [cooperative["id"]]})
+    rows, next_cursor = page(data["products"])
+    members = [
+        edge["node"]
+        for edge in cooperative["members"]["edges"]
+        if edge["node"]["status"] == "APPROVED"
+    ]
+    context = {
+        "cooperative": cooperative,
+        "products": rows,
+        "total": data["products"]["totalCount"],
+        "next_cursor": next_cursor,
+        "members": members,
+    }
+    return render(request, "storefront/panel/cooperative_products.html", context)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def warehouses(request: HttpRequest, slug: str) -> HttpResponse:
+    cooperative = _desk(request, slug)
+    form = forms.Form()
+    status = 200
+    if request.method == "POST":
+        name = forms.text(form, request.POST, "name", required=True, max_length=200)
+        if form.valid:
+            variables = {"input": {"name": name, "cooperative": cooperative["id"]}}
+            _payload, errors = client.mutate(
+                request, queries.WAREHOUSE_CREATE, variables, root="warehouseCreate"
+            )
+            if not errors:
+                messages.success(request, _("The warehouse was added."))
+                return redirect("panel:warehouses", slug)
+            form.merge(errors, {"name": "name"})
+        status = 400
+    context = {"cooperative": cooperative, "form": form}
+    return render(request, "storefront/panel/warehouses.html", context, status=status)
+
+
+@signed_in
+def shipments(request: HttpRequest, slug: str) -> HttpResponse:
+    cooperative = _desk(request, slug)
+    data = paged_query(request, queries.SHIPMENTS, {})
+    rows, next_cursor = page(data["shipments"])
+    # The list holds every fulfiller the visitor works for; this page is one cooperative's.
+    rows = [
+        row
+        for row in rows
+        if row["fulfiller"]["__typename"] == "Cooperative"
+        and row["fulfiller"]["id"] == cooperative["id"]
+    ]
+    labels.with_label(rows, "status", labels.SHIPMENT_STATUS)
+    context = {"cooperative": cooperative, "shipments": rows, "next_cursor": next_cursor}
+    return render(request, "storefront/panel/shipments.html", context)

@@ -1,0 +1,27 @@
+"""Words for the API's status codes, as the panel shows them."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+SELLER_STATUS = {
+    "PENDING": _("Waiting for approval"),
+    "APPROVED": _("Approved"),
+    "SUSPENDED": _("Suspended"),
+}
+
+SHIPMENT_STATUS = {
+    "UNFULFILLED": _("To prepare"),
+    "PACKED": _("Packed"),
+    "SHIPPED": _("Shipped"),
+    "DELIVERED": _("Delivered"),
+    "CANCELED": _("Canceled"),
+    "RETURNED": _("Returned"),
+}
+
+
+def with_label(rows: list[dict], key: str, labels: dict) -> list[dict]:
+    """Each row with `<key>_label`, the status in words."""
+    for row in rows:
+        row[f"{key}_label"] = labels.get(row.get(key) or "", row.get(key) or "")
+    return rows

@@ -1,5 +1,0 @@
-from django.shortcuts import redirect
-
-
-def index(request):
-    return redirect("shop:home")

@@ -1,0 +1,67 @@
+"""What the panel tests share: signing a test client in through the API's tokens, test
+photos, and the public catalogue as an anonymous buyer sees it."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from PIL import Image
+
+from marketplace.accounts.models import User
+from marketplace.accounts.tokens import create_access_token
+from marketplace.api.inprocess import execute
+from storefront import client as api_client
+
+PUBLIC_SEARCH = """
+query Search($q: String!) {
+  products(search: $q, first: 20) { edges { node { id name isPublished } } }
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.API_RESPONSE_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def signed_in_client(user: User, language: str = "en") -> Client:
+    browser = Client(HTTP_ACCEPT_LANGUAGE=language)
+    browser.cookies["django_language"] = language
+    session = browser.session
+    session[api_client.ACCESS] = create_access_token(user)
+    session.save()
+    return browser
+
+
+def jpeg(width: int = 320, height: int = 240) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (180, 40, 30)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def pdf() -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def public_names(search: str) -> list[str]:
+    """Product names an anonymous buyer finds with `products(search:)`."""
+    body = execute(PUBLIC_SEARCH, {"q": search}, language="fa")
+    assert "errors" not in body, body
+    return [edge["node"]["name"] for edge in body["data"]["products"]["edges"]]
+
+
+def field_errors(html: str, field: str) -> list[str]:
+    match = re.search(rf'<ul class="errorlist" id="{field}-errors">(.*?)</ul>', html, re.S)
+    return re.findall(r"<li>(.*?)</li>", match.group(1)) if match else []
