@@ -167,6 +167,8 @@ STATIC_URL = "/static/"
 # The storefront calls the API in process unless this names a /graphql/ endpoint.
 STOREFRONT_API_URL = os.environ.get("STOREFRONT_API_URL", "")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+# Third-party assets built from the npm packages by `python -m storefront.assets` (make).
+STATICFILES_DIRS = [path for path in [BASE_DIR / ".assets" / "static"] if path.is_dir()]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
