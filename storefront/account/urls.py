@@ -1,6 +1,19 @@
 from django.urls import path
 
-from storefront.account import views
+from storefront.account import addresses, orders, views
 
 app_name = "account"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("signin/", views.signin, name="signin"),
+    path("signup/", views.signup, name="signup"),
+    path("signout/", views.signout, name="signout"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<str:order_id>/", orders.order_detail, name="order"),
+    path("orders/<str:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("addresses/", addresses.address_list, name="addresses"),
+    path("addresses/new/", addresses.address_new, name="address_new"),
+    path("addresses/delete/", addresses.address_delete, name="address_delete"),
+    path("addresses/default/", addresses.address_default, name="address_default"),
+    path("addresses/<str:address_id>/", addresses.address_edit, name="address_edit"),
+]

@@ -3,4 +3,14 @@ from django.urls import path
 from storefront.cart import views
 
 app_name = "cart"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("add/", views.add, name="add"),
+    path("line/", views.update_line, name="line"),
+    path("delivery/", views.delivery, name="delivery"),
+    path("promo/", views.promo, name="promo"),
+    path("promo/remove/", views.promo_remove, name="promo_remove"),
+    path("address/", views.address, name="address"),
+    path("place/", views.place, name="place"),
+    path("done/", views.done, name="done"),
+]

@@ -1,5 +1,266 @@
-from django.shortcuts import redirect
+"""The cart, which is the checkout: adding products, quantities, delivery per fulfiller,
+promo code, shipping address and the cash-on-delivery order. Every form POSTs and
+redirects back when it worked; when it did not, the page is drawn again with the errors
+next to the fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from storefront import client
+from storefront.cart import documents, session
+from storefront.cart.fields import (
+    Field,
+    address_input,
+    address_values,
+    next_url,
+    posted,
+    posted_address,
+    posted_int,
+)
+from storefront.cart.page import Forms, render_page
+from storefront.client import FormErrors
+
+# Errors on the checkout ID itself: the cart was ordered, merged away or is not ours.
+GONE_CODES = {"NOT_FOUND", "INVALID_STATUS", "INVALID"}
+EMAIL = "cart_email"
 
 
+def _gone(errors: FormErrors) -> bool:
+    return any(
+        item.get("field") == "id" and item.get("code") in GONE_CODES for item in errors.items
+    )
+
+
+def _report(request, errors: FormErrors) -> None:
+    for item in errors.items:
+        messages.error(request, item["message"])
+
+
+def _cart() -> Any:
+    return redirect("cart:index")
+
+
+def _update(request, document: str, root: str, variables: dict[str, Any]):
+    """Run a checkout mutation on the cart; (payload, errors, token). A cart that is gone
+    is forgotten and reported, with None as the token."""
+    token = session.current(request)
+    if token is None:
+        messages.error(request, _("Your cart is empty."))
+        return {}, FormErrors(), None
+    payload, errors = client.mutate(request, document, {"id": token, **variables}, root=root)
+    if _gone(errors):
+        session.forget(request)
+        messages.error(request, _("This cart has already been ordered or has expired."))
+        return {}, FormErrors(), None
+    if payload.get("checkout"):
+        session.remember(request, payload["checkout"])
+    return payload, errors, token
+
+
+@require_GET
 def index(request):
-    return redirect("shop:home")
+    return render_page(request)
+
+
+def _start_page(request, lines: list[dict], back: str, errors: FormErrors | None = None):
+    """An anonymous visitor's first product: the email the order will be confirmed to."""
+    email = Field(
+        "email",
+        _("Your email"),
+        value=posted(request, "email"),
+        kind="email",
+        autocomplete="email",
+        hint=_("We send the order's confirmation and updates here."),
+    )
+    general = []
+    for item in (errors or FormErrors()).items:
+        (email.errors if item.get("field") == "email" else general).append(item["message"])
+    context = {"email": email, "line": lines[0], "next": back, "general": general}
+    return render(request, "storefront/cart/start.html", context)
+
+
+@require_POST
+def add(request):
+    back = next_url(request, reverse("cart:index"))
+    variant = posted(request, "variant")
+    quantity = posted_int(request, "quantity", default=1)
+    if not variant or quantity is None:
+        messages.error(request, _("Choose a product and a quantity."))
+        return redirect(back)
+    lines = [{"variantId": variant, "quantity": quantity}]
+    token = session.current(request)
+    payload: dict[str, Any] = {}
+    errors = FormErrors()
+    if token is not None:
+        payload, errors = client.mutate(
+            request, documents.LINES_ADD, {"id": token, "lines": lines}, root="checkoutLinesAdd"
+        )
+        if _gone(errors):
+            session.forget(request)
+            token = None
+    if token is None:
+        data: dict[str, Any] = {"channel": documents.CHANNEL, "lines": lines}
+        if not client.signed_in(request):
+            email = posted(request, "email") or request.session.get(EMAIL, "")
+            if not email:
+                return _start_page(request, lines, back)
+            data["email"] = email
+        payload, errors = client.mutate(
+            request, documents.CREATE, {"input": data}, root="checkoutCreate"
+        )
+        if "email" in errors.by_field:
+            return _start_page(request, lines, back, errors)
+        if not errors and "email" in data:
+            request.session[EMAIL] = data["email"]
+    if errors:
+        _report(request, errors)
+        return redirect(back)
+    session.remember(request, payload.get("checkout"))
+    messages.success(request, _("Added to your cart."))
+    return redirect(back)
+
+
+@require_POST
+def update_line(request):
+    variant = posted(request, "variant")
+    quantity = 0 if "remove" in request.POST else posted_int(request, "quantity")
+    if not variant or quantity is None:
+        messages.error(request, _("Enter a quantity."))
+        return _cart()
+    lines = [{"variantId": variant, "quantity": quantity}]
+    _payload, errors, _token = _update(
+        request, documents.LINES_UPDATE, "checkoutLinesUpdate", {"lines": lines}
+    )
+    _report(request, errors)
+    if not errors and quantity == 0:
+        messages.success(request, _("Removed from your cart."))
+    return _cart()
+
+
+@require_POST
+def delivery(request):
+    group, method = posted(request, "group"), posted(request, "method")
+    if not group or not method:
+        return render_page(
+            request, Forms(delivery_errors={group: [_("Choose a delivery method.")]})
+        )
+    _payload, errors, _token = _update(
+        request,
+        documents.DELIVERY_UPDATE,
+        "checkoutDeliveryMethodUpdate",
+        {"group": group, "method": method},
+    )
+    if errors:
+        return render_page(
+            request, Forms(delivery_errors={group: [e["message"] for e in errors.items]})
+        )
+    return redirect(reverse("cart:index") + "#delivery")
+
+
+@require_POST
+def promo(request):
+    code = posted(request, "code")
+    if not code:
+        return render_page(request, Forms(promo_errors=[_("Enter a promo code.")]))
+    _payload, errors, _token = _update(
+        request, documents.PROMO_ADD, "checkoutAddPromoCode", {"code": code}
+    )
+    if errors:
+        return render_page(
+            request, Forms(promo=code, promo_errors=[e["message"] for e in errors.items])
+        )
+    messages.success(request, _("Promo code applied."))
+    return _cart()
+
+
+@require_POST
+def promo_remove(request):
+    _payload, errors, _token = _update(
+        request, documents.PROMO_REMOVE, "checkoutRemovePromoCode", {}
+    )
+    _report(request, errors)
+    return _cart()
+
+
+def _saved_address(request, address_id: str) -> dict[str, str] | None:
+    try:
+        data = client.query(request, "query { myAddresses { id " + _ADDRESS + " } }")
+    except client.APIError:
+        return None
+    found = next((a for a in data.get("myAddresses") or [] if a["id"] == address_id), None)
+    return address_values(found) if found else None
+
+
+_ADDRESS = (
+    "firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode "
+    "province { code }"
+)
+
+
+@require_POST
+def address(request):
+    saved_id = posted(request, "saved")
+    values = posted_address(request)
+    if saved_id:
+        values = _saved_address(request, saved_id)
+        if values is None:
+            messages.error(request, _("That saved address was not found."))
+            return _cart()
+    _payload, errors, token = _update(
+        request,
+        documents.ADDRESS_UPDATE,
+        "checkoutShippingAddressUpdate",
+        {"address": address_input(values)},
+    )
+    if token is None:
+        return _cart()
+    if errors:
+        return render_page(request, Forms(address=values, address_errors=errors))
+    messages.success(request, _("Shipping address saved; now choose how each parcel is sent."))
+    return redirect(reverse("cart:index") + "#delivery")
+
+
+@require_POST
+def place(request):
+    token = session.current(request)
+    if token is None:
+        messages.error(request, _("Your cart is empty."))
+        return _cart()
+    payload, errors = client.mutate(
+        request,
+        documents.COMPLETE,
+        {"id": token, "gateway": documents.PAYMENT_GATEWAY},
+        root="checkoutComplete",
+    )
+    order = payload.get("order")
+    if order is None:
+        if _gone(errors):
+            session.forget(request)
+            messages.error(request, _("This cart has already been ordered or has expired."))
+            return _cart()
+        return render_page(request, Forms(place_errors=[e["message"] for e in errors.items]))
+    session.forget(request)
+    request.session[session.LAST_ORDER] = {
+        "id": order["id"],
+        "number": order["number"],
+        "email": order.get("email") or "",
+        "total": order["total"],
+        "shipments": len(order.get("shipments") or []),
+    }
+    return redirect("cart:done")
+
+
+@require_GET
+def done(request):
+    order = request.session.get(session.LAST_ORDER)
+    if not order:
+        return _cart()
+    context = {"order": order, "signed_in": client.signed_in(request)}
+    return render(request, "storefront/cart/done.html", context)

@@ -1,0 +1,90 @@
+"""The GraphQL documents of the account pages."""
+
+from __future__ import annotations
+
+_ERRORS = "errors { field code message }"
+
+TOKEN_CREATE = (
+    "mutation SignIn($login: String!, $password: String!) { "
+    "tokenCreate(email: $login, password: $password) { token refreshToken " + _ERRORS + " } }"
+)
+REGISTER = (
+    "mutation SignUp($input: AccountRegisterInput!) { "
+    "accountRegister(input: $input) { user { id } " + _ERRORS + " } }"
+)
+
+ME = "query Me { me { id email phone firstName lastName } }"
+
+_MONEY = "{ gross { amount currency } }"
+
+ORDERS = (
+    """
+query Orders($first: Int!, $after: String) {
+  me {
+    orders(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id number status paymentStatus created total """
+    + _MONEY
+    + """ shipments { id status } } }
+    }
+  }
+}
+"""
+)
+
+ORDER = (
+    """
+query Order($id: ID!) {
+  order(id: $id) {
+    id number status paymentStatus created canCancel voucherCode email
+    subtotal """
+    + _MONEY
+    + " shippingPrice "
+    + _MONEY
+    + " total "
+    + _MONEY
+    + """
+    discount { amount currency }
+    shippingAddress {
+      firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode
+    }
+    shipments {
+      id status carrier trackingNumber
+      fulfiller { __typename ... on Cooperative { name } ... on Seller { name } }
+      deliveryMethod { name }
+      shippingPrice { amount currency }
+      lines { id productName variantName quantity unitPrice """
+    + _MONEY
+    + " totalPrice "
+    + _MONEY
+    + """ seller { name } }
+    }
+  }
+}
+"""
+)
+
+ORDER_CANCEL = (
+    "mutation Cancel($id: ID!) { orderCancel(id: $id) { order { id status } " + _ERRORS + " } }"
+)
+
+_ADDRESS = (
+    "id firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode "
+    "isDefault province { code }"
+)
+
+ADDRESSES = "query Addresses { myAddresses { " + _ADDRESS + " } }"
+ADDRESS_FORM = "query AddressForm { provinces { code name } myAddresses { " + _ADDRESS + " } }"
+
+
+def _address_mutation(name: str, signature: str, arguments: str) -> str:
+    return f"mutation A({signature}) {{ {name}({arguments}) {{ address {{ id }} {_ERRORS} }} }}"
+
+
+ADDRESS_CREATE = _address_mutation("accountAddressCreate", "$input: AddressInput!", "input: $input")
+ADDRESS_UPDATE = _address_mutation(
+    "accountAddressUpdate", "$id: ID!, $input: AddressInput!", "id: $id, input: $input"
+)
+ADDRESS_DELETE = _address_mutation("accountAddressDelete", "$id: ID!", "id: $id")
+ADDRESS_DEFAULT = _address_mutation("accountAddressSetDefault", "$id: ID!", "id: $id")

@@ -1,0 +1,33 @@
+"""Order, payment and shipment statuses in words buyers use."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ORDER = {
+    "UNCONFIRMED": _("Awaiting payment"),
+    "CONFIRMED": _("Confirmed"),
+    "FULFILLED": _("Delivered"),
+    "COMPLETED": _("Completed"),
+    "CANCELED": _("Canceled"),
+}
+PAYMENT = {
+    "NOT_CHARGED": _("Not charged"),
+    "PENDING": _("Pending"),
+    "CHARGED": _("Charged"),
+    "REFUNDED": _("Refunded"),
+    "PARTIALLY_REFUNDED": _("Partially refunded"),
+    "FAILED": _("Failed"),
+}
+SHIPMENT = {
+    "UNFULFILLED": _("Being prepared"),
+    "PACKED": _("Packed"),
+    "SHIPPED": _("On its way"),
+    "DELIVERED": _("Delivered"),
+    "CANCELED": _("Canceled"),
+    "RETURNED": _("Returned"),
+}
+
+
+def label(table: dict[str, object], value: str | None) -> str:
+    return str(table.get(value or "", value or ""))

@@ -1,0 +1,155 @@
+"""Form fields as the templates draw them (label, value, errors, input kind), filled from
+what was posted and from the API's field errors; shared by the cart and account pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from storefront.client import FormErrors
+
+MAX_INPUT = 500
+
+
+@dataclass
+class Field:
+    name: str
+    label: Any
+    value: str = ""
+    kind: str = "text"
+    required: bool = True
+    autocomplete: str = ""
+    inputmode: str = ""
+    hint: Any = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    prefix: str = "f"
+
+    @property
+    def id(self) -> str:
+        return f"{self.prefix}-{self.name}"
+
+    @property
+    def is_select(self) -> bool:
+        return self.kind == "select"
+
+
+def posted(request, name: str) -> str:
+    """A posted text value, trimmed and bounded; never raises on odd input."""
+    value = request.POST.get(name, "")
+    return value.strip()[:MAX_INPUT] if isinstance(value, str) else ""
+
+
+def attach_errors(fields: list[Field], errors: FormErrors, *, prefix: str = "") -> list[str]:
+    """Put each API error next to its field (the API names it `prefix.fieldName`); the
+    messages no field takes are returned for the top of the form."""
+    by_name = {f.name: f for f in fields}
+    general: list[str] = []
+    for item in errors.items:
+        name = item.get("field") or ""
+        if prefix and name.startswith(prefix + "."):
+            name = name[len(prefix) + 1 :]
+        target = by_name.get(name)
+        if target is None:
+            general.append(item["message"])
+        else:
+            target.errors.append(item["message"])
+    return general
+
+
+ADDRESS_NAMES = (
+    "firstName",
+    "lastName",
+    "phone",
+    "countryArea",
+    "city",
+    "streetAddress1",
+    "streetAddress2",
+    "postalCode",
+)
+
+
+def address_fields(
+    provinces: list[dict[str, str]], values: dict[str, str] | None = None, *, prefix: str = "a"
+) -> list[Field]:
+    values = values or {}
+    options = [("", str(_("Choose a province")))] + [(p["code"], p["name"]) for p in provinces]
+    specs = [
+        Field("firstName", _("First name"), autocomplete="given-name"),
+        Field("lastName", _("Last name"), autocomplete="family-name"),
+        Field(
+            "phone",
+            _("Mobile number"),
+            kind="tel",
+            autocomplete="tel",
+            inputmode="tel",
+            hint=_("For example 09121234567; Persian digits are fine."),
+        ),
+        Field("countryArea", _("Province"), kind="select", options=options),
+        Field("city", _("City"), autocomplete="address-level2"),
+        Field("streetAddress1", _("Street address"), autocomplete="address-line1"),
+        Field(
+            "streetAddress2",
+            _("Unit, floor (optional)"),
+            required=False,
+            autocomplete="address-line2",
+        ),
+        Field(
+            "postalCode",
+            _("Postal code"),
+            autocomplete="postal-code",
+            inputmode="numeric",
+            hint=_("10 digits, without a dash."),
+        ),
+    ]
+    for spec in specs:
+        spec.value = values.get(spec.name, "") or ""
+        spec.prefix = prefix
+    return specs
+
+
+def address_values(address: dict[str, Any] | None) -> dict[str, str]:
+    """An API Address as form values (the province by its code)."""
+    if not address:
+        return {}
+    values = {name: address.get(name) or "" for name in ADDRESS_NAMES}
+    province = address.get("province") or {}
+    values["countryArea"] = province.get("code") or values["countryArea"]
+    return values
+
+
+def posted_address(request) -> dict[str, str]:
+    return {name: posted(request, name) for name in ADDRESS_NAMES}
+
+
+def address_input(values: dict[str, str]) -> dict[str, str]:
+    """The API's AddressInput; the API validates and normalises every field."""
+    return {name: values.get(name, "") for name in ADDRESS_NAMES}
+
+
+PERSIAN_AND_ARABIC_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+def posted_int(request, name: str, default: int | None = None) -> int | None:
+    """A posted whole number (Persian or Arabic digits too); `default` when absent, None
+    when it is not a number."""
+    text = posted(request, name).translate(PERSIAN_AND_ARABIC_DIGITS)
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def next_url(request, default: str) -> str:
+    """The posted (or asked) `next` when it points into this site, else `default`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if isinstance(candidate, str) and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

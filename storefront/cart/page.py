@@ -1,0 +1,110 @@
+"""The cart page: one API request for the checkout, the provinces and the buyer's saved
+addresses, shaped for the template. Views that could not apply a form render it again
+through here, with what was posted and the API's errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from storefront import client
+from storefront.cart import documents, session
+from storefront.cart.fields import Field, address_fields, address_values, attach_errors
+from storefront.client import FormErrors
+
+TEMPLATE = "storefront/cart/index.html"
+
+
+@dataclass
+class Forms:
+    """What a failed POST hands back to the page."""
+
+    address: dict[str, str] | None = None
+    address_errors: FormErrors = field(default_factory=FormErrors)
+    promo: str = ""
+    promo_errors: list[str] = field(default_factory=list)
+    place_errors: list[str] = field(default_factory=list)
+    delivery_errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _group_view(group: dict[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    chosen = (group.get("deliveryMethod") or {}).get("id")
+    fulfiller = group.get("fulfiller") or {}
+    return {
+        **group,
+        "name": fulfiller.get("name", ""),
+        "is_cooperative": fulfiller.get("__typename") == "Cooperative",
+        "chosen": chosen,
+        "errors": errors.get(group["id"], []),
+    }
+
+
+def load(request) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The cart's checkout (None when there is none) and the rest of the page's data."""
+    token = session.current(request)
+    if token is None:
+        return None, {}
+    signed_in = client.signed_in(request)
+    try:
+        data = client.query(request, documents.CART_PAGE, {"id": token, "signedIn": signed_in})
+    except client.APIError:
+        data = {}
+    checkout = data.get("checkout")
+    if checkout is None:
+        # Ordered, merged away, expired, or not this visitor's: start afresh.
+        session.forget(request)
+        return None, {}
+    session.remember(request, checkout)
+    return checkout, data
+
+
+def render_page(request, forms: Forms | None = None, *, status: int = 200) -> HttpResponse:
+    forms = forms or Forms()
+    checkout, data = load(request)
+    context: dict[str, Any] = {
+        "checkout": checkout,
+        "forms": forms,
+        "signed_in": client.signed_in(request),
+    }
+    if checkout is not None:
+        saved = data.get("myAddresses") or []
+        context.update(_checkout_context(checkout, data.get("provinces") or [], saved, forms))
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _checkout_context(
+    checkout: dict[str, Any], provinces: list[dict], saved: list[dict], forms: Forms
+) -> dict[str, Any]:
+    if forms.address is not None:
+        values = forms.address
+    elif checkout.get("shippingAddress"):
+        values = address_values(checkout["shippingAddress"])
+    else:
+        default = next((a for a in saved if a.get("isDefault")), None)
+        values = address_values(default)
+    fields: list[Field] = address_fields(provinces, values)
+    address_general = attach_errors(fields, forms.address_errors, prefix="shippingAddress")
+    groups = [_group_view(g, forms.delivery_errors) for g in checkout["groups"]]
+    return {
+        "groups": groups,
+        "address_fields": fields,
+        "address_general": address_general,
+        "has_address": checkout.get("shippingAddress") is not None,
+        "saved_addresses": saved,
+        "missing_delivery": any(not g["chosen"] for g in groups),
+        "has_unavailable": any(
+            not line["isAvailable"] for g in groups for line in g.get("lines", [])
+        ),
+        "promo_field": Field(
+            "code",
+            _("Promo code"),
+            value=forms.promo,
+            errors=list(forms.promo_errors),
+            autocomplete="off",
+            prefix="promo",
+        ),
+    }
