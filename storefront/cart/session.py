@@ -24,13 +24,20 @@ def remember(request, checkout: dict[str, Any] | None) -> None:
     if not checkout:
         forget(request)
         return
-    request.session[CHECKOUT] = checkout["id"]
-    request.session[CART_SIZE] = int(checkout.get("quantity") or 0)
+    _keep(request, CHECKOUT, checkout["id"])
+    _keep(request, CART_SIZE, int(checkout.get("quantity") or 0))
+
+
+def _keep(request, key: str, value) -> None:
+    # An unchanged session is not written back: a page view costs no UPDATE.
+    if request.session.get(key) != value:
+        request.session[key] = value
 
 
 def forget(request) -> None:
-    request.session.pop(CHECKOUT, None)
-    request.session[CART_SIZE] = 0
+    if CHECKOUT in request.session:
+        del request.session[CHECKOUT]
+    _keep(request, CART_SIZE, 0)
 
 
 def my_checkout(request) -> dict[str, Any] | None:
