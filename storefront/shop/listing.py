@@ -15,13 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 24
 MAX_QUERY_LENGTH = 100
-MAX_CURSOR_LENGTH = 100
+# The API's cursors stay under 40 characters for any listing shorter than a hundred
+# trillion products; a longer one is forged, and would point the API past its integers.
+MAX_CURSOR_LENGTH = 40
 # Larger than any real price, small enough to stay an exact float in the API's input.
 MAX_TOMAN = Decimal(10) ** 12
 RIALS_PER_TOMAN = 10
 
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 SEPARATORS = re.compile(r"[\s,٬،_']")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CURSOR = re.compile(r"^[A-Za-z0-9+/=_-]+$")
 
 # Sort key in the URL → the API's ProductOrder (None: relevance, or newest without a search).
@@ -56,6 +59,12 @@ def parse_toman(raw: str | None) -> Decimal | None:
     return amount if amount <= MAX_TOMAN else None
 
 
+def clean_words(raw: str) -> str:
+    """Search words with control characters (which PostgreSQL refuses) and runs of space
+    removed, cut to a length no real search needs."""
+    return " ".join(CONTROL.sub(" ", raw[: MAX_QUERY_LENGTH * 2]).split())[:MAX_QUERY_LENGTH]
+
+
 def clean_cursor(raw: str | None) -> str | None:
     if not raw or len(raw) > MAX_CURSOR_LENGTH or not CURSOR.match(raw):
         return None
@@ -82,7 +91,7 @@ class Listing:
     @classmethod
     def from_query(cls, params: QueryDict, *, category: str = "") -> Listing:
         listing = cls(
-            q=" ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH],
+            q=clean_words(params.get("q", "")),
             category=category or params.get("category", "")[:200],
             category_in_path=bool(category),
             cooperative=params.get("cooperative", "")[:200],
