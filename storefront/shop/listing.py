@@ -111,6 +111,18 @@ class Listing:
             listing.before = None
         return listing
 
+    @property
+    def is_filtered(self) -> bool:
+        """Whether the filter form has anything beyond the search words to show."""
+        return bool(
+            self.cooperative
+            or self.min_toman is not None
+            or self.max_toman is not None
+            or self.in_stock
+            or self.ignored
+            or (self.category and not self.category_in_path)
+        )
+
     def variables(self, *, category_id: str | None, cooperative_id: str | None) -> dict[str, Any]:
         """The `products` arguments; prices go to the API in rial."""
         product_filter: dict[str, Any] = {}

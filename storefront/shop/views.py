@@ -198,7 +198,8 @@ def seller(request: HttpRequest, slug: str) -> HttpResponse:
                 "next": f"{request.path}?after={info['endCursor']}"
                 if info["hasNextPage"] and info["endCursor"]
                 else None,
-                "previous": request.path if after else None,
+                # A seller's products page only forwards; the way back is to the start.
+                "first": request.path if after else None,
             },
         },
     )

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 from graphql_relay import to_global_id
 
+from storefront.templatetags import shop_assets
 from tests.storefront import shop_catalogue
-from tests.storefront.shop_catalogue import Shop
+from tests.storefront.shop_catalogue import Shop, add_products
 
 # The catalogue's fixtures, used by name below.
 shop = shop_catalogue.shop
@@ -139,3 +141,26 @@ def test_language_switcher_returns_to_the_same_page(client, shop: Shop):
     response = client.post("/i18n/setlang/", {"language": "en", "next": url})
     assert response.status_code == 302 and response["Location"] == url
     assert "Green raisins" in client.get(url).content.decode()
+
+
+def test_seller_products_page_forward_and_back_to_the_start(client, shop: Shop):
+    add_products(shop, 30)
+    html = page(client, "/s/hosseini/")
+    assert len(product_names(html)) == 24 and "۳۲ محصول" in html
+    next_url = re.search(r'<a rel="next" href="([^"]+)"', html).group(1)
+    second = page(client, next_url.replace("&amp;", "&"))
+    assert len(product_names(second)) == 8
+    assert '<a href="/s/hosseini/">صفحه نخست</a>' in second
+    assert page(client, "/s/hosseini/?after=forged!").count('class="product-card"') == 24
+
+
+def test_pages_fall_back_to_system_fonts_when_the_font_was_not_built(client, shop, settings):
+    settings.STATICFILES_DIRS = []
+    finders.get_finder.cache_clear()
+    shop_assets._available.cache_clear()
+    try:
+        html = page(client, "/")
+    finally:
+        finders.get_finder.cache_clear()
+        shop_assets._available.cache_clear()
+    assert "@font-face" not in html and "site.css" in html
