@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from marketplace.catalog.models import ProductVariant, VariantChannelListing
@@ -88,20 +89,21 @@ def group_key_for(seller: Seller) -> str:
 
 
 def fetch_lines(checkout: Checkout) -> list[LineInfo]:
-    lines = list(
+    """The lines with their variant, product, seller and cooperative, and the variant's
+    price in the checkout's channel, in one query."""
+    price = VariantChannelListing.objects.filter(
+        variant_id=OuterRef("variant_id"), channel_id=checkout.channel_id
+    ).values("price")[:1]
+    lines = (
         CheckoutLine.objects.filter(checkout=checkout)
         .select_related("variant__product__seller__cooperative")
+        .annotate(channel_price=Subquery(price))
         .order_by("created", "id")
-    )
-    prices = dict(
-        VariantChannelListing.objects.filter(
-            channel_id=checkout.channel_id, variant_id__in=[line.variant_id for line in lines]
-        ).values_list("variant_id", "price")
     )
     currency = checkout.channel.currency_code
     result = []
     for line in lines:
-        price = prices.get(line.variant_id)
+        price = line.channel_price
         total = money.quantize(price * line.quantity, currency) if price is not None else ZERO
         weight = (line.variant.weight or ZERO) * line.quantity
         result.append(
@@ -175,11 +177,20 @@ def build_checkout_info(checkout: Checkout, *, shipping_prices=None) -> Checkout
 
 
 def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
-    from marketplace.shipping.selectors import attach_rates, delivery_price
+    """Each group's chosen method, priced for it, when it still applies: active, still
+    serving the address (read with the choices, in the same query), the platform's or
+    the group's own (a choice is stored per fulfiller) and with a bracket for the parcel."""
+    from marketplace.shipping.selectors import attach_rates, delivery_price, serves_address
 
+    if checkout.shipping_address_id is None:
+        # Without an address no chosen method applies (and none can have been chosen).
+        return
     chosen = {
         (d.cooperative_id, d.seller_id): d.method
-        for d in CheckoutDelivery.objects.filter(checkout=checkout).select_related("method")
+        for d in CheckoutDelivery.objects.filter(checkout=checkout, method__is_active=True)
+        .annotate(serves=serves_address(checkout.shipping_address, method="method_id"))
+        .filter(serves=True)
+        .select_related("method")
     }
     attach_rates(list(chosen.values()), checkout.channel)
     for group in groups:
@@ -188,7 +199,7 @@ def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
             group.seller.pk if group.seller else None,
         )
         method = chosen.get(owner)
-        if method is None or checkout.shipping_address_id is None:
+        if method is None or not _platform_or_own(method, owner):
             continue
         price = delivery_price(
             method=method, channel=checkout.channel, weight=group.weight, subtotal=group.subtotal
@@ -196,3 +207,9 @@ def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
         if price is not None:
             group.delivery_method = method
             group.shipping_price = money.quantize(price, checkout.channel.currency_code)
+
+
+def _platform_or_own(method: DeliveryMethod, owner: tuple[int | None, int | None]) -> bool:
+    if method.cooperative_id is None and method.seller_id is None:
+        return True
+    return (method.cooperative_id, method.seller_id) == owner

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.catalog.models import ProductVariant
 from marketplace.channels import money
 from marketplace.channels.models import Channel
-from marketplace.checkout.info import CheckoutInfo, GroupInfo
-from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.checkout.info import CheckoutInfo, GroupInfo, build_checkout_info
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.payments.gateways import PaymentGateway, gateways_for_channel
 from marketplace.sellers.models import SellerStatus
 from marketplace.shipping.models import DeliveryMethod
@@ -28,6 +28,7 @@ from marketplace.shipping.selectors import PRICE_ATTR, Fulfiller, priced_methods
 
 ZERO = Decimal(0)
 OPTIONS_ATTR = "delivery_options"
+CHOSEN_ATTR = "chosen_methods"
 # What every read of a checkout needs beside its own row, in the same query.
 RELATED = ("channel", "shipping_address", "voucher")
 
@@ -141,6 +142,40 @@ def options_for(info: CheckoutInfo) -> dict[str, list[DeliveryMethod]]:
         options = delivery_options(info.checkout, info.groups)
         setattr(info, OPTIONS_ATTR, options)
     return options
+
+
+def info_with_options(checkout: Checkout) -> CheckoutInfo:
+    """The checkout's info with every group's delivery options (as `options_for` gives
+    them) and, as each group's method, its choice only when that is among its options,
+    priced from them: writes that need the options anyway read the rates once. The
+    stored choices, (cooperative id, seller id) → method id, are kept on the info."""
+    options: dict[str, list[DeliveryMethod]] = {}
+    chosen: dict[Fulfiller, int] = {}
+
+    def price_from_options(checkout: Checkout, groups: list[GroupInfo]) -> None:
+        options.update(delivery_options(checkout, groups))
+        chosen.update(
+            ((cooperative_id, seller_id), method_id)
+            for cooperative_id, seller_id, method_id in CheckoutDelivery.objects.filter(
+                checkout=checkout
+            ).values_list("cooperative_id", "seller_id", "method_id")
+        )
+        for group in groups:
+            method_id = chosen.get(fulfiller_of(group))
+            method = next((m for m in options[group.key] if m.pk == method_id), None)
+            if method is not None:
+                group.delivery_method = method
+                group.shipping_price = price_of(method)
+
+    info = build_checkout_info(checkout, shipping_prices=price_from_options)
+    setattr(info, OPTIONS_ATTR, options)
+    setattr(info, CHOSEN_ATTR, chosen)
+    return info
+
+
+def chosen_methods(info: CheckoutInfo) -> dict[Fulfiller, int]:
+    """The stored choices of an info from `info_with_options`."""
+    return getattr(info, CHOSEN_ATTR)
 
 
 def price_of(method: DeliveryMethod) -> Decimal:

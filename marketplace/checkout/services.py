@@ -6,8 +6,8 @@ that also records the change time), so two requests on the same checkout take tu
 completed checkout is never changed. Lines reserve what they hold for
 CHECKOUT_RESERVATION_MINUTES, and every write renews the checkout's live reservations.
 
-Stock rows are locked in one global order (variant, then stock id) for all the lines of
-a request at once — the order checkoutComplete locks them in — so the number of queries
+Stock rows are locked in one global order (stock id) for all the lines of a request at
+once — the order checkoutComplete locks them in — so the number of queries
 does not grow with the number of lines and two buyers never wait on each other in a
 circle. Should PostgreSQL still report a deadlock or a serialization failure, the write is
 retried; no such error reaches a buyer.
@@ -18,18 +18,13 @@ computing it again.
 
 from __future__ import annotations
 
-import functools
-import logging
-import random
-import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import OperationalError, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.addresses import ADDRESS_FIELDS, clean_address
@@ -40,86 +35,19 @@ from marketplace.channels.selectors import channel_by_slug
 from marketplace.checkout import selectors
 from marketplace.checkout.info import CheckoutInfo, build_checkout_info, voucher_discount
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.checkout.transactions import lock, not_found, write
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, permission_denied
 from marketplace.core.validators import clean_email
 from marketplace.discounts.selectors import clean_code, voucher_by_code, voucher_problem
 from marketplace.inventory import stock
 from marketplace.inventory.models import Reservation, Stock
 
-logger = logging.getLogger("marketplace.checkout")
-
-T = TypeVar("T")
-
 MAX_QUANTITY = 10_000
 # Distinct products in one checkout, and lines in one request: far above a real cart,
 # low enough that no request can make the server lock thousands of stock rows.
 MAX_LINES = 100
-# SQLSTATEs after which running the write again is safe: serialization_failure,
-# deadlock_detected, lock_not_available.
-RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
-MAX_ATTEMPTS = 5
-
 # A line as callers give it: (variant or its id, quantity).
 LineSpec = tuple[ProductVariant | int, int]
-
-
-# ---------------------------------------------------------------- transactions
-
-
-def _retryable(exc: OperationalError) -> bool:
-    return getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
-
-
-def write(func: Callable[..., T]) -> Callable[..., T]:
-    """Run a service in one transaction (a savepoint inside the request's), again after
-    a deadlock or serialization failure, with a short random pause between attempts."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                with transaction.atomic():
-                    return func(*args, **kwargs)
-            except OperationalError as exc:
-                if not _retryable(exc) or attempt == MAX_ATTEMPTS:
-                    raise
-                logger.info("checkout write retried after %s", exc.__cause__.__class__.__name__)
-                time.sleep(random.uniform(0.005, 0.03) * attempt)
-        raise AssertionError("unreachable")
-
-    return wrapper
-
-
-def _not_found() -> DomainError:
-    return DomainError.of(ErrorCode.NOT_FOUND, "id")
-
-
-def _lock(actor, checkout: Checkout) -> None:
-    """Check access, then lock the checkout row (recording the change time). Completed
-    checkouts and checkouts that changed hands meanwhile are refused."""
-    if not selectors.can_access(actor, checkout):
-        raise _not_found()
-    owner = Q(user_id=checkout.user_id) if checkout.user_id else Q(user__isnull=True)
-    updated = Checkout.objects.filter(owner, pk=checkout.pk, order__isnull=True).update(
-        updated=timezone.now()
-    )
-    if updated:
-        return
-    order_id = Checkout.objects.filter(pk=checkout.pk).values_list("order_id", flat=True).first()
-    if order_id is not None:
-        raise DomainError.of(
-            ErrorCode.INVALID_STATUS, "id", _("This checkout has already become an order.")
-        )
-    raise _not_found()
-
-
-def _extend_live(checkout: Checkout) -> None:
-    """Renew what the checkout holds. Only live reservations: an expired one may have
-    been taken by another buyer since, and reviving it would promise units twice."""
-    now = timezone.now()
-    Reservation.objects.filter(
-        checkout_line__checkout_id=checkout.pk, reserved_until__gt=now
-    ).update(reserved_until=stock.reservation_deadline(now))
 
 
 # ---------------------------------------------------------------- lines
@@ -157,12 +85,15 @@ def _plan_lines(
             ErrorCode.INVALID, "lines", _("At most %(n)d lines at once.") % {"n": MAX_LINES}
         )
     ids = {_variant_id(variant) for variant, _q in specs}
-    variants = ProductVariant.objects.select_related("product__seller").in_bulk(ids)
-    priced = set(
-        VariantChannelListing.objects.filter(
-            channel_id=checkout.channel_id, variant_id__in=ids
-        ).values_list("variant_id", flat=True)
+    listed = VariantChannelListing.objects.filter(
+        variant_id=OuterRef("pk"), channel_id=checkout.channel_id
     )
+    variants = (
+        ProductVariant.objects.select_related("product__seller")
+        .annotate(priced=Exists(listed))
+        .in_bulk(ids)
+    )
+    priced = {pk for pk, variant in variants.items() if variant.priced}
     minimum = 0 if replace else 1
     wanted: dict[int, tuple[int, int]] = {}
     for index, (value, quantity) in enumerate(specs):
@@ -217,14 +148,14 @@ def _plan_lines(
 def _plan_reservations(
     checkout: Checkout, targets: list[_Target]
 ) -> dict[int, list[tuple[int, int]]]:
-    """Lock the stock rows of every target's variant (variant, then stock id: the global
-    lock order) and share out what is free: variant id → [(stock id, units)]. Strict
+    """Lock the stock rows of every target's variant (in stock id order: the global lock
+    order) and share out what is free: variant id → [(stock id, units)]. Strict
     targets the stock cannot cover fail together, with what is left of each."""
     variant_ids = sorted({t.variant_id for t in targets})
     locked = list(
         Stock.objects.select_for_update()
         .filter(variant_id__in=variant_ids)
-        .order_by("variant_id", "pk")
+        .order_by("pk")
         .values_list("pk", "variant_id")
     )
     # A new snapshot, after the locks: what competitors committed while we waited counts.
@@ -331,9 +262,6 @@ def _apply_lines(
     if targets:
         replace_old = any(t.variant_id in existing for t in targets)
         _write_reservations(targets, plan, replace_old=replace_old)
-    untouched = set(existing) - {t.variant_id for t in targets} - set(wanted)
-    if untouched:
-        _extend_live(checkout)
     if targets or removed:
         # The catalogue shows quantityAvailable, which reservations lower.
         bump_catalog_version()
@@ -381,14 +309,14 @@ def create_checkout(
 @write
 def add_lines(*, actor, checkout: Checkout, lines: Sequence[LineSpec]) -> CheckoutInfo:
     """Add products; a product already in the cart gets the quantities added to it."""
-    _lock(actor, checkout)
+    lock(actor, checkout)
     return _apply_lines(checkout, lines, replace=False)
 
 
 @write
 def update_lines(*, actor, checkout: Checkout, lines: Sequence[LineSpec]) -> CheckoutInfo:
     """Set the quantities of products (adding those not in the cart); 0 removes."""
-    _lock(actor, checkout)
+    lock(actor, checkout)
     return _apply_lines(checkout, lines, replace=True)
 
 
@@ -404,7 +332,7 @@ def _recount(info: CheckoutInfo) -> CheckoutInfo:
 def set_shipping_address(*, actor, checkout: Checkout, data) -> CheckoutInfo:
     """Validate and store the address (the checkout's own copy, without a user); chosen
     delivery methods that do not serve it any more are dropped."""
-    _lock(actor, checkout)
+    lock(actor, checkout)
     cleaned = clean_address(data, field_prefix="shippingAddress")
     current = checkout.shipping_address if checkout.shipping_address_id else None
     if current is not None and current.user_id is None:
@@ -417,22 +345,24 @@ def set_shipping_address(*, actor, checkout: Checkout, data) -> CheckoutInfo:
         cleaned.save()
         Checkout.objects.filter(pk=checkout.pk).update(shipping_address=cleaned)
         checkout.shipping_address = cleaned
-    _extend_live(checkout)
-    info = build_checkout_info(checkout)
-    options = selectors.options_for(info)
-    keep = Q(pk__in=[])
-    for group in info.groups:
-        cooperative_id, seller_id = selectors.fulfiller_of(group)
-        owner = Q(cooperative_id=cooperative_id) if cooperative_id else Q(seller_id=seller_id)
-        keep |= owner & Q(method_id__in=[m.pk for m in options[group.key]])
-    dropped, _counts = CheckoutDelivery.objects.filter(checkout=checkout).exclude(keep).delete()
-    if dropped:
-        for group in info.groups:
-            method = group.delivery_method
-            if method is not None and all(m.pk != method.pk for m in options[group.key]):
-                group.delivery_method = None
-                group.shipping_price = selectors.ZERO
-        _recount(info)
+    info = selectors.info_with_options(checkout)
+    # Choices that no longer apply (the method does not serve the new address, or its
+    # group is gone) are dropped; the info already leaves them out.
+    applied = {
+        selectors.fulfiller_of(g): g.delivery_method.pk
+        for g in info.groups
+        if g.delivery_method is not None
+    }
+    stale = [
+        owner
+        for owner, method_id in selectors.chosen_methods(info).items()
+        if applied.get(owner) != method_id
+    ]
+    if stale:
+        drop = Q(pk__in=[])
+        for cooperative_id, seller_id in stale:
+            drop |= Q(cooperative_id=cooperative_id) if cooperative_id else Q(seller_id=seller_id)
+        CheckoutDelivery.objects.filter(drop, checkout=checkout).delete()
     return info
 
 
@@ -442,14 +372,14 @@ def set_delivery_method(
 ) -> CheckoutInfo:
     """Choose how one group (fulfiller) is delivered, among the methods that serve the
     checkout's address for that group."""
-    _lock(actor, checkout)
+    lock(actor, checkout)
     if checkout.shipping_address_id is None:
         raise DomainError.of(
             ErrorCode.INVALID,
             "deliveryMethodId",
             _("Enter a shipping address first; the delivery methods depend on it."),
         )
-    info = build_checkout_info(checkout)
+    info = selectors.info_with_options(checkout)
     group = info.group(group_key)
     if group is None:
         raise DomainError.of(
@@ -463,13 +393,31 @@ def set_delivery_method(
             _("This delivery method is not available for this group and address."),
         )
     cooperative_id, seller_id = selectors.fulfiller_of(group)
-    owner = {"cooperative_id": cooperative_id} if cooperative_id else {"seller_id": seller_id}
-    if not CheckoutDelivery.objects.filter(checkout=checkout, **owner).update(method=method):
-        CheckoutDelivery.objects.create(checkout=checkout, method=method, **owner)
-    _extend_live(checkout)
+    _choose(checkout, cooperative_id=cooperative_id, seller_id=seller_id, method_id=method.pk)
     group.delivery_method = method
     group.shipping_price = selectors.price_of(method)
     return _recount(info)
+
+
+# One statement whether or not the group had a choice: the unique index per fulfiller
+# (partial: one for cooperatives, one for independent sellers) decides.
+_CHOOSE_SQL = """
+INSERT INTO {table} (checkout_id, cooperative_id, seller_id, method_id)
+VALUES (%s, %s, %s, %s)
+ON CONFLICT (checkout_id, {owner}) WHERE {owner} IS NOT NULL
+DO UPDATE SET method_id = EXCLUDED.method_id
+"""
+
+
+def _choose(
+    checkout: Checkout, *, cooperative_id: int | None, seller_id: int | None, method_id: int
+) -> None:
+    sql = _CHOOSE_SQL.format(
+        table=CheckoutDelivery._meta.db_table,
+        owner="cooperative_id" if cooperative_id is not None else "seller_id",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [checkout.pk, cooperative_id, seller_id, method_id])
 
 
 # ---------------------------------------------------------------- promo codes
@@ -478,7 +426,7 @@ def set_delivery_method(
 @write
 def add_promo_code(*, actor, checkout: Checkout, code: str) -> CheckoutInfo:
     """Apply a voucher, or say exactly why it cannot be used (VOUCHER_INVALID)."""
-    _lock(actor, checkout)
+    lock(actor, checkout)
     if not clean_code(code):
         raise DomainError.of(ErrorCode.REQUIRED, "promoCode")
     voucher = voucher_by_code(code)
@@ -488,16 +436,14 @@ def add_promo_code(*, actor, checkout: Checkout, code: str) -> CheckoutInfo:
         raise DomainError.of(ErrorCode.VOUCHER_INVALID, "promoCode", problem)
     Checkout.objects.filter(pk=checkout.pk).update(voucher=voucher)
     checkout.voucher = voucher
-    _extend_live(checkout)
     return selectors.with_discount(info, voucher_discount(checkout, info.lines, info.currency))
 
 
 @write
 def remove_promo_code(*, actor, checkout: Checkout) -> CheckoutInfo:
-    _lock(actor, checkout)
+    lock(actor, checkout)
     Checkout.objects.filter(pk=checkout.pk).update(voucher=None)
     checkout.voucher = None
-    _extend_live(checkout)
     return build_checkout_info(checkout)
 
 
@@ -556,7 +502,6 @@ def _merge_into(source: Checkout, target: Checkout) -> CheckoutInfo:
         CheckoutLine.objects.bulk_update(changed, ["quantity"])
     if targets:
         _write_reservations(targets, plan, replace_old=bool(changed))
-    _extend_live(target)
     return build_checkout_info(target)
 
 
@@ -569,9 +514,8 @@ def attach_customer(*, actor, checkout: Checkout) -> tuple[Checkout, CheckoutInf
         raise permission_denied()
     if checkout.user_id is not None:
         if checkout.user_id != actor.pk:
-            raise _not_found()
-        _lock(actor, checkout)
-        _extend_live(checkout)
+            raise not_found()
+        lock(actor, checkout)
         return checkout, build_checkout_info(checkout)
     mine = (
         Checkout.objects.select_related(*selectors.RELATED)
@@ -582,11 +526,10 @@ def attach_customer(*, actor, checkout: Checkout) -> tuple[Checkout, CheckoutInf
     )
     # Both rows locked, in token order, as any other request would lock them.
     for locked in sorted([c for c in (checkout, mine) if c is not None], key=lambda c: c.pk):
-        _lock(actor, locked)
+        lock(actor, locked)
     if mine is None:
         email = actor.email or checkout.email
         Checkout.objects.filter(pk=checkout.pk).update(user=actor, email=email)
         checkout.user, checkout.email = actor, email
-        _extend_live(checkout)
         return checkout, build_checkout_info(checkout)
     return mine, _merge_into(checkout, mine)

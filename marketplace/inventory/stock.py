@@ -10,16 +10,18 @@ defence. Expired reservations stop counting at once: every query compares
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db import connection, transaction
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.inventory.models import Allocation, Reservation, Stock
 
 
@@ -108,46 +110,134 @@ def extend(*, checkout_id, until: datetime | None = None) -> None:
     ).update(reserved_until=until or reservation_deadline())
 
 
-@transaction.atomic
-def allocate(*, order_line, checkout_line_id: int | None, field: str) -> None:
-    """Move units to an order line: first those its checkout line reserved, then any
-    free ones; INSUFFICIENT_STOCK when the stock cannot cover it."""
-    quantity = order_line.quantity
-    stocks = list(
-        Stock.objects.select_for_update().filter(variant_id=order_line.variant_id).order_by("pk")
+class Allocating(Protocol):
+    """An order line as allocation needs it (saved, so it has a pk)."""
+
+    pk: int
+    variant_id: int
+    quantity: int
+
+
+# Moves units in one statement: the stock rows' conditional UPDATE (the rows are
+# already locked, so it is the CHECK constraint's twin rather than the guard), the
+# allocations and the end of the checkout lines' reservations. Returns the stock rows
+# that moved; a row missing means its units were not there and the caller rolls back.
+_MOVE_SQL = """
+WITH moved AS (
+    UPDATE {stock} AS s SET quantity_allocated = s.quantity_allocated + m.take
+    FROM unnest(%s::bigint[], %s::integer[]) AS m(stock_id, take)
+    WHERE s.id = m.stock_id AND s.quantity >= s.quantity_allocated + m.take
+    RETURNING s.id
+), allocated AS (
+    INSERT INTO {allocation} (order_line_id, stock_id, quantity)
+    SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::integer[])
+), released AS (
+    DELETE FROM {reservation} WHERE checkout_line_id = ANY(%s::bigint[])
+)
+SELECT id FROM moved
+"""
+
+
+def _usable_by_stock(
+    stock_ids: list[int], checkout_line_ids: list[int]
+) -> list[tuple[int, int, int, int]]:
+    """(stock id, variant id, usable units, units the checkout lines hold there) per
+    stock: what is neither allocated nor held by anyone else's live reservation."""
+    live = Q(reservations__reserved_until__gt=timezone.now())
+    own = (
+        Coalesce(
+            Sum(
+                "reservations__quantity",
+                filter=live & Q(reservations__checkout_line_id__in=checkout_line_ids),
+            ),
+            0,
+        )
+        if checkout_line_ids
+        else Value(0)
     )
-    own = defaultdict(int)
-    if checkout_line_id is not None:
-        for stock_id, qty in Reservation.objects.filter(
-            checkout_line_id=checkout_line_id, reserved_until__gt=timezone.now()
-        ).values_list("stock_id", "quantity"):
-            own[stock_id] += qty
-    free = dict(
-        stocks_with_free([order_line.variant_id])
-        .filter(pk__in=[s.pk for s in stocks])
-        .values_list("pk", "free")
+    rows = (
+        Stock.objects.filter(pk__in=stock_ids)
+        .annotate(reserved=Coalesce(Sum("reservations__quantity", filter=live), 0), own=own)
+        .values_list("pk", "variant_id", "quantity", "quantity_allocated", "reserved", "own")
     )
-    # A checkout's own live reservation counts as free for it.
-    usable = {s.pk: max(free.get(s.pk, 0), 0) + own.get(s.pk, 0) for s in stocks}
-    if sum(usable.values()) < quantity:
-        raise insufficient(field, sum(usable.values()))
-    remaining = quantity
-    plan = sorted(stocks, key=lambda s: (-own.get(s.pk, 0), s.pk))
-    for stock in plan:
-        take = min(usable[stock.pk], remaining)
-        if not take:
+    return [
+        (pk, variant_id, max(quantity - allocated - (reserved - mine), 0), mine)
+        for pk, variant_id, quantity, allocated, reserved, mine in rows
+    ]
+
+
+# No savepoint of its own: a refusal rolls back the caller's transaction, as it must.
+@transaction.atomic(savepoint=False)
+def allocate(*, lines: Sequence[tuple[Allocating, int | None, str]]) -> bool:
+    """Move units to order lines, given as (order line, its checkout line id or None,
+    the error field): first the units the checkout's own live reservations hold, then
+    free ones. Every line that cannot be covered fails, with what is left of it
+    (INSUFFICIENT_STOCK). A fixed number of queries whatever the number of lines: one
+    lock over all the stock rows, in id order (the global lock order), one read of what
+    is usable, one statement that moves the units. Returns whether the availability
+    the catalogue shows changed (a line took units beyond what it held, or held more)."""
+    if not lines:
+        return False
+    variant_ids = sorted({line.variant_id for line, _c, _f in lines})
+    locked = list(
+        Stock.objects.select_for_update()
+        .filter(variant_id__in=variant_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # A new snapshot, after the locks: what competitors committed while we waited counts.
+    checkout_line_ids = sorted({c for _l, c, _f in lines if c is not None})
+    per_variant: dict[int, list[list[int]]] = defaultdict(list)
+    own: dict[int, int] = {}
+    for pk, variant_id, usable, mine in _usable_by_stock(locked, checkout_line_ids):
+        per_variant[variant_id].append([pk, usable, mine])
+        own[pk] = mine
+    for stocks in per_variant.values():
+        # The stock rows the lines hold units in first, so those units are the ones used.
+        stocks.sort(key=lambda row: (-row[2], row[0]))
+    errors = ErrorCollector()
+    takes: dict[int, int] = defaultdict(int)
+    allocations: list[tuple[int, int, int]] = []
+    for line, _checkout_line_id, field in lines:
+        stocks = per_variant.get(line.variant_id, [])
+        available = sum(row[1] for row in stocks)
+        if line.quantity > available:
+            errors.extend(insufficient(field, available))
             continue
-        updated = Stock.objects.filter(
-            pk=stock.pk, quantity__gte=F("quantity_allocated") + take
-        ).update(quantity_allocated=F("quantity_allocated") + take)
-        if not updated:
-            raise insufficient(field, 0)
-        Allocation.objects.create(order_line=order_line, stock=stock, quantity=take)
-        remaining -= take
-        if not remaining:
-            break
-    if checkout_line_id is not None:
-        Reservation.objects.filter(checkout_line_id=checkout_line_id).delete()
+        remaining = line.quantity
+        for row in stocks:
+            take = min(row[1], remaining)
+            if take:
+                row[1] -= take
+                takes[row[0]] += take
+                allocations.append((line.pk, row[0], take))
+                remaining -= take
+            if not remaining:
+                break
+    errors.raise_if_any()
+    stock_ids = sorted(takes)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MOVE_SQL.format(
+                stock=Stock._meta.db_table,
+                allocation=Allocation._meta.db_table,
+                reservation=Reservation._meta.db_table,
+            ),
+            [
+                stock_ids,
+                [takes[pk] for pk in stock_ids],
+                [a[0] for a in allocations],
+                [a[1] for a in allocations],
+                [a[2] for a in allocations],
+                checkout_line_ids,
+            ],
+        )
+        moved = {row[0] for row in cursor.fetchall()}
+    if moved != set(stock_ids):
+        short = next(pk for pk in stock_ids if pk not in moved)
+        field_of = {line.pk: field for line, _c, field in lines}
+        raise insufficient(next(field_of[a[0]] for a in allocations if a[1] == short), 0)
+    return any(takes.get(pk, 0) != mine for pk, mine in own.items())
 
 
 @transaction.atomic

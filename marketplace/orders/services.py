@@ -2,8 +2,8 @@
 
 `complete_checkout` is where buyers' money and producers' stock meet, so it is exact under
 concurrency: the checkout row is locked first (a second completion waits, then finds the
-order and returns it), stock rows are locked in one global order (variant, then stock id)
-so two buyers never deadlock, units move with conditional UPDATEs under a CHECK
+order and returns it), stock rows are locked in one global order (stock id) so
+two buyers never deadlock, units move with conditional UPDATEs under a CHECK
 constraint, and a voucher's use is a conditional UPDATE as well. Should PostgreSQL still
 report a serialization failure or a deadlock, the whole transaction is retried, so no such
 error ever reaches a buyer.
@@ -35,7 +35,6 @@ from marketplace.checkout.models import Checkout
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.discounts.models import Voucher, VoucherUsage
 from marketplace.inventory import stock
-from marketplace.inventory.models import Reservation
 from marketplace.orders import events
 from marketplace.orders.events import EventType
 from marketplace.orders.models import (
@@ -50,8 +49,6 @@ from marketplace.orders.models import (
 from marketplace.orders.permissions import OPEN_STATUSES, can_cancel, is_cancelable, is_signed_in
 from marketplace.payments.gateways import PaymentGateway, get_gateway
 from marketplace.payments.models import Payment, Transaction
-from marketplace.shipping.models import DeliveryMethod
-from marketplace.shipping.selectors import serves_address
 
 logger = logging.getLogger("marketplace.orders")
 
@@ -126,53 +123,25 @@ def _group_label(group: GroupInfo) -> str:
     return group.fulfiller.name
 
 
-def _serving(method_ids: set[int], address) -> set[int]:
-    """Which of these methods still serve `address`, in one small query. The zone rule
-    is the shipping selectors' own (`serves_address`), so the two can never disagree."""
-    if not method_ids:
-        return set()
-    return set(
-        DeliveryMethod.objects.filter(pk__in=method_ids)
-        .filter(serves_address(address))
-        .values_list("pk", flat=True)
-    )
-
-
 def _check_delivery(errors: ErrorCollector, checkout: Checkout, info: CheckoutInfo) -> None:
-    """A shipping address and, for every group, a chosen method that is still active,
-    still the platform's or the group's own, still serves the address and has a price
-    for the parcel (build_checkout_info leaves the method out when it has none)."""
-    address = checkout.shipping_address
-    if address is None:
+    """A shipping address and, for every group, a chosen method that still applies:
+    build_checkout_info leaves a group's method out unless it is active, serves the
+    address (the shipping selectors' own zone rule), is the platform's or the group's
+    own, and has a price for the parcel."""
+    if checkout.shipping_address is None:
         errors.add(
             ErrorCode.DELIVERY_METHOD_REQUIRED,
             "shippingAddress",
             _("Enter a shipping address first."),
         )
         return
-    chosen = {g.delivery_method.pk for g in info.groups if g.delivery_method is not None}
-    serving = _serving(chosen, address)
     for index, group in enumerate(info.groups):
-        method = group.delivery_method
-        if (
-            method is None
-            or not method.is_active
-            or method.pk not in serving
-            or not _owned_by_platform_or(method, group)
-        ):
+        if group.delivery_method is None:
             errors.add(
                 ErrorCode.DELIVERY_METHOD_REQUIRED,
                 f"groups.{index}.deliveryMethod",
                 _("Choose how %(fulfiller)s should deliver.") % {"fulfiller": _group_label(group)},
             )
-
-
-def _owned_by_platform_or(method: DeliveryMethod, group: GroupInfo) -> bool:
-    if method.cooperative_id is None and method.seller_id is None:
-        return True
-    if group.cooperative is not None:
-        return method.cooperative_id == group.cooperative.pk
-    return method.seller_id == group.seller.pk
 
 
 def _voucher_problem(checkout: Checkout, info: CheckoutInfo) -> bool:
@@ -300,21 +269,12 @@ def _create_lines(order: Order, info: CheckoutInfo) -> list[tuple[OrderLine, int
 
 
 def _allocate(lines: list[tuple[OrderLine, int, int]]) -> bool:
-    """Allocate every line, variants in ascending id order (the global lock order).
-    Returns whether availability shown in the catalogue changed, i.e. whether some line
-    took units beyond what its own live reservation held."""
-    held: dict[int, int] = {}
-    for line_id, quantity in Reservation.objects.filter(
-        checkout_line_id__in=[pk for _l, pk, _i in lines], reserved_until__gt=timezone.now()
-    ).values_list("checkout_line_id", "quantity"):
-        held[line_id] = held.get(line_id, 0) + quantity
-    for order_line, checkout_line_id, index in sorted(lines, key=lambda t: t[0].variant_id):
-        stock.allocate(
-            order_line=order_line,
-            checkout_line_id=checkout_line_id,
-            field=f"lines.{index}.quantity",
-        )
-    return any(held.get(pk, 0) < line.quantity for line, pk, _i in lines)
+    """Allocate every line at once (inventory.stock.allocate: a fixed number of queries,
+    stock rows locked in id order). Returns whether availability shown in the catalogue
+    changed."""
+    return stock.allocate(
+        lines=[(line, pk, f"lines.{index}.quantity") for line, pk, index in lines]
+    )
 
 
 def _use_voucher(order: Order, voucher: Voucher, user) -> None:

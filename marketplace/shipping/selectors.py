@@ -36,12 +36,14 @@ def platform_owned() -> Q:
     return Q(cooperative__isnull=True, seller__isnull=True)
 
 
-def serves_address(address: Address) -> Exists:
-    """A zone of the method contains the address's province (Iran) or its whole country."""
+def serves_address(address: Address, *, method: str = "pk") -> Exists:
+    """A zone of the method contains the address's province (Iran) or its whole country.
+    `method` names the outer query's method id (e.g. "method_id" from a row that refers
+    to a method)."""
     condition = Q(countries__contains=[address.country])
     if address.province_id is not None:
         condition |= Q(provinces=address.province_id)
-    return Exists(ShippingZone.objects.filter(condition, methods=OuterRef("pk")))
+    return Exists(ShippingZone.objects.filter(condition, methods=OuterRef(method)))
 
 
 def _rates_queryset(channel: Channel) -> QuerySet[DeliveryRate]:

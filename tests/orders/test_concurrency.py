@@ -129,6 +129,46 @@ def test_crossed_carts_never_deadlock(seller_a, seller_b):
     assert_stock_exact(second, 20)
 
 
+def test_cart_writes_and_completions_crossing_never_deadlock(seller_a, seller_b):
+    """Buyers adding B then A to their carts race buyers completing A then B, each
+    variant kept in two warehouses: every write locks stock rows in id order, so nobody
+    waits in a circle, and every unit is counted once."""
+    from marketplace.checkout import services as checkout_services
+    from marketplace.inventory.models import Warehouse
+
+    ensure_seeded()
+    first, second = make_variant(seller_a, quantity=50), make_variant(seller_b, quantity=50)
+    for variant in (second, first):
+        warehouse = Warehouse.objects.create(
+            name="انبار دوم", cooperative_id=variant.product.seller.cooperative_id
+        )
+        Stock.objects.create(warehouse=warehouse, variant=variant, quantity=50)
+    completing = [
+        make_checkout([(first, 3), (second, 3)], email=f"done{i}@example.com", reserve=False)
+        for i in range(10)
+    ]
+    filling = [make_checkout([], email=f"fill{i}@example.com") for i in range(10)]
+
+    def work(i: int) -> object:
+        if i % 2:
+            order, _p = services.complete_checkout(
+                actor=None, checkout=completing[i // 2], gateway="cod"
+            )
+            return order.pk
+        return checkout_services.add_lines(
+            actor=None, checkout=filling[i // 2], lines=[(second.pk, 4), (first.pk, 4)]
+        ).total
+
+    answers = race(20, work)
+    assert Counter(kind for kind, _v in answers) == {"ok": 20}, answers
+    for variant in (first, second):
+        rows = Stock.objects.filter(variant=variant)
+        assert sum(r.quantity_allocated for r in rows) == 30
+        assert all(0 <= r.quantity_allocated <= r.quantity for r in rows)
+        held = Reservation.objects.filter(stock__variant=variant)
+        assert sum(held.values_list("quantity", flat=True)) == 40
+
+
 def test_one_checkout_completed_from_ten_connections_gives_one_order(hot, buyer):
     checkout = make_checkout([(hot, 2)], user=buyer)
 

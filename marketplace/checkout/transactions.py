@@ -1,0 +1,102 @@
+"""The transactions of checkout writes: each runs once more after a deadlock or a
+serialization failure, and starts by locking its checkout row."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.checkout import selectors
+from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.inventory import stock
+from marketplace.inventory.models import Reservation
+
+logger = logging.getLogger("marketplace.checkout")
+
+T = TypeVar("T")
+
+# SQLSTATEs after which running the write again is safe: serialization_failure,
+# deadlock_detected, lock_not_available.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+MAX_ATTEMPTS = 5
+
+
+def _retryable(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def write(func: Callable[..., T]) -> Callable[..., T]:
+    """Run a service in one transaction (a savepoint inside the request's), again after
+    a deadlock or serialization failure, with a short random pause between attempts."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    return func(*args, **kwargs)
+            except OperationalError as exc:
+                if not _retryable(exc) or attempt == MAX_ATTEMPTS:
+                    raise
+                logger.info("checkout write retried after %s", exc.__cause__.__class__.__name__)
+                time.sleep(random.uniform(0.005, 0.03) * attempt)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def not_found() -> DomainError:
+    return DomainError.of(ErrorCode.NOT_FOUND, "id")
+
+
+# Locks the checkout row (recording the change time) and renews its live holds, in one
+# statement: the renewal joins the locked row, so it runs after the lock is taken. Only
+# live holds are renewed: an expired one may have been taken by another buyer since, and
+# reviving it would promise units twice. Counts the checkout rows locked (0 or 1).
+_LOCK_SQL = """
+WITH locked AS (
+    UPDATE {checkout} SET updated = %s
+    WHERE token = %s AND order_id IS NULL AND user_id IS NOT DISTINCT FROM %s
+    RETURNING token
+), renewed AS (
+    UPDATE {reservation} AS r SET reserved_until = %s
+    FROM {line} AS l, locked
+    WHERE r.checkout_line_id = l.id AND l.checkout_id = locked.token AND r.reserved_until > %s
+)
+SELECT count(*) FROM locked
+"""
+
+
+def lock(actor, checkout: Checkout) -> None:
+    """Check access, lock the checkout row and renew what it holds. Completed checkouts
+    and checkouts that changed hands meanwhile are refused."""
+    if not selectors.can_access(actor, checkout):
+        raise not_found()
+    now = timezone.now()
+    sql = _LOCK_SQL.format(
+        checkout=Checkout._meta.db_table,
+        reservation=Reservation._meta.db_table,
+        line=CheckoutLine._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [now, checkout.pk, checkout.user_id, stock.reservation_deadline(now), now]
+        )
+        (updated,) = cursor.fetchone()
+    if updated:
+        return
+    order_id = Checkout.objects.filter(pk=checkout.pk).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        raise DomainError.of(
+            ErrorCode.INVALID_STATUS, "id", _("This checkout has already become an order.")
+        )
+    raise not_found()
