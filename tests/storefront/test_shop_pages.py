@@ -164,3 +164,12 @@ def test_pages_fall_back_to_system_fonts_when_the_font_was_not_built(client, sho
         finders.get_finder.cache_clear()
         shop_assets._available.cache_clear()
     assert "@font-face" not in html and "site.css" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_render_the_same_through_the_api_over_http(client, shop: Shop, settings, live_server):
+    urls = ["/", "/search/?q=" + "کشمش", "/c/raisins/", "/s/zahra/", "/coop/kashmar-raisin/"]
+    in_process = {url: product_names(page(client, url)) for url in urls}
+    settings.STOREFRONT_API_URL = f"{live_server.url}/graphql/"
+    over_http = {url: product_names(page(client, url)) for url in urls}
+    assert over_http == in_process and all(in_process.values())
