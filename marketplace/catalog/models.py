@@ -227,14 +227,27 @@ class VariantChannelListing(models.Model):
 
 
 class ProductChannelListing(models.Model):
-    """Per product and channel: the price range over its variants, kept by the services
-    so listings filter and sort by price without aggregating variants per request."""
+    """Per product and channel: what the public listing filters and sorts on, so it reads
+    this table alone, in the order of an index.
+
+    The price range over the variants is kept by the services (refresh_price_ranges).
+    The other columns are kept by PostgreSQL triggers (migration 0004) on every write to
+    the product, its seller and its stock, whichever code makes it; Python never writes
+    them. `free_stocks` counts the product's stock rows with units not allocated to
+    orders; live checkout reservations are left out on purpose, because they expire by
+    time with no write (catalog.availability checks them where they can matter)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="channel_listings")
     channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(max_length=3)
     price_min = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     price_max = models.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
+    # Published, not hidden, and the seller approved.
+    is_visible = models.BooleanField(default=False, editable=False)
+    free_stocks = models.IntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -245,8 +258,23 @@ class ProductChannelListing(models.Model):
                 condition=Q(price_min__lte=models.F("price_max")),
                 name="catalog_product_listing_range",
             ),
+            models.CheckConstraint(
+                condition=Q(free_stocks__gte=0), name="catalog_product_listing_free_stocks"
+            ),
         ]
-        indexes = [models.Index(fields=["channel", "price_min"], name="catalog_listing_price_idx")]
+        indexes = [
+            # The public listing by price, and by price within one category.
+            models.Index(
+                fields=["channel", "price_min", "product"],
+                name="catalog_listing_public_price",
+                condition=Q(is_visible=True),
+            ),
+            models.Index(
+                fields=["channel", "category", "price_min", "product"],
+                name="catalog_listing_category_price",
+                condition=Q(is_visible=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.price_min}–{self.price_max} {self.currency}"

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
-from types import SimpleNamespace
-from typing import Any, NamedTuple
 
 from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import (
     Count,
-    Exists,
     F,
     FilteredRelation,
     JSONField,
@@ -32,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject, NullIf, RowNumber
 
-from marketplace.catalog import permissions
+from marketplace.catalog import availability, permissions
 from marketplace.catalog.models import (
     Category,
     Product,
@@ -42,6 +39,7 @@ from marketplace.catalog.models import (
     ProductVariant,
     VariantChannelListing,
 )
+from marketplace.catalog.rows import MISSING, AttributeRow, MediaRow, PriceRange, ProductRow
 from marketplace.catalog.search import search_products
 from marketplace.channels.models import Channel
 from marketplace.core.normalize import normalize_text
@@ -51,76 +49,7 @@ from marketplace.locations.models import Village
 from marketplace.sellers import permissions as seller_permissions
 from marketplace.sellers.models import CooperativeStaff, Seller, SellerStatus
 
-# Marks what an object was not read with (None means "read, and empty").
-MISSING: Any = object()
-
-
-# Rows are plain (not slotted) dataclasses: the API marks them for batch loading.
-@dataclass
-class MediaRow:
-    id: int
-    product_id: int
-    image_name: str
-    alt: str
-    thumbnails: dict
-    sort_order: int
-
-    pk = property(lambda self: self.id)
-
-    @property
-    def image(self) -> SimpleNamespace:
-        """Stands in for the FieldFile where only the stored name is read (media_url)."""
-        return SimpleNamespace(name=self.image_name)
-
-
-class PriceRange(NamedTuple):
-    currency: str
-    start: Decimal
-    stop: Decimal
-
-
-@dataclass
-class AttributeRow:
-    product_id: int
-    slug: str
-    name: str
-    name_en: str
-    input_type: str
-    value_name: str | None
-    value_name_en: str | None
-    boolean: bool | None
-    numeric: Decimal | None
-
-    def __post_init__(self) -> None:
-        if self.numeric is not None:  # JSON gives a float; show what was stored
-            self.numeric = Decimal(str(self.numeric))
-
-
-@dataclass
-class ProductRow:
-    """A product as the listing reads it; the attribute names mirror the model's, so the
-    API treats rows and model instances alike. `context_channel` is the channel the row
-    was read for and `price_range` its price range there (None: not priced there)."""
-
-    id: int
-    name: str
-    name_en: str
-    slug: str
-    is_published: bool
-    is_hidden: bool
-    rating: Decimal | None
-    created: Any
-    seller_id: int
-    category_id: int
-    origin_id: int | None
-    cooperative_id: int | None
-    context_channel: Channel
-    price_range: PriceRange | None
-    thumbnail_media: MediaRow | None
-    rank: float | None = None
-
-    pk = property(lambda self: self.id)
-
+__all__ = ["MISSING", "AttributeRow", "MediaRow", "PriceRange", "ProductRow"]
 
 # ---------------------------------------------------------------- visibility
 
@@ -166,12 +95,15 @@ def catalogue(
     cooperatives: list[int] | None = None,
 ) -> QuerySet[Product]:
     """The products `user` may list in `channel`: the public ones (published, of approved
-    sellers, priced in the channel); when `sellers` or `cooperatives` name the caller's
-    own, also their unpublished and unpriced products. Hidden products never."""
-    queryset = Product.objects.annotate(listing=_listing_relation(channel))
-    condition = Q(is_published=True, is_hidden=False, seller__status=SellerStatus.APPROVED) & Q(
-        listing__isnull=False
+    sellers, priced in the channel: the listing row's `is_visible`); when `sellers` or
+    `cooperatives` name the caller's own, also their unpublished and unpriced products.
+    Hidden products never."""
+    # The listing row's columns as aliases: filters on a reverse relation made in
+    # separate filter() calls would each join it again.
+    queryset = Product.objects.annotate(listing=_listing_relation(channel)).alias(
+        **{f"listing_{name}": F(f"listing__{name}") for name in availability.LISTING_COLUMNS}
     )
+    condition = Q(listing_is_visible=True)
     if sellers is not None or cooperatives is not None:
         editable = _editable_condition(user)
         if editable is not None:
@@ -203,12 +135,6 @@ def category_with_descendants(category_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def _has_free_stock() -> Exists:
-    """Some variant of the product has a unit left to sell (inventory's arithmetic)."""
-    variant_ids = ProductVariant.objects.filter(product_id=OuterRef(OuterRef("pk"))).values("pk")
-    return Exists(inventory_stock.stocks_with_free(variant_ids).filter(free__gt=0))
-
-
 def sort_products(
     queryset: QuerySet[Product],
     field: str,
@@ -216,12 +142,15 @@ def sort_products(
     descending: bool,
     english: bool = False,
     searched: bool = False,
+    priced: bool = False,
 ) -> QuerySet[Product]:
-    """Order by `field`, then by id in the same direction, so offsets page stably."""
+    """Order by `field`, then by id in the same direction, so offsets page stably.
+    `priced`: every product has a listing row, so a price sort needs no NULLS LAST
+    (which no index of the listing rows could serve in descending order)."""
     if field == "RANK" and not searched:
         field = "CREATED"
-    nullable = field in {"PRICE", "RATING"}
-    keys = {"PRICE": "listing__price_min", "RATING": "rating", "RANK": "rank"}
+    nullable = field == "RATING" or (field == "PRICE" and not priced)
+    keys = {"PRICE": "listing_price_min", "RATING": "rating", "RANK": "rank"}
     key = F(keys.get(field, "created"))
     if field == "NAME":
         key = Coalesce(NullIf(F("name_en"), Value("")), F("name")) if english else F("name")
@@ -323,14 +252,22 @@ def product_listing(
     relevance when searching, else newest first."""
     queryset = catalogue(user, channel, sellers=sellers, cooperatives=cooperatives)
     if category_ids is not None:
-        queryset = queryset.filter(category_id__in=category_with_descendants(category_ids))
+        # The listing row's copy of the category: the filter and the price order are
+        # then served by one index (catalog_listing_category_price).
+        categories = category_with_descendants(category_ids)
+        queryset = queryset.filter(
+            Q(listing_category_id__in=categories)
+            if sellers is None and cooperatives is None
+            else Q(category_id__in=categories)
+        )
     if price_gte is not None:
-        queryset = queryset.filter(listing__price_min__gte=price_gte)
+        queryset = queryset.filter(listing_price_min__gte=price_gte)
     if price_lte is not None:
-        queryset = queryset.filter(listing__price_min__lte=price_lte)
+        queryset = queryset.filter(listing_price_min__lte=price_lte)
     if is_available is not None:
-        available = Q(listing__isnull=False) & Q(_has_free_stock())
-        queryset = queryset.filter(available if is_available else ~available)
+        queryset = queryset.filter(
+            availability.available() if is_available else availability.unavailable()
+        )
     query = (search or "")[:MAX_SEARCH_LENGTH]
     searched = bool(normalize_text(query))
     if searched:
@@ -338,7 +275,12 @@ def product_listing(
     if sort_field is None:
         sort_field, descending = ("RANK" if searched else "CREATED"), True
     queryset = sort_products(
-        queryset, sort_field, descending=descending, english=english, searched=searched
+        queryset,
+        sort_field,
+        descending=descending,
+        english=english,
+        searched=searched,
+        priced=sellers is None and cooperatives is None,
     )
     return ProductRows(queryset, channel)
 
@@ -482,12 +424,7 @@ def price_ranges(product_ids: list[int], channel: Channel) -> dict[int, PriceRan
 
 def available_product_ids(product_ids: list[int], channel: Channel) -> set[int]:
     """Products priced in `channel` with a unit of some variant left to sell."""
-    rows = (
-        Product.objects.filter(pk__in=product_ids, channel_listings__channel_id=channel.pk)
-        .filter(_has_free_stock())
-        .values_list("id", flat=True)
-    )
-    return set(rows)
+    return availability.available_product_ids(product_ids, channel.pk)
 
 
 # ---------------------------------------------------------------- relations, batched

@@ -238,23 +238,42 @@ def _check_stocks(
 
 
 def refresh_price_ranges(product_ids: list[int]) -> None:
-    """Recompute each product's per-channel price range from its variants' prices."""
-    ranges = (
-        VariantChannelListing.objects.filter(variant__product_id__in=product_ids)
+    """Recompute each product's per-channel price range from its variants' prices.
+    Rows are changed in place, never deleted and re-created: the columns the database
+    keeps on them (catalog.models.ProductChannelListing) must not miss a concurrent
+    change. New rows first: their insert trigger locks the product's stock, which must
+    happen before this transaction holds any listing row a checkout may wait for."""
+    ranges = {
+        (r["variant__product_id"], r["channel_id"]): r
+        for r in VariantChannelListing.objects.filter(variant__product_id__in=product_ids)
         .values("variant__product_id", "channel_id", "currency")
         .annotate(low=Min("price"), high=Max("price"))
-    )
-    ProductChannelListing.objects.filter(product_id__in=product_ids).delete()
+    }
+    listings = ProductChannelListing.objects.filter(product_id__in=product_ids)
+    existing = {
+        (product, channel): pk
+        for product, channel, pk in listings.values_list("product_id", "channel_id", "pk")
+    }
     ProductChannelListing.objects.bulk_create(
         ProductChannelListing(
-            product_id=r["variant__product_id"],
-            channel_id=r["channel_id"],
+            product_id=product_id,
+            channel_id=channel_id,
             currency=r["currency"],
             price_min=r["low"],
             price_max=r["high"],
         )
-        for r in ranges
+        for (product_id, channel_id), r in ranges.items()
+        if (product_id, channel_id) not in existing
     )
+    for key, pk in existing.items():
+        r = ranges.get(key)
+        if r is not None:
+            ProductChannelListing.objects.filter(pk=pk).update(
+                currency=r["currency"], price_min=r["low"], price_max=r["high"]
+            )
+    stale = [pk for key, pk in existing.items() if key not in ranges]
+    if stale:
+        ProductChannelListing.objects.filter(pk__in=stale).delete()
 
 
 @transaction.atomic

@@ -1,0 +1,83 @@
+"""What catalogue reads return instead of model instances: plain rows built from one
+`values_list` or JSON column, with the attribute names of the models they stand for, so
+the API treats rows and instances alike (instance building is the largest cost of a
+catalogue page, PERFORMANCE.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+from marketplace.channels.models import Channel
+
+# Marks what an object was not read with (None means "read, and empty").
+MISSING: Any = object()
+
+
+# Rows are plain (not slotted) dataclasses: the API marks them for batch loading.
+@dataclass
+class MediaRow:
+    id: int
+    product_id: int
+    image_name: str
+    alt: str
+    thumbnails: dict
+    sort_order: int
+
+    pk = property(lambda self: self.id)
+
+    @property
+    def image(self) -> SimpleNamespace:
+        """Stands in for the FieldFile where only the stored name is read (media_url)."""
+        return SimpleNamespace(name=self.image_name)
+
+
+class PriceRange(NamedTuple):
+    currency: str
+    start: Decimal
+    stop: Decimal
+
+
+@dataclass
+class AttributeRow:
+    product_id: int
+    slug: str
+    name: str
+    name_en: str
+    input_type: str
+    value_name: str | None
+    value_name_en: str | None
+    boolean: bool | None
+    numeric: Decimal | None
+
+    def __post_init__(self) -> None:
+        if self.numeric is not None:  # JSON gives a float; show what was stored
+            self.numeric = Decimal(str(self.numeric))
+
+
+@dataclass
+class ProductRow:
+    """A product as the listing reads it; the attribute names mirror the model's, so the
+    API treats rows and model instances alike. `context_channel` is the channel the row
+    was read for and `price_range` its price range there (None: not priced there)."""
+
+    id: int
+    name: str
+    name_en: str
+    slug: str
+    is_published: bool
+    is_hidden: bool
+    rating: Decimal | None
+    created: Any
+    seller_id: int
+    category_id: int
+    origin_id: int | None
+    cooperative_id: int | None
+    context_channel: Channel
+    price_range: PriceRange | None
+    thumbnail_media: MediaRow | None
+    rank: float | None = None
+
+    pk = property(lambda self: self.id)
