@@ -8,7 +8,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 
 from storefront import client
 from storefront.shop import queries
@@ -147,14 +146,6 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return _listing(request, category_slug=slug)
 
 
-def _cart_add_url() -> str:
-    # The cart section may not route `add` yet on an older tree; its path is agreed.
-    try:
-        return reverse("cart:add")
-    except NoReverseMatch:
-        return reverse("cart:index") + "add/"
-
-
 def product(request: HttpRequest, slug: str) -> HttpResponse:
     found = _lookup(request, queries.PRODUCT, slug, "product")
     variants = found["variants"]
@@ -169,7 +160,6 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             "chosen_variant": chosen or (variants[0] if variants else None),
             "in_stock": chosen is not None,
             "more_from_seller": more,
-            "cart_add_url": _cart_add_url(),
         },
     )
 

@@ -173,3 +173,17 @@ def test_pages_render_the_same_through_the_api_over_http(client, shop: Shop, set
     settings.STOREFRONT_API_URL = f"{live_server.url}/graphql/"
     over_http = {url: product_names(page(client, url)) for url in urls}
     assert over_http == in_process and all(in_process.values())
+
+
+def test_the_add_to_cart_form_is_what_the_cart_takes(client, shop: Shop):
+    url = reverse("shop:product", args=[shop.products["saffron"].slug])
+    form = re.search(r'<form class="add-to-cart[^>]*>(.*?)</form>', page(client, url), re.S)
+    fields = dict(re.findall(r'name="(\w+)"[^>]*? value="([^"]*)"', form.group(1)))
+    response = client.post(
+        reverse("cart:add"),
+        {"variant": fields["variant"], "quantity": "2", "next": fields["next"]},
+    )
+    # A visitor not signed in is asked for an e-mail address first, then the line is added.
+    assert response.status_code in {200, 302}
+    if response.status_code == 302:
+        assert response["Location"] == url
