@@ -115,7 +115,7 @@ def test_sold_out_product_cannot_be_added(client, shop: Shop):
 
 def test_seller_page_shows_story_village_and_products(client, shop: Shop):
     html = page(client, "/s/zahra/")
-    assert "<h1>زعفران خانواده رضایی</h1>" in html
+    assert '<h1 dir="auto">زعفران خانواده رضایی</h1>' in html
     assert "سه نسل است که زعفران می‌کاریم." in html
     assert shop.saffron_seller.village.name in html
     assert set(product_names(html)) == {"زعفران سرگل", "قالیچه دستباف"}
@@ -128,7 +128,7 @@ def test_pending_sellers_have_no_public_page(client, shop: Shop):
 
 def test_cooperative_page_shows_members_and_products(client, shop: Shop):
     html = page(client, "/coop/kashmar-raisin/")
-    assert "<h1>تعاونی کشمش کاشمر</h1>" in html
+    assert '<h1 dir="auto">تعاونی کشمش کاشمر</h1>' in html
     assert 'href="/s/hosseini/"' in html
     assert "دامداری نو" not in html  # not approved yet
     assert set(product_names(html)) == {"کشمش سبز", "کشمش پلویی"}
