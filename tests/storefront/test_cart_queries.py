@@ -21,13 +21,13 @@ from tests.storefront.shopping import (  # noqa: F401
     sign_in,
 )
 
-# The session; the checkout, its lines, prices, chosen deliveries, free stock, photos,
-# delivery methods and their rates; the provinces (the list, and the address's); and
+# The session; the checkout with its lines, prices, chosen deliveries, photos, delivery
+# methods and their rates; the provinces (the list, and the address's); and
 # nothing per line, per parcel or per address. An unchanged session is not written.
-ANONYMOUS_CART_QUERIES = 12
+ANONYMOUS_CART_QUERIES = 11
 # Also the signed-in user (the token), the saved addresses, and the header's `me`
 # (user, seller, cooperatives).
-SIGNED_IN_CART_QUERIES = 16
+SIGNED_IN_CART_QUERIES = 15
 
 
 def _count(client) -> int:
