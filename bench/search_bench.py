@@ -12,14 +12,17 @@ given with --database); without it, the embedded PostgreSQL under .data. Steps:
    is reused as it is (--reindex times a fresh `reindex_all` on it anyway). Then
    VACUUM (ANALYZE) — or VACUUM FULL with --vacuum-full, as after a bulk load — and
    ANALYZE of everything, since bulk inserts leave the planner's statistics behind;
-2. runs every query of tests/catalog/search/cases.py --rounds times (after one warm-up
-   round), the way the `products(search:)` listing runs it for an anonymous buyer: the
-   spelling-correction lookup, then one query for the first page of 20 (+1) rows, rows
-   built; and reports p50/p95/p99 per query class and overall, and the slowest queries
-   with how many products they match;
-3. shows EXPLAIN (ANALYZE, BUFFERS) of two representative queries, a broad one-word
-   query and a misspelt multiword one, and of the latter's spelling-correction lookup
-   (the trigram GIN index of the vocabulary).
+2. starts the production server (gunicorn, 2 workers, DEBUG off, the anonymous response
+   cache off: bench/catalog_bench.py's) and sends every query of
+   tests/catalog/search/cases.py --rounds times (after one warm-up round), one request at
+   a time on a kept-alive connection, as the GraphQL `products(first: 20, search:,
+   sortBy: {field: RANK, direction: DESC})` with the card fields; reports p50/p95/p99 of
+   the request as the client sees it, per query class and overall, and the slowest
+   queries with how many products they match;
+3. shows EXPLAIN (ANALYZE, BUFFERS) of every SQL query the listing runs for the first
+   page of a broad one-word query and of a misspelt multiword one (the tiers of
+   catalog/search_tiers.py it reads until the page is full), and of the latter's
+   spelling-correction lookup (the trigram GIN index of the vocabulary).
 --random-page-cost sets that planner cost for the benchmark database only (the server's
 value otherwise); the report prints it with shared_buffers and the machine's load, which
 the numbers depend on. The report is printed as Markdown; --json writes the numbers too.
@@ -28,9 +31,11 @@ the numbers depend on. The report is printed as Markdown; --json writes the numb
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import math
 import os
+import signal
 import statistics
 import sys
 import time
@@ -43,6 +48,13 @@ sys.path.insert(0, str(ROOT))
 
 PAGE = 21  # the API's first page of 20, plus one row to know whether there is more
 EXPLAINED = ("زعفران", "زعفرن سرگل ۵ گرمی")
+CARD = """name slug thumbnail(size: 240) { url } rating
+  pricing { priceRange { start { gross { amount currency } } } }
+  seller { name } origin { name } cooperative { name }"""
+SEARCH = (
+    "query($q: String) { products(first: 20, search: $q, sortBy: {field: RANK, direction: DESC})"
+    " { edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % CARD
+)
 
 
 def database_url(name: str) -> str:
@@ -146,12 +158,22 @@ def prepare(products: int, reindex: bool, vacuum_full: bool) -> dict:
     return facts
 
 
-def run_query(channel, query: str) -> int:
-    from django.contrib.auth.models import AnonymousUser
+class Client:
+    """GraphQL over one kept-alive HTTP connection to the server under test."""
 
-    from marketplace.catalog.selectors import product_listing
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
 
-    return len(product_listing(AnonymousUser(), channel, search=query)[0:PAGE])
+    def search(self, query: str) -> int:
+        body = json.dumps({"query": SEARCH, "variables": {"q": query}}).encode()
+        headers = {"Content-Type": "application/json", "Accept-Language": "fa"}
+        self.connection.request("POST", "/graphql/", body, headers)
+        response = self.connection.getresponse()
+        data = json.loads(response.read())
+        if response.status != 200 or "errors" in data:
+            raise RuntimeError(f"{query}: {response.status} {str(data)[:300]}")
+        return len(data["data"]["products"]["edges"])
 
 
 def matches(channel, query: str) -> int:
@@ -178,19 +200,19 @@ def stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def measure(rounds: int) -> tuple[dict, dict, list]:
+def measure(client: Client, rounds: int) -> tuple[dict, dict, list]:
     from marketplace.channels.models import Channel
     from tests.catalog.search.cases import CASES
 
     channel = Channel.objects.get(slug="ir")
-    for case in CASES:  # warm-up: connection, caches, plans
-        run_query(channel, case.query)
+    for case in CASES:  # warm-up: connections, caches, plans, parsed documents
+        client.search(case.query)
     by_kind: dict[str, list[float]] = defaultdict(list)
     by_query: dict[str, list[float]] = defaultdict(list)
     for _ in range(rounds):
         for case in CASES:
             started = time.perf_counter()
-            run_query(channel, case.query)
+            client.search(case.query)
             elapsed = (time.perf_counter() - started) * 1000
             by_kind[case.kind].append(elapsed)
             by_query[case.query].append(elapsed)
@@ -208,6 +230,7 @@ def measure(rounds: int) -> tuple[dict, dict, list]:
 
 
 def explain(query: str) -> str:
+    """EXPLAIN of each SQL query the listing runs for the first page of `query`."""
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
@@ -216,10 +239,20 @@ def explain(query: str) -> str:
 
     channel = Channel.objects.get(slug="ir")
     rows = product_listing(AnonymousUser(), channel, search=query)
-    sql, params = rows.queryset[0:PAGE].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    sources = rows.tiered.sources() if rows.tiered is not None else [rows.queryset]
+    plans, found = [], 0
+    for number, source in enumerate(sources, 1):
+        page = source[0 : PAGE - found]
+        sql, params = page.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        got = len(list(page.values_list("id", flat=True)))
+        plans.append(f"-- query {number} of the page: {got} rows\n{plan}")
+        found += got
+        if found >= PAGE:
+            break
+    return "\n\n".join(plans)
 
 
 def explain_corrections(query: str) -> str:
@@ -259,8 +292,8 @@ def report(facts: dict, kinds: dict, slowest: list, plans: dict[str, str]) -> st
         lines.append(f"{seeded}reindex_all: {facts['reindex_seconds']} s.")
     lines += [
         "",
-        "Latency of one search as the listing runs it (correction lookup + first page of "
-        f"{PAGE} rows), ms:",
+        "Latency of one search request (GraphQL `products(first: 20, search:, sortBy: RANK)`"
+        " with the card fields, gunicorn, response cache off), as the client sees it, ms:",
         "",
         "| class | runs | p50 | p95 | p99 | mean |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -303,7 +336,14 @@ def main() -> None:
     setup_django(database_url(args.database))
     planner_setting(args.database, args.random_page_cost)
     facts = prepare(args.products, args.reindex, args.vacuum_full)
-    kinds, queries, slowest = measure(args.rounds)
+    from bench.catalog_bench import start_server
+
+    server, base = start_server(dict(os.environ), cache_seconds=0)
+    try:
+        kinds, queries, slowest = measure(Client(base), args.rounds)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
     plans = {query: explain(query) for query in EXPLAINED}
     plans[f"{EXPLAINED[1]} (spelling-correction lookup)"] = explain_corrections(EXPLAINED[1])
     print(report(facts, kinds, slowest, plans))

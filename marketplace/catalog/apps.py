@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "marketplace.catalog"
     label = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from marketplace.catalog import search_sync
+
+        search_sync.connect()

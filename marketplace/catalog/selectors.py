@@ -39,8 +39,10 @@ from marketplace.catalog.models import (
     ProductVariant,
     VariantChannelListing,
 )
+from marketplace.catalog.public_listing import PublicRows
 from marketplace.catalog.rows import MISSING, AttributeRow, MediaRow, PriceRange, ProductRow
-from marketplace.catalog.search import search_products
+from marketplace.catalog.search import prepare, search_products
+from marketplace.catalog.search_tiers import TieredSearch
 from marketplace.channels.models import Channel
 from marketplace.core.normalize import normalize_text
 from marketplace.inventory import stock as inventory_stock
@@ -214,11 +216,15 @@ def _read_rows(queryset: QuerySet[Product], channel: Channel) -> list[ProductRow
 
 class ProductRows:
     """A listing to paginate: slicing it runs one query and returns ProductRows;
-    `count()` runs only when a caller asks for totalCount."""
+    `count()` runs only when a caller asks for totalCount. A search by rank is read
+    through `tiered` (catalog.search_tiers), page by page, in the queryset's order."""
 
-    def __init__(self, queryset: QuerySet[Product], channel: Channel) -> None:
+    def __init__(
+        self, queryset: QuerySet[Product], channel: Channel, tiered: TieredSearch | None = None
+    ) -> None:
         self.queryset = queryset
         self.channel = channel
+        self.tiered = tiered
 
     def count(self) -> int:
         return self.queryset.count()
@@ -226,6 +232,9 @@ class ProductRows:
     def __getitem__(self, item: slice) -> list[ProductRow]:
         if not isinstance(item, slice):
             raise TypeError("ProductRows only supports slices.")
+        if self.tiered is not None and item.stop is not None and item.step is None:
+            read = lambda rows: _read_rows(rows, self.channel)  # noqa: E731
+            return self.tiered.rows(item.start or 0, item.stop, read)
         return _read_rows(self.queryset[item], self.channel)
 
 
@@ -246,10 +255,22 @@ def product_listing(
     sort_field: str | None = None,
     descending: bool = True,
     english: bool = False,
-) -> ProductRows:
+) -> ProductRows | PublicRows:
     """The `products` listing: visibility, filters, search and order, ready to slice.
     Prices compare with the channel's lowest price; without an explicit order: by
     relevance when searching, else newest first."""
+    unsearched = not normalize_text((search or "")[:MAX_SEARCH_LENGTH])
+    if sellers is None and cooperatives is None and unsearched:
+        return PublicRows(
+            channel,
+            category_ids=None if category_ids is None else category_with_descendants(category_ids),
+            price_gte=price_gte,
+            price_lte=price_lte,
+            is_available=is_available,
+            sort_field="CREATED" if sort_field in {None, "RANK"} else sort_field,
+            descending=True if sort_field is None else descending,
+            english=english,
+        )
     queryset = catalogue(user, channel, sellers=sellers, cooperatives=cooperatives)
     if category_ids is not None:
         # The listing row's copy of the category: the filter and the price order are
@@ -270,8 +291,9 @@ def product_listing(
         )
     query = (search or "")[:MAX_SEARCH_LENGTH]
     searched = bool(normalize_text(query))
+    parsed, unsearched = (prepare(query) if searched else None), queryset
     if searched:
-        queryset = search_products(queryset, query)
+        queryset = search_products(queryset, parsed)
     if sort_field is None:
         sort_field, descending = ("RANK" if searched else "CREATED"), True
     queryset = sort_products(
@@ -282,7 +304,8 @@ def product_listing(
         searched=searched,
         priced=sellers is None and cooperatives is None,
     )
-    return ProductRows(queryset, channel)
+    by_rank = parsed is not None and sort_field == "RANK" and descending
+    return ProductRows(queryset, channel, TieredSearch(unsearched, parsed) if by_rank else None)
 
 
 def rows_by_seller(

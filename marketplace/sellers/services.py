@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
-from marketplace.catalog import search
 from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import (
@@ -156,9 +155,8 @@ def update_seller(
             clean_text, payout_holder, field="payoutHolder", max_length=200
         )
     errors.raise_if_any()
+    # A new name reaches the search index on commit (catalog.search_sync).
     seller.save()
-    if name is not None:
-        search.reindex_for_seller(seller.pk)
     bump_catalog_version()
     return seller
 

@@ -12,7 +12,7 @@ from marketplace.catalog.search import reindex_all
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the search index (weighted tsvector and trigram text) of every product, "
+        "Rebuild the search index (tagged tsvector and vocabulary) of every product, "
         "in batches of one UPDATE each, then VACUUM ANALYZE the products table."
     )
 

@@ -1,0 +1,163 @@
+"""Renaming a seller, a cooperative, a category or a village — through the services or the
+admin — reaches the search index of the products that show the name, once committed."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from marketplace.accounts.models import User
+from marketplace.catalog import search, search_sync, services
+from marketplace.catalog.models import Category, Product
+from marketplace.locations.models import Village
+from marketplace.sellers import services as seller_services
+from marketplace.sellers.models import Cooperative
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str) -> set[str]:
+    return set(search.search_products(Product.objects.all(), query).values_list("slug", flat=True))
+
+
+@pytest.fixture
+def herbs(db) -> Category:
+    parent = Category.objects.create(name="گیاهان", name_en="Plants", slug="rename-plants")
+    return Category.objects.create(
+        name="دمنوش", name_en="Herbal tea", slug="rename-herbal-tea", parent=parent
+    )
+
+
+@pytest.fixture
+def tea(seller_a, herbs) -> Product:
+    return services.create_product(
+        actor=seller_a.owner,
+        seller=seller_a,
+        name="دمنوش به‌لیمو",
+        name_en="Lemon verbena tea",
+        category=herbs,
+        origin=Village.objects.get(name="کامه"),
+        slug="rename-verbena",
+        is_published=True,
+    )
+
+
+@pytest.fixture
+def admin_client(client: Client) -> Client:
+    user = User.objects.create_superuser(email="rename-admin@example.com", password="Kalat-1405")
+    client.force_login(user)
+    return client
+
+
+def admin_save(client: Client, obj, **changes) -> None:
+    """Post the admin change form of `obj` as it is shown, with `changes`."""
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    forms = [page.context["adminform"].form]
+    data: dict = {}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    data |= changes
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_a_seller_renamed_through_the_service(tea, seller_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_services.update_seller(actor=seller_a.owner, seller=seller_a, name="باغ چای گیلانی")
+    assert found("گیلانی") == {"rename-verbena"}
+
+
+def test_nothing_is_scheduled_when_no_searched_name_changes(
+    tea, seller_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        seller_services.update_seller(actor=seller_a.owner, seller=seller_a, description="تازه")
+    assert [c for c in callbacks if c.__qualname__.startswith("_saved")] == []
+
+
+def test_nothing_changes_before_the_commit(tea, seller_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        seller_services.update_seller(actor=seller_a.owner, seller=seller_a, name="باغ گیلانی")
+    assert found("گیلانی") == set()
+
+
+def test_a_seller_renamed_and_moved_in_the_admin(
+    tea, seller_a, coop_b, admin_client, django_capture_on_commit_callbacks
+):
+    Cooperative.objects.filter(pk=coop_b.pk).update(name="تعاونی بینالود")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_save(admin_client, seller_a, name="عطاری گلستان", cooperative=coop_b.pk)
+    assert found("گلستان") == found("بینالود") == {"rename-verbena"}
+
+
+def test_a_cooperative_renamed_in_the_admin(
+    tea, coop_a, admin_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_save(admin_client, coop_a, name="تعاونی دمنوش بینالود")
+    assert found("بینالود") == {"rename-verbena"}
+
+
+def test_a_parent_category_renamed_in_the_admin(
+    tea, herbs, admin_client, django_capture_on_commit_callbacks
+):
+    parent = Category.objects.get(pk=herbs.parent_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_save(admin_client, parent, name="گیاهان خوراکی", name_en="Edible plants")
+    # The products of the categories below it hold its name too.
+    assert found("خوراکی") == found("edible") == {"rename-verbena"}
+    assert found("گیاهان") == {"rename-verbena"}
+
+
+def test_a_village_renamed_in_the_admin(tea, admin_client, django_capture_on_commit_callbacks):
+    village = Village.objects.get(name="کامه")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_save(admin_client, village, name="کامه علیا", name_en="Kameh-e Olya")
+    assert found("علیا") == found("olya") == {"rename-verbena"}
+    assert found("kameh olya") == {"rename-verbena"}
+
+
+def test_many_products_go_to_a_worker(
+    tea, seller_a, herbs, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(search_sync, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(
+        search_sync.reindex_related_task, "delay", lambda *args: queued.append(args)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        Village.objects.get(name="کامه").save()  # unchanged: nothing to do
+        herbs.name = "چای کوهی"
+        herbs.save()
+    assert queued == [("category", herbs.pk)]
+    assert found("کوهی") == set()
+    # The task, run as a worker runs it.
+    assert search_sync.reindex_related_task.apply(args=queued[0]).get() == 1
+    assert found("کوهی") == {"rename-verbena"}
+
+
+def test_a_broker_that_cannot_be_reached_does_it_at_once(
+    tea, coop_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    def unreachable(*args):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(search_sync, "INLINE_LIMIT", 0)
+    monkeypatch.setattr(search_sync.reindex_related_task, "delay", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        coop_a.name = "تعاونی کلات"
+        coop_a.save()
+    assert found("کلات") == {"rename-verbena"}
