@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import fields
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import JSONBAgg
 from django.db.models import (
     Count,
     F,
@@ -29,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject, NullIf, RowNumber
 
-from marketplace.catalog import availability, permissions
+from marketplace.catalog import availability, permissions, product_page
 from marketplace.catalog.models import (
     Category,
     Product,
@@ -348,45 +347,14 @@ def _with_listing(queryset: QuerySet[Product], channel: Channel) -> QuerySet[Pro
     )
 
 
-def _aggregated(queryset: QuerySet, expression, ordering: tuple[str, ...]) -> Subquery:
-    """One JSON array of `expression` over `queryset` (grouped by product), as a column."""
-    return Subquery(
-        queryset.order_by()
-        .values("product_id")
-        .annotate(items=JSONBAgg(expression, order_by=ordering))
-        .values("items"),
-        output_field=JSONField(),
-    )
-
-
 def load_product(
     channel: Channel, *, pk: int | None = None, slug: str | None = None
 ) -> Product | None:
     """A product page in one query, whoever may see it: the product with its seller,
     cooperative, category, origin, price range in `channel`, media and attributes."""
-    queryset = _with_listing(
-        Product.objects.select_related(
-            "seller__cooperative",
-            "seller__village__county__province",
-            "category",
-            "origin__county__province",
-        ).defer("search_vector", "search_text"),
-        channel,
-    ).annotate(
-        media_items=_aggregated(
-            ProductMedia.objects.filter(product_id=OuterRef("pk")),
-            _MEDIA_JSON,
-            ("sort_order", "id"),
-        ),
-        attribute_items=_aggregated(
-            ProductAttributeValue.objects.filter(product_id=OuterRef("pk")),
-            _ATTRIBUTE_JSON,
-            ("attribute__name", "id"),
-        ),
-    )
     if pk is None and not slug:
         return None
-    product = queryset.filter(**({"pk": pk} if pk is not None else {"slug": slug})).first()
+    product = product_page.load(channel.pk, pk=pk, slug=slug)
     if product is not None:
         _attach_context(product, channel)
         product.media_list = [MediaRow(**m) for m in product.media_items or []]

@@ -1,0 +1,67 @@
+"""The product page's hand-written statement builds what the ORM's select_related builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.catalog import product_page
+from marketplace.catalog.models import Category, Product
+from marketplace.channels.models import Channel
+from marketplace.locations.models import County, Province, Village
+from tests.api.catalog.helpers import make_product
+from tests.conftest import make_seller
+
+pytestmark = pytest.mark.django_db
+
+RELATIONS = (
+    "seller",
+    "seller__cooperative",
+    "seller__village__county__province",
+    "category",
+    "origin__county__province",
+)
+
+
+def _values(instance) -> dict | None:
+    if instance is None:
+        return None
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def _walk(product, path: str):
+    obj = product
+    for name in path.split("__"):
+        obj = getattr(obj, name) if obj is not None else None
+    return obj
+
+
+@pytest.fixture
+def village(db) -> Village:
+    province = Province.objects.create(code="T-KR", name="خراسان", name_en="Khorasan")
+    county = County.objects.create(province=province, name="تربت")
+    return Village.objects.create(county=county, name="روستای نمونه")
+
+
+@pytest.mark.parametrize("with_places", [True, False])
+def test_same_instances_as_select_related(seller_a, coop_a, village, with_places):
+    seller = seller_a if with_places else make_seller("solo@example.com", "تنها", None)
+    if with_places:
+        seller.village = village
+        seller.save()
+    category = Category.objects.create(name="عسل", slug="t-honey")
+    product = make_product(seller, "عسل کنار", category, intl=12, media=2)
+    channel = Channel.objects.get(slug="intl")
+    loaded = product_page.load(channel.pk, slug=product.slug)
+    expected = (
+        Product.objects.select_related(*RELATIONS)
+        .defer("search_vector", "search_text")
+        .get(pk=product.pk)
+    )
+    for path in RELATIONS:
+        assert _values(_walk(loaded, path)) == _values(_walk(expected, path)), path
+    assert _values(loaded) == _values(expected)
+    assert (loaded.listing_currency, float(loaded.listing_price_min)) == ("USD", 12.0)
+    assert [m["alt"] for m in loaded.media_items] == ["عکس 1", "عکس 2"]
+    assert loaded.attribute_items is None
+    assert product_page.load(channel.pk, pk=product.pk).slug == product.slug
+    assert product_page.load(channel.pk, slug="missing") is None
