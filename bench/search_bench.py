@@ -19,10 +19,10 @@ given with --database); without it, the embedded PostgreSQL under .data. Steps:
    sortBy: {field: RANK, direction: DESC})` with the card fields; reports p50/p95/p99 of
    the request as the client sees it, per query class and overall, and the slowest
    queries with how many products they match;
-3. shows EXPLAIN (ANALYZE, BUFFERS) of every SQL query the listing runs for the first
-   page of a broad one-word query and of a misspelt multiword one (the tiers of
-   catalog/search_tiers.py it reads until the page is full), and of the latter's
-   spelling-correction lookup (the trigram GIN index of the vocabulary).
+3. shows EXPLAIN (ANALYZE, BUFFERS) of the SQL queries the listing runs for the first
+   page of a broad one-word query and of a misspelt multiword one (catalog/search_tiers.py:
+   the newest products ranked, then the older ones that could rank higher), and of the
+   latter's spelling-correction lookup (the trigram GIN index of the vocabulary).
 --random-page-cost sets that planner cost for the benchmark database only (the server's
 value otherwise); the report prints it with shared_buffers and the machine's load, which
 the numbers depend on. The report is printed as Markdown; --json writes the numbers too.
@@ -51,6 +51,10 @@ EXPLAINED = ("زعفران", "زعفرن سرگل ۵ گرمی")
 CARD = """name slug thumbnail(size: 240) { url } rating
   pricing { priceRange { start { gross { amount currency } } } }
   seller { name } origin { name } cooperative { name }"""
+LISTING = (
+    "query($q: String) { products(first: 20) { edges { node { %s } } pageInfo { hasNextPage"
+    " endCursor } } }" % CARD
+)
 SEARCH = (
     "query($q: String) { products(first: 20, search: $q, sortBy: {field: RANK, direction: DESC})"
     " { edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % CARD
@@ -165,8 +169,10 @@ class Client:
         parts = urlsplit(base)
         self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
 
-    def search(self, query: str) -> int:
-        body = json.dumps({"query": SEARCH, "variables": {"q": query}}).encode()
+    def search(self, query: str | None) -> int:
+        """One request; without a query, the same listing unsearched (the reference)."""
+        document = SEARCH if query is not None else LISTING
+        body = json.dumps({"query": document, "variables": {"q": query}}).encode()
         headers = {"Content-Type": "application/json", "Accept-Language": "fa"}
         self.connection.request("POST", "/graphql/", body, headers)
         response = self.connection.getresponse()
@@ -209,16 +215,22 @@ def measure(client: Client, rounds: int) -> tuple[dict, dict, list]:
         client.search(case.query)
     by_kind: dict[str, list[float]] = defaultdict(list)
     by_query: dict[str, list[float]] = defaultdict(list)
+    reference: list[float] = []
     for _ in range(rounds):
-        for case in CASES:
+        for number, case in enumerate(CASES):
             started = time.perf_counter()
             client.search(case.query)
             elapsed = (time.perf_counter() - started) * 1000
             by_kind[case.kind].append(elapsed)
             by_query[case.query].append(elapsed)
+            if number % 8 == 0:  # the same server and moment, without a search
+                started = time.perf_counter()
+                client.search(None)
+                reference.append((time.perf_counter() - started) * 1000)
     everything = [v for values in by_kind.values() for v in values]
     kinds = {kind: stats(values) for kind, values in by_kind.items()}
     kinds["overall"] = stats(everything)
+    kinds["reference: products(first: 20), no search"] = stats(reference)
     slowest = sorted(
         (
             (query, stats(values)["p50"], stats(values)["p95"], matches(channel, query))
@@ -230,28 +242,32 @@ def measure(client: Client, rounds: int) -> tuple[dict, dict, list]:
 
 
 def explain(query: str) -> str:
-    """EXPLAIN of each SQL query the listing runs for the first page of `query`."""
+    """EXPLAIN of each SQL query the listing runs for the first page of `query`, replayed
+    in order in one transaction (so the planner settings the listing sets apply)."""
     from django.contrib.auth.models import AnonymousUser
-    from django.db import connection
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from marketplace.catalog.selectors import product_listing
     from marketplace.channels.models import Channel
 
     channel = Channel.objects.get(slug="ir")
-    rows = product_listing(AnonymousUser(), channel, search=query)
-    sources = rows.tiered.sources() if rows.tiered is not None else [rows.queryset]
-    plans, found = [], 0
-    for number, source in enumerate(sources, 1):
-        page = source[0 : PAGE - found]
-        sql, params = page.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+    with CaptureQueriesContext(connection) as captured:
+        product_listing(AnonymousUser(), channel, search=query)[0:PAGE]
+    plans = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for number, executed in enumerate(captured.captured_queries, 1):
+            sql = executed["sql"]
+            if sql.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
+                continue
+            if sql.startswith("SET LOCAL"):
+                cursor.execute(sql)
+                plans.append(f"-- query {number}: {sql}")
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        got = len(list(page.values_list("id", flat=True)))
-        plans.append(f"-- query {number} of the page: {got} rows\n{plan}")
-        found += got
-        if found >= PAGE:
-            break
+            plans.append(f"-- query {number}, {executed['time']} s when run:\n{plan}")
+        transaction.set_rollback(True)
     return "\n\n".join(plans)
 
 

@@ -4,9 +4,12 @@ A broad query («زعفران», «پسته مه‌ولات») matches a fifth o
 all of those by rank means reading every one of their rows, and the rows of a big
 catalogue do not all stay in memory: on 100,000 products that alone took 100–250 ms.
 
-The rank (catalog/search.py) takes few values. Each query word scores one of seven
-levels, and each level is a tsquery over the tagged index (E: the word exact in the
-name, P: in the name as a prefix or a correction, B: in the context, W: anywhere):
+So the candidates among the newest products are ranked first, a bounded piece of work
+whatever the query; when they fill the page, its last row's rank is a floor, and only
+older products ranking above it could still belong in the page. Those are found through
+the rank's few values. Each query word scores one of seven levels, and each level is a
+tsquery over the tagged index (E: the word exact in the name, P: in the name as a prefix
+or a correction, B: in the context, W: anywhere):
 
     1.4  exact in the name, and in the context       E & B
     1.2  a name word starts with it, and in context   P & !E & B
@@ -16,28 +19,25 @@ name, P: in the name as a prefix or a correction, B: in the context, W: anywhere
     0.1  in the description only                      W & !B & !P
     0    nowhere                                      !W
 
-A product's rank follows from its words' levels, so the products of one rank value (a
-*tier*) are those matching one of the level combinations giving that value. The
-vocabulary says which levels each word can reach at all (a word no name holds is never
-1.0), and the combinations of those are taken best first: those with every word (the
-bonus) before the others, each by the sum of its levels. A page is read tier after
-tier, each in id order (the listing's tie-break), until it is full: the planner walks
-the newest products by primary key for a dense tier and stops after a page, or reads a
-sparse one through the GIN index; each combination's tsquery is small, so an index probe
-that finds nothing costs little. After a few tiers, what is left (below the last tier
-read) is ranked row by row.
+A product's rank follows from its words' levels. The vocabulary says which levels each
+word can reach at all (a word no name holds is never 1.0); the combinations of those
+ranking above the floor, taken best first (those with every word, for the bonus, before
+the others, each by the sum of its levels), are usually few, and one query reads the
+older products matching any of them. A combination's tsquery without its negations
+matches only combinations with each word at a level at least as high, which rank above
+the floor too: so the GIN index yields exactly the products wanted, however common the
+words, and the query is made to read them through it.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import connection
-from django.db.models import FloatField, Q, QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 
 from marketplace.catalog.models import Product
 from marketplace.catalog.search import (
@@ -52,40 +52,22 @@ from marketplace.catalog.search import (
     VOCABULARY,
     Matches,
     ParsedQuery,
+    SearchRank,
     search_products,
 )
 
 BOTH_EXACT, BOTH_PREFIX = NAME_EXACT + IN_CONTEXT, NAME_PREFIX + IN_CONTEXT
-# How many tiers to read before ranking what is left, how many level combinations one
-# tier may join, and how far to look for them. Every tier read costs a query.
-MAX_TIERS = 6
-MAX_COMBINATIONS = 6
-MAX_STEPS = 400
+LEVELS = (BOTH_EXACT, BOTH_PREFIX, NAME_EXACT, NAME_PREFIX, IN_CONTEXT, IN_DESCRIPTION)
+# The newest products ranked first (see TieredSearch): a query matching one product in
+# a hundred fills a page there.
+WINDOW = 2000
+# Deeper pages than this are ranked over every candidate.
+MAX_WINDOW_PAGE = 200
+# How many level combinations the check of the older products may name.
+MAX_COMBINATIONS = 1500
+MAX_STEPS = 3000
 # Rank values are sums of tenths divided by the word count; SQL computes them in floats.
 EPSILON = 1e-9
-
-
-@dataclass(frozen=True)
-class Tier:
-    rank: float
-    tsqueries: tuple[str, ...]  # one per combination of levels
-
-
-def level_query(parsed: ParsedQuery, index: int, level: int) -> str:
-    """The tsquery of word `index` scoring exactly `level` (see the table above)."""
-    exact = parsed.word_query(index, NAME, exact=True)
-    name = parsed.word_query(index, NAME)
-    context = parsed.word_query(index, CONTEXT)
-    anywhere = parsed.word_query(index, ANYWHERE)
-    return {
-        BOTH_EXACT: f"{exact} & {context}",
-        BOTH_PREFIX: f"{name} & !{exact} & {context}",
-        NAME_EXACT: f"{exact} & !{context}",
-        NAME_PREFIX: f"{name} & !{exact} & !{context}",
-        IN_CONTEXT: f"{context} & !{name}",
-        IN_DESCRIPTION: f"{anywhere} & !{context} & !{name}",
-        0: f"!{anywhere}",
-    }[level]
 
 
 _VOCABULARY_SQL = f"""
@@ -169,69 +151,130 @@ def _groups(levels: list[tuple[int, ...]], accept) -> Iterator[tuple[int, list] 
         yield current
 
 
-def tiers(parsed: ParsedQuery) -> tuple[list[Tier], bool]:
-    """The first tiers, best first, and whether they hold every candidate."""
+# Levels whose tsquery without its negations (E & B, P & B, E, P, B, W, nothing) matches
+# every product the other level's does: the positive parts, by inclusion.
+COVERS = {
+    BOTH_EXACT: {BOTH_EXACT},
+    BOTH_PREFIX: {BOTH_EXACT, BOTH_PREFIX},
+    NAME_EXACT: {BOTH_EXACT, NAME_EXACT},
+    NAME_PREFIX: {BOTH_EXACT, BOTH_PREFIX, NAME_EXACT, NAME_PREFIX},
+    IN_CONTEXT: {BOTH_EXACT, BOTH_PREFIX, IN_CONTEXT},
+    IN_DESCRIPTION: set(LEVELS),
+    0: {*LEVELS, 0},
+}
+
+
+def positive_query(parsed: ParsedQuery, index: int, level: int) -> str | None:
+    """Level `level` of word `index` without its negations (None: nothing to require)."""
+    exact = parsed.word_query(index, NAME, exact=True)
+    name = parsed.word_query(index, NAME)
+    context = parsed.word_query(index, CONTEXT)
+    return {
+        BOTH_EXACT: f"{exact} & {context}",
+        BOTH_PREFIX: f"{name} & {context}",
+        NAME_EXACT: exact,
+        NAME_PREFIX: name,
+        IN_CONTEXT: context,
+        IN_DESCRIPTION: parsed.word_query(index, ANYWHERE),
+        0: None,
+    }[level]
+
+
+def _combinations_above(parsed: ParsedQuery, floor: float) -> list[tuple[int, ...]] | None:
     count = len(parsed.words)
     levels = reachable_levels(parsed)
     sources = [(_groups(levels, lambda c: True), ALL_WORDS_BONUS)]
     if count > 1:  # some words but not all: below every product with all of them
         with_none = [(*options, 0) for options in levels]
         sources.append((_groups(with_none, lambda c: 0 in c and any(c)), 0.0))
-    found: list[Tier] = []
+    found: list[tuple[int, ...]] = []
     for groups, bonus in sources:
         for group in groups:
-            if group is None or len(found) >= MAX_TIERS or len(group[1]) > MAX_COMBINATIONS:
-                return found, False
+            if group is None:
+                return None
             total, members = group
-            queries = tuple(
-                " & ".join(level_query(parsed, i, level) for i, level in enumerate(c))
-                for c in members
-            )
-            found.append(Tier(rank=total / 10 / count + bonus, tsqueries=queries))
-    return found, True
+            if total / 10 / count + bonus <= floor + EPSILON:
+                return found
+            found.extend(members)
+            if len(found) > MAX_COMBINATIONS:
+                return None
+    return found
+
+
+def above(parsed: ParsedQuery, floor: float) -> list[str] | None:
+    """Tsqueries matching exactly the products ranking above `floor`, or None when the
+    level combinations ranking so high are too many to name.
+
+    Each combination is named without its negations: that matches the combinations
+    with every word at a level at least as high, which rank higher still, so are in
+    the list too; and so a combination covered by another one of the list is left out.
+    What remains is small and free of negations, which the index would otherwise have
+    to read the (long) lists of."""
+    combinations = _combinations_above(parsed, floor)
+    if combinations is None:
+        return None
+
+    def covers(other: tuple[int, ...], mine: tuple[int, ...]) -> bool:
+        return all(a in COVERS[b] for a, b in zip(mine, other, strict=True))
+
+    kept: list[tuple[int, ...]] = []  # the uncovered so far: few, however many there are
+    for combination in combinations:
+        if not any(covers(other, combination) for other in kept):
+            kept = [other for other in kept if not covers(combination, other)]
+            kept.append(combination)
+    queries = []
+    for combination in kept:
+        parts = [positive_query(parsed, i, level) for i, level in enumerate(combination)]
+        queries.append(" & ".join(part for part in parts if part))
+    return queries
 
 
 class TieredSearch:
     """A searched listing (`queryset`: visibility and filters applied, not yet searched)
-    read by descending rank, then descending id, a slice at a time."""
+    read by descending rank, then descending id, a slice at a time.
+
+    The candidates among the newest WINDOW products are ranked first (a bounded piece of
+    work whatever the query). When they fill the slice, the only products that could
+    still belong in it are older ones ranking above its last row: the level combinations
+    that rank so high are few, so one query names them and reads those products through
+    the GIN index. Everything ranking above a combination's levels ranks above the floor
+    too, so the index finds exactly those products, however common the words."""
 
     def __init__(self, queryset: QuerySet[Product], parsed: ParsedQuery) -> None:
         self.queryset = queryset
         self.parsed = parsed
-        self.tiers, self.complete = tiers(parsed)
 
-    def sources(self) -> Iterator[QuerySet[Product]]:
-        for tier in self.tiers:
-            # Each combination its own condition: small tsqueries, one index scan each.
-            condition = reduce(or_, (Q(Matches(query)) for query in tier.tsqueries))
-            yield (
-                self.queryset.filter(condition)
-                .annotate(rank=Value(tier.rank, output_field=FloatField()))
-                .order_by("-id")
-            )
-        if not self.complete:
-            rest = search_products(self.queryset, self.parsed)
-            if self.tiers:
-                rest = rest.filter(rank__lt=self.tiers[-1].rank - EPSILON)
-            yield rest.order_by("-rank", "-id")
+    def ranked(self, queryset: QuerySet[Product] | None = None) -> QuerySet[Product]:
+        queryset = self.queryset if queryset is None else queryset
+        return search_products(queryset, self.parsed).order_by("-rank", "-id")
 
     def rows(self, start: int, stop: int, read: Callable[[QuerySet[Product]], list]) -> list:
-        """Rows `start`..`stop` of the listing; `read` runs a sliced queryset."""
-        result: list = []
-        seen = 0  # rows of the sources before the current one
-        for source in self.sources():
-            if seen >= stop:
-                break
-            skip, want = max(0, start - seen), stop - seen
-            if skip:
-                # Only the count of what lies before `start`, capped, not the rows.
-                before = source[:skip].count()
-                if before < skip:
-                    seen += before
-                    continue
-            rows = read(source[skip:want])
-            result.extend(rows)
-            seen += skip + len(rows)
-            if len(rows) == want - skip:
-                break
-        return result
+        """Rows `start`..`stop` of the listing; `read` runs a sliced queryset and returns
+        rows with `id` and `rank`."""
+        newest = Product.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        if stop > MAX_WINDOW_PAGE or newest <= WINDOW:
+            return read(self.ranked()[start:stop])
+        boundary = newest - WINDOW
+        window = read(self.ranked(self.queryset.filter(id__gt=boundary))[:stop])
+        if len(window) < stop:  # few candidates anywhere, most likely: rank them all
+            return read(self.ranked()[start:stop])
+        floor = window[-1].rank
+        queries = above(self.parsed, floor)
+        if queries is None:
+            return read(self.ranked()[start:stop])
+        if not queries:
+            return window[start:stop]
+        # One small tsquery per combination, each a scan of the index that skips along
+        # its rarest word; every product found matches some word, so no candidate test.
+        older = (
+            self.queryset.filter(id__lte=boundary)
+            .filter(reduce(or_, (Q(Matches(query)) for query in queries)))
+            .annotate(rank=SearchRank(self.parsed))
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Through the index, whatever the planner expects of words found together.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            higher = read(older.order_by("-rank", "-id")[:stop])
+        merged = sorted(window + higher, key=lambda row: (-row.rank, -row.id))
+        return merged[start:stop]

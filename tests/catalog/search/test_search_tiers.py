@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from marketplace.catalog import search, search_tiers
+from marketplace.catalog.models import Product
 from marketplace.catalog.selectors import product_listing
 from marketplace.channels.models import Channel
 from tests.catalog.search.cases import CASES
@@ -34,11 +35,11 @@ def ranked(query: str, start: int, stop: int) -> list[tuple[str, float]]:
     return [(slug, round(rank, 6)) for slug, rank in rows]
 
 
-@pytest.mark.parametrize("caps", [(6, 6), (1, 1)])
-def test_pages_match_ranking_every_candidate(catalogue, monkeypatch, caps):
-    # Few tiers leave most of the work to the ranked rest; many read tiers only.
-    monkeypatch.setattr(search_tiers, "MAX_TIERS", caps[0])
-    monkeypatch.setattr(search_tiers, "MAX_COMBINATIONS", caps[1])
+@pytest.mark.parametrize("window, combinations", [(10, 24), (30, 24), (10, 2)])
+def test_pages_match_ranking_every_candidate(catalogue, monkeypatch, window, combinations):
+    # The catalogue is small: a small window makes most pages need the older products.
+    monkeypatch.setattr(search_tiers, "WINDOW", window)
+    monkeypatch.setattr(search_tiers, "MAX_COMBINATIONS", combinations)
     for query in QUERIES:
         for start, stop in ((0, 21), (2, 7)):
             assert tiered(query, start, stop) == ranked(query, start, stop), (query, start)
@@ -52,12 +53,16 @@ def test_levels_no_product_can_reach_are_skipped(catalogue):
     assert heydarieh == (search.IN_CONTEXT, search.IN_DESCRIPTION)
 
 
-def test_a_broad_word_reads_one_tier(catalogue):
+def test_a_page_of_the_best_rank_among_the_newest_reads_no_further(catalogue, monkeypatch):
+    newest = Product.objects.order_by("-id").values_list("id", flat=True).first()
+    monkeypatch.setattr(search_tiers, "WINDOW", newest - 1)  # all but the first product
     rows = listing("زعفران")
     with CaptureQueriesContext(connection) as queries:
         page = rows[0:3]
     assert [row.rank for row in page] == [pytest.approx(2.9)] * 3
-    assert len(queries) == 1
+    # The newest id, the newest products ranked, and the vocabulary saying that no
+    # product can rank above 2.9; the older products are not read.
+    assert len(queries) == 3
 
 
 def test_a_word_nothing_has_reads_nothing(catalogue):
