@@ -422,11 +422,9 @@ def available_product_ids(product_ids: list[int], channel: Channel) -> set[int]:
 
 
 def sellers_by_id(ids: list[int]) -> dict[int, Seller]:
-    # With what the Seller type reads without a loader of its own (village, county…).
-    rows = Seller.objects.filter(pk__in=ids).select_related(
-        "cooperative", "village__county__province"
-    )
-    return {seller.pk: seller for seller in rows}
+    # With what the Seller type reads without a loader of its own (village, county…),
+    # from one statement (catalog.joined): every card page reads its sellers.
+    return product_page.sellers_by_id(ids)
 
 
 def villages_by_id(ids: list[int]) -> dict[int, Village]:

@@ -8,6 +8,7 @@ from marketplace.catalog import product_page
 from marketplace.catalog.models import Category, Product
 from marketplace.channels.models import Channel
 from marketplace.locations.models import County, Province, Village
+from marketplace.sellers.models import Seller
 from tests.api.catalog.helpers import make_product
 from tests.conftest import make_seller
 
@@ -65,3 +66,18 @@ def test_same_instances_as_select_related(seller_a, coop_a, village, with_places
     assert loaded.attribute_items is None
     assert product_page.load(channel.pk, pk=product.pk).slug == product.slug
     assert product_page.load(channel.pk, slug="missing") is None
+
+
+def test_sellers_as_select_related_reads_them(seller_a, seller_b, village):
+    solo = make_seller("solo@example.com", "تنها", None)
+    seller_a.village = village
+    seller_a.save()
+    ids = [seller_a.pk, seller_b.pk, solo.pk]
+    loaded = product_page.sellers_by_id(ids)
+    expected = Seller.objects.select_related("cooperative", "village__county__province")
+    for seller in expected.filter(pk__in=ids):
+        for path in ("", "cooperative", "village", "village__county", "village__county__province"):
+            got = _walk(loaded[seller.pk], path) if path else loaded[seller.pk]
+            want = _walk(seller, path) if path else seller
+            assert _values(got) == _values(want), path
+    assert product_page.sellers_by_id([]) == {}
