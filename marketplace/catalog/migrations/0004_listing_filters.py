@@ -205,4 +205,7 @@ class Migration(migrations.Migration):
                 name="catalog_product_listing_free_stocks",
             ),
         ),
+        # Plans made on the statistics of the columns before the backfill would walk
+        # every product rather than the new indexes.
+        migrations.RunSQL("ANALYZE catalog_productchannellisting", migrations.RunSQL.noop),
     ]
