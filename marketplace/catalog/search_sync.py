@@ -7,8 +7,9 @@ products that show it are reindexed once the change commits: right away when the
 few, by a worker when there are many (a category can hold a fifth of the catalogue).
 
 Each watched model remembers, when loaded, the fields the documents copy; a save that
-changed one of them schedules the refresh. `QuerySet.update()` saves no model and sends
-no signal: code renaming that way calls `refresh` itself.
+changed one of them schedules the refresh. `bulk_update` and `QuerySet.update()` save no
+model and send no signal: the gazetteer import sends `locations.signals.villages_renamed`
+for the villages it renamed, and other code renaming that way calls `refresh` itself.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from marketplace.catalog import search_index
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.locations.models import Village
+from marketplace.locations.signals import villages_renamed
 from marketplace.sellers.models import Cooperative, Seller
 
 logger = logging.getLogger(__name__)
@@ -75,11 +77,17 @@ def _saved(sender, instance: models.Model, created: bool, raw: bool, update_fiel
     transaction.on_commit(lambda: refresh(kind, pk), robust=True)
 
 
+def _villages_renamed(sender, village_ids: list[int], **kwargs) -> None:
+    ids = sorted(set(village_ids))
+    transaction.on_commit(lambda: [refresh("village", pk) for pk in ids], robust=True)
+
+
 def connect() -> None:
     """Called once by the catalogue app when Django starts."""
     for model in WATCHED:
         post_init.connect(_snapshot, sender=model, dispatch_uid=f"search-snapshot-{model}")
         post_save.connect(_saved, sender=model, dispatch_uid=f"search-follow-{model}")
+    villages_renamed.connect(_villages_renamed, dispatch_uid="search-follow-village-import")
 
 
 def refresh(kind: str, pk: int) -> None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from marketplace.core.normalize import normalize_text
 from marketplace.locations.models import County, Province, Village
 from marketplace.locations.search import village_search_text
+from marketplace.locations.signals import villages_renamed
 
 COLUMNS = ("province", "county", "county_en", "village", "village_en")
 REQUIRED_COLUMNS = ("province", "county", "village")
@@ -171,6 +172,8 @@ class _Plan:
         Village.objects.bulk_update(
             self.changed_villages.values(), ["name_en", "search_text"], batch_size=BATCH_SIZE
         )
+        if self.changed_villages:
+            villages_renamed.send(Village, village_ids=list(self.changed_villages))
 
 
 def _validate(number: int, raw: Mapping[str, object], plan: _Plan) -> _Row | RowError:

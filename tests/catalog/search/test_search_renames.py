@@ -10,6 +10,7 @@ from django.urls import reverse
 from marketplace.accounts.models import User
 from marketplace.catalog import search, search_sync, services
 from marketplace.catalog.models import Category, Product
+from marketplace.locations.importer import import_gazetteer
 from marketplace.locations.models import Village
 from marketplace.sellers import services as seller_services
 from marketplace.sellers.models import Cooperative
@@ -161,3 +162,18 @@ def test_a_broker_that_cannot_be_reached_does_it_at_once(
         coop_a.name = "تعاونی کلات"
         coop_a.save()
     assert found("کلات") == {"rename-verbena"}
+
+
+def test_villages_renamed_by_the_gazetteer_import(tea, django_capture_on_commit_callbacks):
+    village = Village.objects.select_related("county__province").get(name="کامه")
+    row = {
+        "province": village.county.province.name,
+        "county": village.county.name,
+        "county_en": village.county.name_en,
+        "village": village.name,
+        "village_en": "Kameh Sofla",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_gazetteer([row])
+    assert report.updated == 1
+    assert found("sofla") == {"rename-verbena"}
