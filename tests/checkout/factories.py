@@ -1,23 +1,20 @@
-"""Builders for the checkout tests, written straight through the models, and the GraphQL
-documents the tests send."""
+"""The GraphQL documents the checkout tests send; the builders are in tests.commerce
+(shared with the order tests) and named here too."""
 
 from __future__ import annotations
 
-import itertools
-from decimal import Decimal
-
 from graphql_relay import to_global_id
 
-from marketplace.catalog.models import Category, Product, ProductVariant, VariantChannelListing
-from marketplace.catalog.services import refresh_price_ranges
-from marketplace.channels.models import Channel
-from marketplace.discounts.models import Voucher
-from marketplace.inventory.models import Stock, Warehouse
-from marketplace.sellers.models import Seller
-
-_serial = itertools.count(1)
-EXPRESS_POST = "پست پیشتاز"
-REGISTERED_POST = "پست سفارشی"
+from marketplace.catalog.models import ProductVariant
+from tests.commerce import (  # noqa: F401
+    EXPRESS_POST,
+    REGISTERED_POST,
+    category,
+    ensure_seeded,
+    make_variant,
+    make_voucher,
+    warehouse_for,
+)
 
 ADDRESS = {
     "firstName": "سارا",
@@ -94,91 +91,5 @@ def gid(kind: str, pk) -> str:
     return to_global_id(kind, str(pk))
 
 
-def category() -> Category:
-    found, _created = Category.objects.get_or_create(slug="saffron", defaults={"name": "زعفران"})
-    return found
-
-
-def warehouse_for(seller: Seller) -> Warehouse:
-    if seller.cooperative_id:
-        found = Warehouse.objects.filter(cooperative_id=seller.cooperative_id).first()
-        return found or Warehouse.objects.create(
-            name=f"انبار {seller.cooperative_id}", cooperative_id=seller.cooperative_id
-        )
-    found = Warehouse.objects.filter(seller=seller).first()
-    return found or Warehouse.objects.create(name=f"انبار {seller.name}", seller=seller)
-
-
-def make_variant(
-    seller: Seller,
-    *,
-    quantity: int = 10,
-    price: Decimal | int | str = 2_500_000,
-    channels: tuple[str, ...] = ("ir",),
-    weight: Decimal | str = "0.5",
-    published: bool = True,
-) -> ProductVariant:
-    """A published product with one variant, priced in `channels` and stocked."""
-    n = next(_serial)
-    product = Product.objects.create(
-        seller=seller,
-        category=category(),
-        name=f"زعفران سرگل {n}",
-        name_en=f"Saffron {n}",
-        slug=f"checkout-product-{n}",
-        is_published=published,
-    )
-    variant = ProductVariant.objects.create(
-        product=product, sku=f"CHK-{n}", name="۵ گرمی", name_en="5 g", weight=Decimal(weight)
-    )
-    for slug in channels:
-        channel = Channel.objects.get(slug=slug)
-        VariantChannelListing.objects.create(
-            variant=variant,
-            channel=channel,
-            price=Decimal(price) if slug == "ir" else Decimal("12.50"),
-            currency=channel.currency_code,
-        )
-    # The product's price range per channel, as the catalogue services keep it.
-    refresh_price_ranges([product.pk])
-    if quantity:
-        Stock.objects.create(warehouse=warehouse_for(seller), variant=variant, quantity=quantity)
-    return variant
-
-
-def make_voucher(channel: str = "ir", **fields) -> Voucher:
-    values = {
-        "code": f"NOROOZ{next(_serial)}",
-        "kind": "PERCENTAGE",
-        "value": Decimal(10),
-        "channel": Channel.objects.get(slug=channel),
-    }
-    values.update(fields)
-    return Voucher.objects.create(**values)
-
-
 def line(variant: ProductVariant, quantity: int) -> dict:
     return {"variantId": gid("ProductVariant", variant.pk), "quantity": quantity}
-
-
-def ensure_seeded() -> None:
-    """The migrations' seed rows (channels, provinces, platform delivery): tests that
-    commit flush the database afterwards, so they are put back when missing."""
-    import importlib
-
-    from django.apps import apps
-
-    from marketplace.locations.models import Province
-    from marketplace.shipping.models import ShippingZone
-
-    def seed(module: str, function: str) -> None:
-        getattr(importlib.import_module(module), function)(apps, None)
-
-    if not Channel.objects.filter(slug="ir").exists():
-        seed("marketplace.channels.migrations.0002_seed_channels", "seed")
-    if Province.objects.filter(country="IR").count() < 31:
-        seed("marketplace.locations.migrations.0002_seed_locations", "seed_locations")
-    if not ShippingZone.objects.filter(name="ایران").exists():
-        seed(
-            "marketplace.shipping.migrations.0002_seed_platform_delivery", "seed_platform_delivery"
-        )

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.channels.models import Channel
 from marketplace.shipping.models import DeliveryMethod
-from tests.orders.factories import EXPRESS_POST, ensure_seeded
+from tests.commerce import EXPRESS_POST, ensure_seeded
 
 
 @pytest.fixture

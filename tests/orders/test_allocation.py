@@ -12,7 +12,7 @@ from marketplace.core.errors import DomainError
 from marketplace.inventory.models import Allocation, Reservation, Stock, Warehouse
 from marketplace.orders import services
 from marketplace.orders.models import Order
-from tests.orders.factories import make_checkout, make_variant, stock_of
+from tests.commerce import make_checkout, make_variant, stock_of
 
 
 def second_stock(variant, quantity: int) -> Stock:

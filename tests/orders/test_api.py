@@ -10,8 +10,8 @@ from graphql_relay import to_global_id
 
 from marketplace.orders.models import Order, ShipmentStatus
 from marketplace.sellers.models import Cooperative
+from tests.commerce import make_checkout, make_variant, stock_of
 from tests.conftest import make_seller, make_user
-from tests.orders.factories import make_checkout, make_variant, stock_of
 
 COMPLETE = """
 mutation Complete($id: ID!, $gateway: String!, $redirect: String) {

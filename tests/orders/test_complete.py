@@ -18,8 +18,8 @@ from marketplace.orders.events import EventType
 from marketplace.orders.models import Order, OrderStatus, PaymentStatus, ShipmentStatus
 from marketplace.payments.models import Payment, Transaction
 from marketplace.shipping.models import DeliveryMethod
+from tests.commerce import make_checkout, make_variant, make_voucher, stock_of
 from tests.conftest import make_seller
-from tests.orders.factories import make_checkout, make_variant, make_voucher, stock_of
 from tests.orders.gateways import online_gateway
 
 PAST = datetime(2000, 1, 1, tzinfo=UTC)

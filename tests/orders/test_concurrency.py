@@ -24,7 +24,7 @@ from marketplace.discounts.models import VoucherUsage
 from marketplace.inventory.models import Allocation, Reservation, Stock
 from marketplace.orders import services
 from marketplace.orders.models import Order, OrderLine
-from tests.orders.factories import ensure_seeded, make_checkout, make_variant, make_voucher
+from tests.commerce import ensure_seeded, make_checkout, make_variant, make_voucher
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
