@@ -30,8 +30,9 @@ def ensure_chromium() -> Path:
         raise RuntimeError(f"{CHROMIUM} is missing and apt-get is not available to install it")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (
-        ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "chromium"],
+        ["apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-qq"],
+        # Waits for another apt run (an unattended upgrade) instead of failing at once.
+        ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "chromium"],
     ):
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if result.returncode != 0:

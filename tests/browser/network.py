@@ -53,6 +53,14 @@ class NetworkLog:
             if excluding_prefix is None or not t.url.startswith(excluding_prefix)
         )
 
+    def by_type(self, *, excluding_prefix: str | None = None) -> dict[str, int]:
+        """Bytes per resource type (Document, Stylesheet, Font, Script, Image…)."""
+        sizes: dict[str, int] = {}
+        for t in self.transfers.values():
+            if excluding_prefix is None or not t.url.startswith(excluding_prefix):
+                sizes[t.resource_type] = sizes.get(t.resource_type, 0) + t.encoded_bytes
+        return sizes
+
     def table(self) -> str:
         rows = sorted(self.transfers.values(), key=lambda t: -t.encoded_bytes)
         return "\n".join(f"{t.encoded_bytes:>9} {t.resource_type:<10} {t.url}" for t in rows)
