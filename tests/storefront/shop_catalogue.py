@@ -52,6 +52,15 @@ def add_products(shop: Shop, count: int, *, prefix: str = "کشمش") -> None:
         shop.products[f"extra-{prefix}-{index}"] = product
 
 
+def category(slug: str, name: str, name_en: str, parent: Category | None = None) -> Category:
+    """A category of the seeded taxonomy; made again where a transactional test's flush
+    removed the seed."""
+    found, _created = Category.objects.get_or_create(
+        slug=slug, defaults={"name": name, "name_en": name_en, "parent": parent}
+    )
+    return found
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
     settings.API_RESPONSE_CACHE_SECONDS = 0
@@ -63,6 +72,8 @@ def fresh_cache(settings):
 @pytest.fixture
 def shop(db) -> Shop:
     village = Village.objects.filter(county__name="کلات").order_by("name").first()
+    spices = category("saffron-spices", "زعفران و ادویه", "Saffron and spices")
+    dried = category("dried-fruit-nuts", "خشکبار و آجیل", "Dried fruit and nuts")
     saffron_coop = Cooperative.objects.create(
         name="تعاونی زعفران تربت",
         slug="torbat-saffron",
@@ -83,9 +94,9 @@ def shop(db) -> Shop:
         saffron_seller=saffron_seller,
         raisin_seller=raisin_seller,
         pending_seller=pending,
-        saffron=Category.objects.get(slug="saffron"),
-        raisins=Category.objects.get(slug="raisins"),
-        rugs=Category.objects.get(slug="rugs-textiles"),
+        saffron=category("saffron", "زعفران", "Saffron", parent=spices),
+        raisins=category("raisins", "کشمش", "Raisins", parent=dried),
+        rugs=category("rugs-textiles", "فرش و منسوجات", "Rugs and textiles"),
     )
     shop.products["saffron"] = make_product(
         saffron_seller,
