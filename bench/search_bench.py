@@ -52,8 +52,8 @@ CARD = """name slug thumbnail(size: 240) { url } rating
   pricing { priceRange { start { gross { amount currency } } } }
   seller { name } origin { name } cooperative { name }"""
 LISTING = (
-    "query($q: String) { products(first: 20) { edges { node { %s } } pageInfo { hasNextPage"
-    " endCursor } } }" % CARD
+    "query { products(first: 20) { edges { node { %s } } pageInfo { hasNextPage endCursor } } }"
+    % CARD
 )
 SEARCH = (
     "query($q: String) { products(first: 20, search: $q, sortBy: {field: RANK, direction: DESC})"
@@ -172,7 +172,8 @@ class Client:
     def search(self, query: str | None) -> int:
         """One request; without a query, the same listing unsearched (the reference)."""
         document = SEARCH if query is not None else LISTING
-        body = json.dumps({"query": document, "variables": {"q": query}}).encode()
+        variables = {"q": query} if query is not None else {}
+        body = json.dumps({"query": document, "variables": variables}).encode()
         headers = {"Content-Type": "application/json", "Accept-Language": "fa"}
         self.connection.request("POST", "/graphql/", body, headers)
         response = self.connection.getresponse()

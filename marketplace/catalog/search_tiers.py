@@ -59,8 +59,9 @@ from marketplace.catalog.search import (
 BOTH_EXACT, BOTH_PREFIX = NAME_EXACT + IN_CONTEXT, NAME_PREFIX + IN_CONTEXT
 LEVELS = (BOTH_EXACT, BOTH_PREFIX, NAME_EXACT, NAME_PREFIX, IN_CONTEXT, IN_DESCRIPTION)
 # The newest products ranked first (see TieredSearch): a query matching one product in
-# a hundred fills a page there.
-WINDOW = 2000
+# two hundred fills a page there, and the wider the window, the more often its page is
+# already the best the catalogue can rank, so that no older product need be read.
+WINDOW = 5000
 # Deeper pages than this are ranked over every candidate.
 MAX_WINDOW_PAGE = 200
 # How many level combinations the check of the older products may name.
