@@ -30,17 +30,16 @@ query Home {
 
 # Everything a listing's filter form offers; anonymous readers get it from the API's
 # response cache.
-FACETS = """
-query Facets {
+FACET_FIELDS = """
   categories(first: 100) { edges { node { id name slug parent { slug } } } }
   cooperatives(first: 100) { edges { node { id name slug } } }
-}
 """
+FACETS = "query Facets {" + FACET_FIELDS + "}"
 
-LISTING = (
+LISTING_ARGUMENTS = """($search: String, $filter: ProductFilterInput, $sortBy: ProductOrder,
+  $first: Int, $after: String, $last: Int, $before: String)"""
+PRODUCTS_PAGE = (
     """
-query Listing($search: String, $filter: ProductFilterInput, $sortBy: ProductOrder,
-              $first: Int, $after: String, $last: Int, $before: String) {
   products(search: $search, filter: $filter, sortBy: $sortBy,
            first: $first, after: $after, last: $last, before: $before) {
     totalCount
@@ -49,9 +48,13 @@ query Listing($search: String, $filter: ProductFilterInput, $sortBy: ProductOrde
     + PAGE
     + """
   }
-}
 """
-    + CARD
+)
+LISTING = "query Listing" + LISTING_ARGUMENTS + "{" + PRODUCTS_PAGE + "}" + CARD
+# A listing that filters by nothing named in its query string needs no IDs first: the
+# filter form's choices and the products come in one request.
+LISTING_WITH_FACETS = (
+    "query ListingWithFacets" + LISTING_ARGUMENTS + "{" + FACET_FIELDS + PRODUCTS_PAGE + "}" + CARD
 )
 
 PRODUCT = (

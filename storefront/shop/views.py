@@ -68,16 +68,18 @@ def _category_tree(categories: list[dict]) -> list[tuple[dict, str]]:
     return ordered
 
 
-def _products_page(request: HttpRequest, listing: Listing, ids: dict[str, str | None]) -> dict:
-    """The page of products; a cursor the API refuses (forged or stale) gives the first
-    page instead of an error."""
+def _listing_data(
+    request: HttpRequest, document: str, listing: Listing, ids: dict[str, str | None]
+) -> dict:
+    """The listing's data; a cursor the API refuses (forged or stale) gives the first page
+    instead of an error."""
     try:
-        return client.query(request, queries.LISTING, listing.variables(**ids))["products"]
+        return client.query(request, document, listing.variables(**ids))
     except client.APIError:
         if not (listing.after or listing.before):
             raise
         listing.after = listing.before = None
-        return client.query(request, queries.LISTING, listing.variables(**ids))["products"]
+        return client.query(request, document, listing.variables(**ids))
 
 
 def _pages(listing: Listing, page: dict, path: str) -> dict[str, str | None]:
@@ -97,7 +99,11 @@ def _pages(listing: Listing, page: dict, path: str) -> dict[str, str | None]:
 
 def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
     listing = Listing.from_query(request.GET, category=category_slug)
-    facets = client.query(request, queries.FACETS)
+    unnamed = {"category_id": None, "cooperative_id": None}
+    if listing.category or listing.cooperative:
+        facets = client.query(request, queries.FACETS)
+    else:
+        facets = _listing_data(request, queries.LISTING_WITH_FACETS, listing, unnamed)
     categories = _nodes(facets["categories"])
     cooperatives = _nodes(facets["cooperatives"])
     category = next((c for c in categories if c["slug"] == listing.category), None)
@@ -112,7 +118,10 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
         "category_id": category["id"] if category else None,
         "cooperative_id": cooperative["id"] if cooperative else None,
     }
-    page = _products_page(request, listing, ids)
+    if ids == unnamed and "products" in facets:
+        page = facets["products"]
+    else:
+        page = _listing_data(request, queries.LISTING, listing, ids)["products"]
     by_slug = {c["slug"]: c for c in categories}
     parent = by_slug.get(_parent_slug(category)) if category else None
     return render(

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from storefront import client as client_module
 from tests.storefront import shop_catalogue
 from tests.storefront.shop_catalogue import Shop, add_products
 
@@ -60,3 +61,32 @@ def test_queries_per_page_are_pinned_and_do_not_grow_with_products(client, shop:
         name: few[name] for name in few if name != "search"
     }
     assert all(few[name] <= PINNED[name] for name in PINNED), few
+
+
+# API requests per page: one, except where a slug must become an ID first.
+API_CALLS = {
+    "home": 1,
+    "search": 1,
+    "search-filtered": 2,
+    "category": 2,
+    "product": 1,
+    "seller": 1,
+    "cooperative": 2,
+}
+
+
+def test_api_requests_per_page(client, shop: Shop, monkeypatch):
+    calls: list[str] = []
+    send = client_module._send
+
+    def counting(query: str, *args, **kwargs):
+        calls.append(query)
+        return send(query, *args, **kwargs)
+
+    monkeypatch.setattr(client_module, "_send", counting)
+    counted = {}
+    for name, url in urls(shop).items():
+        calls.clear()
+        assert client.get(url).status_code == 200
+        counted[name] = len(calls)
+    assert counted == API_CALLS
