@@ -187,3 +187,10 @@ def test_the_add_to_cart_form_is_what_the_cart_takes(client, shop: Shop):
     assert response.status_code in {200, 302}
     if response.status_code == 302:
         assert response["Location"] == url
+
+
+def test_not_found_pages_keep_the_shop_layout_in_the_visitors_language(client, shop: Shop):
+    html = page(client, "/p/no-such-product/", status=404)
+    assert "<h1>صفحه پیدا نشد</h1>" in html and 'id="site-search"' in html
+    html = page(client, "/no/such/path/", lang="en", status=404)
+    assert "<h1>Page not found</h1>" in html and 'dir="ltr"' in html
