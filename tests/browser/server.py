@@ -44,6 +44,21 @@ TEST_VARIABLES = {
     "STOREFRONT_API_URL",
 }
 START_TIMEOUT_SECONDS = 240
+WORKER = [
+    sys.executable,
+    "-m",
+    "celery",
+    "-A",
+    "config",
+    "worker",
+    "--pool",
+    "solo",
+    "--loglevel",
+    "INFO",
+    "--without-heartbeat",
+    "--without-gossip",
+    "--without-mingle",
+]
 
 
 def free_port() -> int:
@@ -87,6 +102,8 @@ class Shop:
     s3_url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     stopped: bool = False
+    # One key for every process of the stack, as in a deployment.
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
 
     @property
     def database_url(self) -> str:
@@ -107,7 +124,7 @@ class Shop:
                 "DJANGO_SETTINGS_MODULE": "config.settings",
                 "DATABASE_URL": self.database_url,
                 "CELERY_BROKER_URL": sqla_broker_url(self.database_url),
-                "SECRET_KEY": secrets.token_urlsafe(40),
+                "SECRET_KEY": self.secret_key,
                 "DEBUG": "0",
                 "ALLOWED_HOSTS": "127.0.0.1",
                 # TLS ends at the proxy in production; here the browser talks plain HTTP
@@ -134,6 +151,8 @@ class Shop:
         self.logs.mkdir(parents=True, exist_ok=True)
         self._create_database()
         self._start_s3()
+        # The worker starts with the migrations and makes thumbnails while the demo loads.
+        self.processes["worker"] = self._spawn("worker", WORKER)
         setup = {
             "migrate": self._spawn("migrate", [*self._manage(), "migrate", "--noinput"]),
             "collectstatic": self._spawn(
@@ -142,25 +161,9 @@ class Shop:
         }
         for name, proc in setup.items():
             self._wait_exit(name, proc)
-        # The worker runs while the demo loads, making thumbnails as photos arrive.
-        self.processes["worker"] = self._spawn(
-            "worker",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "--loglevel",
-                "INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-        )
+        # Once ready, the worker has created the broker's tables, which the demo loader
+        # would otherwise race it to create with its first message.
+        self._wait_until("worker", lambda: " ready." in self._tail("worker", chars=100_000))
         self._wait_exit(
             "load_demo_data", self._spawn("load_demo_data", [*self._manage(), "load_demo_data"])
         )

@@ -12,6 +12,7 @@ from tests.browser.network import NetworkLog
 from tests.browser.server import Shop
 
 BUDGET_BYTES = 100 * 1024
+LOOPBACK = "http://127.0.0.1:"
 LISTINGS = {
     "search": f"/search/?q={quote('زعفران')}",
     "category": "/c/dried-fruit-nuts/",
@@ -48,3 +49,5 @@ def test_listing_page_weight(listing: str, new_page: NewPage, shop: Shop, screen
         f"({', '.join(f'{kind} {size / 1024:.1f} KB' for kind, size in parts.items())})",
     )
     assert without_photos <= BUDGET_BYTES, log.table()
+    # Everything comes from the shop and its photo store: no CDN, font or analytics host.
+    assert all(t.url.startswith(LOOPBACK) for t in log.transfers.values()), log.table()
