@@ -26,7 +26,9 @@ the others, each by the sum of its levels), are usually few, and one query reads
 older products matching any of them. A combination's tsquery without its negations
 matches only combinations with each word at a level at least as high, which rank above
 the floor too: so the GIN index yields exactly the products wanted, however common the
-words, and the query is made to read them through it.
+words, and the query is made to read them through it. A one-word query first tries the
+products of the best level its word can reach, newest first: when they fill the page,
+nothing else is read.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import FloatField, Q, QuerySet, Value
 
 from marketplace.catalog.models import Product
 from marketplace.catalog.search import (
@@ -249,12 +251,28 @@ class TieredSearch:
         queryset = self.queryset if queryset is None else queryset
         return search_products(queryset, self.parsed).order_by("-rank", "-id")
 
+    def best_of_one_word(self) -> QuerySet[Product]:
+        """The products of a one-word query with the best level the vocabulary allows,
+        newest first. Its tsquery without negations finds exactly them (no level ranks
+        higher), and a broad word's best level is common: the planner walks the newest
+        products by primary key and stops after a page."""
+        best = reachable_levels(self.parsed)[0][0]
+        return (
+            self.queryset.filter(Matches(positive_query(self.parsed, 0, best)))
+            .annotate(rank=Value(best / 10 + ALL_WORDS_BONUS, output_field=FloatField()))
+            .order_by("-id")
+        )
+
     def rows(self, start: int, stop: int, read: Callable[[QuerySet[Product]], list]) -> list:
         """Rows `start`..`stop` of the listing; `read` runs a sliced queryset and returns
         rows with `id` and `rank`."""
         newest = Product.objects.order_by("-id").values_list("id", flat=True).first() or 0
         if stop > MAX_WINDOW_PAGE or newest <= WINDOW:
             return read(self.ranked()[start:stop])
+        if len(self.parsed.words) == 1:
+            rows = read(self.best_of_one_word()[start:stop])
+            if len(rows) == stop - start:
+                return rows
         boundary = newest - WINDOW
         window = read(self.ranked(self.queryset.filter(id__gt=boundary))[:stop])
         if len(window) < stop:  # few candidates anywhere, most likely: rank them all

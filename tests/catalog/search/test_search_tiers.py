@@ -56,13 +56,22 @@ def test_levels_no_product_can_reach_are_skipped(catalogue):
 def test_a_page_of_the_best_rank_among_the_newest_reads_no_further(catalogue, monkeypatch):
     newest = Product.objects.order_by("-id").values_list("id", flat=True).first()
     monkeypatch.setattr(search_tiers, "WINDOW", newest - 1)  # all but the first product
+    rows = listing("زعفران سرگل")
+    with CaptureQueriesContext(connection) as queries:
+        page = rows[0:3]
+    assert [row.rank for row in page] == [pytest.approx(2.7)] * 3
+    # The newest id, the newest products ranked, and the vocabulary saying that no
+    # product can rank above 2.7 («سرگل» is in no context); older products are not read.
+    assert len(queries) == 3
+
+
+def test_a_broad_word_reads_its_best_level_only(catalogue, monkeypatch):
+    monkeypatch.setattr(search_tiers, "WINDOW", 10)
     rows = listing("زعفران")
     with CaptureQueriesContext(connection) as queries:
         page = rows[0:3]
     assert [row.rank for row in page] == [pytest.approx(2.9)] * 3
-    # The newest id, the newest products ranked, and the vocabulary saying that no
-    # product can rank above 2.9; the older products are not read.
-    assert len(queries) == 3
+    assert len(queries) == 3  # the newest id, the vocabulary, the best level's products
 
 
 def test_a_word_nothing_has_reads_nothing(catalogue):
