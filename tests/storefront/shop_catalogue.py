@@ -13,6 +13,7 @@ from marketplace.catalog.models import Category, Product, ProductMedia
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Cooperative, Seller, SellerStatus
 from tests.api.catalog.helpers import make_product
+from tests.commerce import ensure_seeded
 from tests.conftest import make_seller
 
 
@@ -71,6 +72,7 @@ def fresh_cache(settings):
 
 @pytest.fixture
 def shop(db) -> Shop:
+    ensure_seeded()
     village = Village.objects.filter(county__name="کلات").order_by("name").first()
     spices = category("saffron-spices", "زعفران و ادویه", "Saffron and spices")
     dried = category("dried-fruit-nuts", "خشکبار و آجیل", "Dried fruit and nuts")
