@@ -82,19 +82,30 @@ def subset_font(source: Path, target: Path) -> None:
 
 
 def build(force: bool = False) -> list[Path]:
-    """The built files; a missing npm package is an error naming the command to run."""
+    """The built files; FileNotFoundError, naming the command to run, when the npm
+    package is not installed."""
     built = []
     for source_name, target_name in FONTS.items():
         source = NODE_MODULES / source_name
         target = FONT_DIR / target_name
         if not source.exists():
-            raise SystemExit(f"{source} is missing: run `npm ci` first (make does).")
+            raise FileNotFoundError(f"{source} is missing: run `npm ci` first (make does).")
         if force or not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
             subset_font(source, target)
         built.append(target)
     return built
 
 
-if __name__ == "__main__":
-    for path in build(force="--force" in sys.argv):
+def main() -> int:
+    try:
+        built = build(force="--force" in sys.argv)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for path in built:
         print(f"{path.relative_to(ROOT)}: {path.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
