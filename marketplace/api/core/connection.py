@@ -39,11 +39,16 @@ class Page:
     count: Callable[[], int] = field(repr=False)
 
 
+MAX_OFFSET = 10**9
+
+
 def _offset(cursor: str | None, name: str) -> int | None:
     if cursor is None:
         return None
     offset = cursor_to_offset(cursor) if len(cursor) < 100 else None
-    if offset is None or offset < 0:
+    # An offset past any real list is a forged cursor; PostgreSQL would refuse it as
+    # out of bigint range rather than return an empty page.
+    if offset is None or not 0 <= offset <= MAX_OFFSET:
         raise GraphQLError(_("The %(argument)s cursor is not valid.") % {"argument": name})
     return offset
 

@@ -4,7 +4,7 @@ the fields of a product page."""
 from decimal import Decimal
 
 import pytest
-from graphql_relay import to_global_id
+from graphql_relay import offset_to_cursor, to_global_id
 
 from marketplace.catalog.models import (
     Attribute,
@@ -176,9 +176,19 @@ def test_page_size_is_capped(api, shelf, variables):
     assert body["data"] is None and body["errors"]
 
 
-def test_bad_cursor_is_an_error_not_a_crash(api, shelf):
-    body = api(PAGE, {"first": 2, "after": "نه-یک-مکان"})
-    assert body["data"] is None and body["errors"]
+@pytest.mark.parametrize(
+    "cursor",
+    ["نه-یک-مکان", offset_to_cursor(10**19), offset_to_cursor(-5)],
+    ids=["garbage", "past-bigint", "negative"],
+)
+@pytest.mark.parametrize("argument", ["after", "before"])
+def test_bad_cursor_is_an_error_not_a_crash(api, shelf, cursor, argument):
+    body = api(PAGE, {"first": 2, argument: cursor})
+    assert body["data"] is None
+    assert (
+        "cursor is not valid" in body["errors"][0]["message"]
+        or "معتبر" in body["errors"][0]["message"]
+    )
 
 
 def test_search_ranks_and_forgives_arabic_letters(api, shelf):
