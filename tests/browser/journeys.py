@@ -103,6 +103,12 @@ def textbox(page: Page, label: str) -> Locator:
     return page.get_by_role("textbox", name=label, exact=True)
 
 
+def expect_no_field_errors(page: Page) -> None:
+    """The form was accepted: no field is marked invalid and no error list is shown."""
+    expect(page.locator("main [aria-invalid='true']")).to_have_count(0)
+    expect(page.locator("main .errorlist")).to_have_count(0)
+
+
 def password_box(page: Page, label: str) -> Locator:
     """A password field by its label (password fields have no ARIA role to find them by)."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}(\s*\*)?$"))
@@ -122,6 +128,7 @@ def enter_address(page: Page, words: Words, language: str) -> None:
     textbox(page, words("Postal code")).fill(persian_digits("9177948974"))
     with page.expect_navigation():
         page.get_by_role("button", name=words("Save the address"), exact=True).click()
+    expect_no_field_errors(page)
 
 
 def choose_deliveries(page: Page, words: Words) -> int:

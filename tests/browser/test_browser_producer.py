@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.artifacts import NewPage, Screenshots, report
 from tests.browser.journeys import (
     expect_language,
+    expect_no_field_errors,
     password_box,
     persian_digits,
     search,
@@ -143,6 +144,7 @@ def test_producer_joins_a_cooperative_and_sells_a_product_with_a_photo(
     producer.get_by_role("checkbox", name=words("Show it in the shop")).uncheck()
     screenshots(producer, "new-product")
     submit(producer, words("Save"))
+    expect_no_field_errors(producer)
     screenshots(producer, "saved")
 
     producer.goto("/panel/products/")
