@@ -1,4 +1,10 @@
 # syntax=docker/dockerfile:1
+# The storefront's third-party assets come from npm; only node_modules leaves this stage.
+FROM node:20-slim AS npm-packages
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,15 +28,19 @@ RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))
     && rm /tmp/requirements.txt
 
 COPY . .
+COPY --from=npm-packages /build/node_modules ./node_modules
 # The installed copy only registers the distribution; PYTHONPATH=/app makes every entry
 # point (gunicorn, celery, manage.py) run the tree in /app, where locale/ and the
 # collected static files live.
 RUN pip install . \
     && rm -rf build *.egg-info
 
-# Settings refuse to load without SECRET_KEY and DATABASE_URL; collectstatic and the
-# catalogues need neither a real secret nor a database.
-RUN SECRET_KEY=build-only-not-a-secret \
+# The font subset is built from the npm package, then collected with the other static
+# files. Settings refuse to load without SECRET_KEY and DATABASE_URL; collectstatic and
+# the catalogues need neither a real secret nor a database.
+RUN python -m storefront.assets \
+    && rm -rf node_modules \
+    && SECRET_KEY=build-only-not-a-secret \
     DATABASE_URL=postgresql://build:build@127.0.0.1:1/build \
     python manage.py collectstatic --noinput \
     && python -c "from config.launcher import compile_translations; compile_translations()" \

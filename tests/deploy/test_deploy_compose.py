@@ -453,10 +453,14 @@ def test_dockerfile_does_not_run_as_root() -> None:
 
 def test_dockerfile_builds_from_pyproject() -> None:
     instructions = dockerfile_instructions()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    stages = [rest for keyword, rest in instructions if keyword == "FROM"]
+    # npm packages come from a Node stage; the image itself is the last stage.
+    assert stages[-1] == "python:3.11-slim"
+    assert any(stage.startswith("node:") for stage in stages[:-1])
     runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
+    assert "npm ci" in runs
     assert re.search(r"pip install \.(\s|$)", runs)
-    assert "collectstatic --noinput" in runs
+    assert re.search(r"python -m storefront\.assets .*collectstatic --noinput", runs)
     assert "compile_translations()" in runs
     assert ("EXPOSE", "8000") in instructions
 
