@@ -1,5 +1,5 @@
-"""Writes to checkouts: lines (with stock reservations), the shipping address, a delivery
-method per group, promo codes, and handing an anonymous checkout to its buyer.
+"""Writes to checkouts: lines (with stock reservations), the buyer's email, the shipping
+address, a delivery method per group, promo codes, and handing an anonymous checkout to its buyer.
 
 Every write runs in one transaction and starts by locking the checkout row (an UPDATE
 that also records the change time), so two requests on the same checkout take turns and a
@@ -285,15 +285,15 @@ def create_checkout(
     language: str = "fa",
 ) -> tuple[Checkout, CheckoutInfo]:
     """A new checkout with `lines` reserved. A signed-in buyer owns it (their email by
-    default); an anonymous one must give an email."""
+    default); an anonymous one may give an email now or later (set_email), before
+    completing it."""
     channel_obj = channel_by_slug(channel or None, field="channel")
     errors = ErrorCollector()
     address = ""
     try:
+        address = clean_email(email, field="email", required=False)
         if _signed_in(actor):
-            address = clean_email(email, field="email", required=False) or actor.email or ""
-        else:
-            address = clean_email(email, field="email", required=True)
+            address = address or actor.email or ""
     except DomainError as exc:
         errors.extend(exc)
     checkout = Checkout.objects.create(
@@ -318,6 +318,17 @@ def update_lines(*, actor, checkout: Checkout, lines: Sequence[LineSpec]) -> Che
     """Set the quantities of products (adding those not in the cart); 0 removes."""
     lock(actor, checkout)
     return _apply_lines(checkout, lines, replace=True)
+
+
+@write
+def set_email(*, actor, checkout: Checkout, email: str) -> CheckoutInfo:
+    """The email the order's confirmation goes to: an anonymous buyer gives it with the
+    address, after filling the cart."""
+    lock(actor, checkout)
+    address = clean_email(email, field="email", required=True)
+    Checkout.objects.filter(pk=checkout.pk).update(email=address)
+    checkout.email = address
+    return build_checkout_info(checkout)
 
 
 # ---------------------------------------------------------------- address and delivery

@@ -166,6 +166,10 @@ def _validate(actor, checkout: Checkout, gateway_id: str) -> Placement:
                 _("%(product)s is no longer for sale here.")
                 % {"product": line.variant.product.name},
             )
+    if not (checkout.email or (actor.email if is_signed_in(actor) else "")):
+        errors.add(
+            ErrorCode.REQUIRED, "email", _("Enter the email the order's confirmation goes to.")
+        )
     _check_delivery(errors, checkout, info)
     if _voucher_problem(checkout, info):
         errors.add(

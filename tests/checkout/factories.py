@@ -63,6 +63,11 @@ LINES_UPDATE = (
     + PAYLOAD
     + " } }"
 )
+EMAIL_UPDATE = (
+    "mutation($id: ID!, $email: String!) { checkoutEmailUpdate(id: $id, email: $email) { "
+    + PAYLOAD
+    + " } }"
+)
 ADDRESS_UPDATE = (
     "mutation($id: ID!, $address: AddressInput!) { checkoutShippingAddressUpdate(id: $id, shippingAddress: $address) { "
     + PAYLOAD

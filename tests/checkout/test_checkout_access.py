@@ -15,6 +15,7 @@ from tests.checkout.factories import (
     ADDRESS_UPDATE,
     ATTACH,
     DELIVERY_UPDATE,
+    EMAIL_UPDATE,
     LINES_ADD,
     LINES_UPDATE,
     MY_CHECKOUT,
@@ -50,6 +51,7 @@ def test_another_buyers_checkout_does_not_exist_for_anyone_else(
             (LINES_ADD, {"lines": [line(variant, 1)]}),
             (LINES_UPDATE, {"lines": [line(variant, 0)]}),
             (ADDRESS_UPDATE, {"address": ADDRESS}),
+            (EMAIL_UPDATE, {"email": "thief@example.com"}),
             (
                 DELIVERY_UPDATE,
                 {
@@ -66,6 +68,7 @@ def test_another_buyers_checkout_does_not_exist_for_anyone_else(
             assert payload["checkout"] is None
     row = Checkout.objects.get()
     assert row.user == buyer and row.shipping_address is None and row.voucher is None
+    assert row.email == "guest@example.com"
     assert held() == {variant.pk: 2}
     assert api(QUERY, {"id": checkout["id"]}, user=buyer)["data"]["checkout"]["quantity"] == 2
 

@@ -9,7 +9,14 @@ from marketplace.catalog.models import Product
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.inventory.models import Reservation
 from marketplace.sellers.models import SellerStatus
-from tests.checkout.factories import LINES_ADD, LINES_UPDATE, gid, line, make_variant
+from tests.checkout.factories import (
+    EMAIL_UPDATE,
+    LINES_ADD,
+    LINES_UPDATE,
+    gid,
+    line,
+    make_variant,
+)
 from tests.conftest import make_seller
 
 
@@ -78,9 +85,28 @@ def test_signed_in_buyer_owns_the_checkout_and_email_defaults(ir, create, buyer,
     assert Checkout.objects.get().user == buyer
 
 
+def test_an_anonymous_buyer_fills_the_cart_first_and_gives_the_email_later(
+    ir, create, call, seller_a
+):
+    payload = create([line(make_variant(seller_a), 2)], email=None)
+    assert payload["errors"] == [] and payload["checkout"]["email"] is None
+    checkout_id = payload["checkout"]["id"]
+    for typed, code in [
+        ("", "REQUIRED"),
+        ("not-an-email", "INVALID"),
+        ("a@" + "b" * 260, "TOO_LONG"),
+    ]:
+        refused = call(EMAIL_UPDATE, checkout_id, email=typed)
+        assert codes(refused) == [("email", code)] and refused["checkout"] is None
+    assert Checkout.objects.get().email == ""
+    saved = call(EMAIL_UPDATE, checkout_id, email=" Guest@Example.COM ")
+    assert saved["errors"] == [] and saved["checkout"]["email"] == "Guest@example.com"
+    assert saved["checkout"]["quantity"] == 2
+    assert Checkout.objects.get().email == "Guest@example.com"
+
+
 def test_create_refusals_change_nothing(ir, intl, create, seller_a):
     variant = make_variant(seller_a)
-    assert codes(create([line(variant, 1)], email=None)) == [("email", "REQUIRED")]
     assert codes(create([line(variant, 1)], email="not-an-email")) == [("email", "INVALID")]
     assert codes(create([line(variant, 1)], channel="mars")) == [("channel", "NOT_FOUND")]
     # The variant has no price in the intl channel.

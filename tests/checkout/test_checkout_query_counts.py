@@ -15,6 +15,7 @@ from tests.checkout.factories import (
     ATTACH,
     CREATE,
     DELIVERY_UPDATE,
+    EMAIL_UPDATE,
     LINES_ADD,
     LINES_UPDATE,
     PROMO_ADD,
@@ -41,6 +42,8 @@ EXPECTED = {
     "linesAdd": 18,
     # a line removed (its holds first), choices of fulfillers now gone dropped
     "linesUpdate": 21,
+    # the checkout, the lock, the email set, the lines read back with their prices
+    "email": 11,
     # the province, the address, the delivery options (methods, rates) and choices
     # (none dropped here)
     "shippingAddress": 16,
@@ -118,6 +121,7 @@ def measure(api, buyer, express_post, variants: list, extra) -> dict[str, int]:
         LINES_UPDATE,
         {"id": token, "lines": [line(v, 3) for v in variants] + [line(extra, 0)]},
     )
+    run(api, buyer, counts, "email", EMAIL_UPDATE, {"id": token, "email": "Me@Example.COM"})
     groups = run(
         api, buyer, counts, "shippingAddress", ADDRESS_UPDATE, {"id": token, "address": ADDRESS}
     )["checkout"]["groups"]

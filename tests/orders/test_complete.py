@@ -150,6 +150,25 @@ def test_anonymous_checkout_with_its_token(ir, seller_a):
     assert order.user_id is None and order.email == "guest@example.com"
 
 
+def test_anonymous_checkout_without_an_email_is_refused(ir, seller_a):
+    variant = make_variant(seller_a)
+    checkout = make_checkout([(variant, 1)])
+    Checkout.objects.filter(pk=checkout.pk).update(email="")
+    before = snapshot()
+    with pytest.raises(DomainError) as exc:
+        services.complete_checkout(actor=None, checkout=checkout, gateway="cod")
+    assert codes(exc) == [("email", "REQUIRED")]
+    assert snapshot() == before
+    assert Checkout.objects.get(pk=checkout.pk).order_id is None
+
+
+def test_a_signed_in_buyer_needs_no_email_on_the_checkout(ir, buyer, seller_a):
+    checkout = make_checkout([(make_variant(seller_a), 1)])
+    Checkout.objects.filter(pk=checkout.pk).update(email="")
+    order, _payment = services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
+    assert order.email == buyer.email
+
+
 def test_another_buyers_checkout_is_not_found(cart, make_other_user):
     checkout, _variants = cart
     before = snapshot()

@@ -87,7 +87,10 @@ class CheckoutLineInput(graphene.InputObjectType):
 
 class CheckoutCreateInput(graphene.InputObjectType):
     channel = graphene.String(description="The channel's slug; default: the default channel.")
-    email = graphene.String(description="Required from anonymous buyers.")
+    email = graphene.String(
+        description="Where the order's confirmation goes; an anonymous buyer may give it "
+        "later with checkoutEmailUpdate. Default for a signed-in buyer: their account's."
+    )
     lines = graphene.List(graphene.NonNull(CheckoutLineInput), required=True)
 
 
@@ -161,6 +164,24 @@ class CheckoutLinesUpdate(BaseMutation):
         result = services.update_lines(
             actor=info.context.user, checkout=checkout, lines=_line_specs(lines)
         )
+        return _payload(info, result)
+
+
+class CheckoutEmailUpdate(BaseMutation):
+    """The email the order's confirmation goes to; required of an anonymous buyer before
+    checkoutComplete."""
+
+    class Meta:
+        output = CheckoutMutation
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        email = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, info, id, email):
+        checkout = _checkout(info, id)
+        result = services.set_email(actor=info.context.user, checkout=checkout, email=email)
         return _payload(info, result)
 
 
@@ -258,6 +279,7 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_create = CheckoutCreate.Field()
     checkout_lines_add = CheckoutLinesAdd.Field()
     checkout_lines_update = CheckoutLinesUpdate.Field()
+    checkout_email_update = CheckoutEmailUpdate.Field()
     checkout_shipping_address_update = CheckoutShippingAddressUpdate.Field()
     checkout_delivery_method_update = CheckoutDeliveryMethodUpdate.Field()
     checkout_add_promo_code = CheckoutAddPromoCode.Field()
