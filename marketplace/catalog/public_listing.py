@@ -87,8 +87,15 @@ class PublicRows:
         conditions = ["l.channel_id = %s", "l.is_visible"]
         params: list = [self.channel.pk]
         if self.category_ids is not None:
-            conditions.append("l.category_id = ANY(%s)")
-            params.append(list(self.category_ids))
+            categories = list(self.category_ids)
+            if len(categories) == 1:
+                # Equality, not ANY: only then can catalog_listing_category_price hand
+                # the rows over in price order.
+                conditions.append("l.category_id = %s")
+                params.append(categories[0])
+            else:
+                conditions.append("l.category_id = ANY(%s)")
+                params.append(categories)
         if self.price_gte is not None:
             conditions.append("l.price_min >= %s")
             params.append(self.price_gte)
