@@ -12,7 +12,7 @@ from functools import cache
 from django.db import connection
 
 from marketplace.catalog.joined import Table, build, columns, joins
-from marketplace.catalog.models import Category, Product
+from marketplace.catalog.models import Category, Product, ProductVariant
 from marketplace.locations.models import County, Province, Village
 from marketplace.sellers.models import Cooperative, Seller
 
@@ -122,3 +122,30 @@ def sellers_by_id(ids: list[int]) -> dict[int, Seller]:
         rows = cursor.fetchall()
     sellers = (build(row, SELLER_TABLES)[0] for row in rows)
     return {seller.pk: seller for seller in sellers}
+
+
+VARIANT_TABLES = (Table("v", ProductVariant, ""),)
+
+
+@cache
+def _variants_statement() -> str:
+    return (
+        f"SELECT {columns(VARIANT_TABLES)}, vl.price, vl.currency FROM catalog_productvariant v\n"
+        "LEFT JOIN catalog_variantchannellisting vl\n"
+        "       ON vl.variant_id = v.id AND vl.channel_id = %s\n"
+        "WHERE v.product_id = ANY(%s) ORDER BY v.sort_order, v.id"
+    )
+
+
+def variants(product_ids: list[int], channel_id: int) -> list[ProductVariant]:
+    """The products' variants in display order, each with `price_amount` and
+    `price_currency` in the channel (None when not sold there)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_variants_statement(), [channel_id, list(product_ids)])
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        variant, start = build(row, VARIANT_TABLES)
+        variant.price_amount, variant.price_currency = row[start], row[start + 1]
+        result.append(variant)
+    return result

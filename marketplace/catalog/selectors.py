@@ -481,17 +481,7 @@ def variants_by_product(
 ) -> dict[int, list[ProductVariant]]:
     """Variants in display order, each with its price in `channel` (`price_amount`,
     `price_currency`; None when not sold there) read in the same query."""
-    variants = list(
-        ProductVariant.objects.filter(product_id__in=product_ids)
-        .annotate(
-            channel_listing=FilteredRelation(
-                "listings", condition=Q(listings__channel_id=channel.pk)
-            ),
-            price_amount=F("channel_listing__price"),
-            price_currency=F("channel_listing__currency"),
-        )
-        .order_by("sort_order", "id")
-    )
+    variants = product_page.variants(product_ids, channel.pk)
     for variant in variants:
         variant.context_channel = channel
     return _grouped(product_ids, variants, "product_id")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from marketplace.catalog import product_page
-from marketplace.catalog.models import Category, Product
+from marketplace.catalog import product_page, services
+from marketplace.catalog.models import Category, Product, ProductVariant
 from marketplace.channels.models import Channel
 from marketplace.locations.models import County, Province, Village
 from marketplace.sellers.models import Seller
@@ -81,3 +83,22 @@ def test_sellers_as_select_related_reads_them(seller_a, seller_b, village):
             want = _walk(seller, path) if path else seller
             assert _values(got) == _values(want), path
     assert product_page.sellers_by_id([]) == {}
+
+
+def test_variants_with_their_price_in_the_channel(seller_a):
+    category = Category.objects.create(name="عسل", slug="t-honey")
+    product = make_product(seller_a, "عسل کنار", category, variants=3)
+    other = make_product(seller_a, "عسل گون", category, price=None)
+    intl = Channel.objects.get(slug="intl")
+    first = product.variants.order_by("sort_order", "id").first()
+    services.set_variant_prices(
+        actor=seller_a.owner, variant=first, prices=[services.PriceInput("intl", "7.5")]
+    )
+    variants = product_page.variants([product.pk, other.pk], intl.pk)
+    expected = list(ProductVariant.objects.filter(product=product).order_by("sort_order", "id"))
+    assert [_values(v) for v in variants] == [_values(v) for v in expected]
+    assert [(v.price_currency, v.price_amount) for v in variants] == [
+        ("USD", Decimal("7.50")),
+        (None, None),
+        (None, None),
+    ]
