@@ -77,6 +77,9 @@ LINES_ADD = _mutation(
 LINES_UPDATE = _mutation(
     "checkoutLinesUpdate", "$id: ID!, $lines: [CheckoutLineInput!]!", "id: $id, lines: $lines"
 )
+EMAIL_UPDATE = _mutation(
+    "checkoutEmailUpdate", "$id: ID!, $email: String!", "id: $id, email: $email"
+)
 ADDRESS_UPDATE = _mutation(
     "checkoutShippingAddressUpdate",
     "$id: ID!, $address: AddressInput!",

@@ -28,6 +28,8 @@ class Forms:
     promo: str = ""
     promo_errors: list[str] = field(default_factory=list)
     place_errors: list[str] = field(default_factory=list)
+    email: str | None = None
+    email_errors: list[str] = field(default_factory=list)
     delivery_errors: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -73,7 +75,24 @@ def render_page(request, forms: Forms | None = None, *, status: int = 200) -> Ht
     if checkout is not None:
         saved = data.get("myAddresses") or []
         context.update(_checkout_context(checkout, data.get("provinces") or [], saved, forms))
+        if not context["signed_in"]:
+            context["email_field"] = _email_field(checkout, forms)
     return render(request, TEMPLATE, context, status=status)
+
+
+def _email_field(checkout: dict[str, Any], forms: Forms) -> Field:
+    """An anonymous buyer's email, given with the address: the order's confirmation goes
+    there."""
+    return Field(
+        "email",
+        _("Your email"),
+        value=forms.email if forms.email is not None else checkout.get("email") or "",
+        kind="email",
+        autocomplete="email",
+        hint=_("We send the order's confirmation and updates here."),
+        errors=list(forms.email_errors),
+        prefix="a",
+    )
 
 
 def _checkout_context(

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from storefront import client
 from storefront.cart import documents, session
 from storefront.cart.fields import (
-    Field,
     address_input,
     address_values,
     next_url,
@@ -29,7 +28,6 @@ from storefront.client import FormErrors
 
 # Errors on the checkout ID itself: the cart was ordered, merged away or is not ours.
 GONE_CODES = {"NOT_FOUND", "INVALID_STATUS", "INVALID"}
-EMAIL = "cart_email"
 
 
 def _gone(errors: FormErrors) -> bool:
@@ -69,23 +67,6 @@ def index(request):
     return render_page(request)
 
 
-def _start_page(request, lines: list[dict], back: str, errors: FormErrors | None = None):
-    """An anonymous visitor's first product: the email the order will be confirmed to."""
-    email = Field(
-        "email",
-        _("Your email"),
-        value=posted(request, "email"),
-        kind="email",
-        autocomplete="email",
-        hint=_("We send the order's confirmation and updates here."),
-    )
-    general = []
-    for item in (errors or FormErrors()).items:
-        (email.errors if item.get("field") == "email" else general).append(item["message"])
-    context = {"email": email, "line": lines[0], "next": back, "general": general}
-    return render(request, "storefront/cart/start.html", context)
-
-
 @require_POST
 def add(request):
     back = next_url(request, reverse("cart:index"))
@@ -106,19 +87,11 @@ def add(request):
             session.forget(request)
             token = None
     if token is None:
+        # An anonymous visitor gives the email later, with the shipping address.
         data: dict[str, Any] = {"channel": documents.CHANNEL, "lines": lines}
-        if not client.signed_in(request):
-            email = posted(request, "email") or request.session.get(EMAIL, "")
-            if not email:
-                return _start_page(request, lines, back)
-            data["email"] = email
         payload, errors = client.mutate(
             request, documents.CREATE, {"input": data}, root="checkoutCreate"
         )
-        if "email" in errors.by_field:
-            return _start_page(request, lines, back, errors)
-        if not errors and "email" in data:
-            request.session[EMAIL] = data["email"]
     if errors:
         _report(request, errors)
         return redirect(back)
@@ -204,8 +177,24 @@ _ADDRESS = (
 )
 
 
+def _save_email(request) -> tuple[str | None, list[str], bool]:
+    """An anonymous buyer's email, posted with the address form: (what was typed, its
+    errors, whether the cart is still there). Signed-in buyers' orders go to their
+    account's email."""
+    if "email" not in request.POST or client.signed_in(request):
+        return None, [], True
+    email = posted(request, "email")
+    _payload, errors, token = _update(
+        request, documents.EMAIL_UPDATE, "checkoutEmailUpdate", {"email": email}
+    )
+    return email, [e["message"] for e in errors.items], token is not None
+
+
 @require_POST
 def address(request):
+    email, email_errors, present = _save_email(request)
+    if not present:
+        return _cart()
     saved_id = posted(request, "saved")
     values = posted_address(request)
     if saved_id:
@@ -221,8 +210,9 @@ def address(request):
     )
     if token is None:
         return _cart()
-    if errors:
-        return render_page(request, Forms(address=values, address_errors=errors))
+    if errors or email_errors:
+        forms = Forms(address=values, address_errors=errors, email=email, email_errors=email_errors)
+        return render_page(request, forms)
     messages.success(request, _("Shipping address saved; now choose how each parcel is sent."))
     return redirect(reverse("cart:index") + "#delivery")
 
@@ -245,7 +235,9 @@ def place(request):
             session.forget(request)
             messages.error(request, _("This cart has already been ordered or has expired."))
             return _cart()
-        return render_page(request, Forms(place_errors=[e["message"] for e in errors.items]))
+        email_errors = [e["message"] for e in errors.items if e.get("field") == "email"]
+        forms = Forms(place_errors=[e["message"] for e in errors.items], email_errors=email_errors)
+        return render_page(request, forms)
     session.forget(request)
     request.session[session.LAST_ORDER] = {
         "id": order["id"],

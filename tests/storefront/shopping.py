@@ -57,15 +57,15 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
 
 
-def add(client: Client, variant: ProductVariant, quantity: int = 1, *, email: str | None = GUEST):
+def add(client: Client, variant: ProductVariant, quantity: int = 1):
     data = {"variant": variant_id(variant), "quantity": quantity, "next": reverse("cart:index")}
-    if email is not None:
-        data["email"] = email
     return client.post(reverse("cart:add"), data)
 
 
 def set_address(client: Client, **changes: str):
-    return client.post(reverse("cart:address"), {**ADDRESS, **changes})
+    """The address form, with the email an anonymous buyer gives there (a signed-in
+    buyer's is the account's: the field is not shown to them, and ignored)."""
+    return client.post(reverse("cart:address"), {"email": GUEST, **ADDRESS, **changes})
 
 
 def cart_page(client: Client):

@@ -29,30 +29,55 @@ from tests.storefront.shopping import (  # noqa: F401
 )
 
 
-def test_first_add_asks_an_anonymous_visitor_for_the_email(seeded, shopper, seller_a):
-    saffron = make_variant(seller_a)
-    response = add(shopper, saffron, 2, email=None)
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert 'type="email"' in body and "Sign in" in text(response)
-    assert not Checkout.objects.exists()
+def _email_input(response) -> str:
+    return re.search(r'<input id="a-email"[^>]*>', response.content.decode()).group(0)
 
-    response = shopper.post(
-        reverse("cart:add"),
-        {"variant": variant_id(saffron), "quantity": 2, "email": "not an email"},
-    )
-    assert 'aria-invalid="true"' in response.content.decode()
-    assert 'aria-describedby="f-email-error' in response.content.decode()
-    assert not Checkout.objects.exists()
 
-    response = add(shopper, saffron, 2)
+def test_an_anonymous_visitor_fills_the_cart_and_gives_the_email_with_the_address(
+    seeded, shopper, seller_a
+):
+    response = add(shopper, make_variant(seller_a), 2)
     assert response.status_code == 302
     checkout = Checkout.objects.get()
-    assert checkout.email == GUEST and checkout.channel.slug == "ir"
+    assert checkout.email == "" and checkout.channel.slug == "ir"
     assert shopper.session["cart_size"] == 2
-    # The email is remembered: the next product goes straight in.
-    assert add(shopper, make_variant(seller_a), 1, email=None).status_code == 302
+    assert add(shopper, make_variant(seller_a), 1).status_code == 302
     assert shopper.session["cart_size"] == 3
+
+    page = cart_page(shopper)
+    field = _email_input(page)
+    assert 'type="email"' in field and 'value=""' in field and "required" in field
+    assert '<label for="a-email">Your email' in page.content.decode()
+    assert "Before ordering: enter your email" in text(page)
+
+    refused = set_address(shopper, email="not an email")
+    assert refused.status_code == 200
+    field = _email_input(refused)
+    assert 'aria-invalid="true"' in field and "a-email-error" in field
+    assert 'id="a-email-error"' in refused.content.decode()
+    assert 'value="not an email"' in field  # what was typed stays in the form
+    assert Checkout.objects.get().email == ""
+
+    assert set_address(shopper, email=" Guest@Example.COM ").status_code == 302
+    assert Checkout.objects.get().email == "Guest@example.com"
+    page = cart_page(shopper)
+    assert 'value="Guest@example.com"' in _email_input(page)
+    assert "Before ordering: enter your email" not in text(page)
+
+
+def test_placing_an_order_without_the_email_shows_the_error_next_to_it(seeded, shopper, seller_a):
+    ready_cart(shopper, make_variant(seller_a))
+    Checkout.objects.update(email="")
+    response = place(shopper)
+    assert response.status_code == 200
+    field = _email_input(response)
+    assert 'aria-invalid="true"' in field and "a-email-error" in field
+    assert 'id="place-errors"' in response.content.decode()
+    assert not Order.objects.exists()
+    set_address(shopper)
+    choose_all_deliveries(shopper)
+    assert place(shopper).status_code == 302
+    assert Order.objects.get().email == GUEST
 
 
 def test_a_parcel_per_fulfiller(seeded, shopper, seller_a, seller_b, independent):

@@ -52,12 +52,12 @@ def test_cart_page_queries_are_pinned(seeded, shopper, seller_a, seller_b, indep
 def test_signed_in_cart_page_queries_are_pinned(seeded, shopper, buyer, seller_a, seller_b):
     sign_in(shopper, buyer.email)
     shopper.post(reverse("account:address_new"), ADDRESS)
-    add(shopper, make_variant(seller_a), email=None)
+    add(shopper, make_variant(seller_a))
     set_address(shopper)
     small = _count(shopper)
     for _i in range(3):
         shopper.post(reverse("account:address_new"), ADDRESS)
-        add(shopper, make_variant(seller_b), email=None)
+        add(shopper, make_variant(seller_b))
     set_address(shopper)
     big = _count(shopper)
     assert small == big == SIGNED_IN_CART_QUERIES
