@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.browser.artifacts import ARTIFACTS, SUMMARY, NewPage, Screenshots, report
 from tests.browser.chromium import LAUNCH_ARGS, ensure_chromium
@@ -78,6 +78,7 @@ def browser(shop: Shop) -> Iterator[Browser]:
     # Module scope: Playwright's event loop must not outlive the browser tests, whose
     # neighbours in the suite use the Django ORM, which refuses to run inside one.
     executable = ensure_chromium()
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(executable), headless=True, args=LAUNCH_ARGS
