@@ -40,9 +40,7 @@ def test_storefront_uses_only_the_public_api():
     offenders = {}
     for path in python_files("storefront"):
         bad = sorted(
-            m
-            for m in imported_modules(path)
-            if m.startswith("marketplace") and m not in PUBLIC_API
+            m for m in imported_modules(path) if m.startswith("marketplace") and m not in PUBLIC_API
         )
         if bad:
             offenders[str(path.relative_to(ROOT))] = bad
