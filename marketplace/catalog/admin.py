@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 
 from marketplace.catalog.models import (
     Attribute,
@@ -10,6 +11,8 @@ from marketplace.catalog.models import (
     ProductVariant,
     VariantChannelListing,
 )
+from marketplace.catalog.services import refresh_price_ranges
+from marketplace.catalog.versioning import bump_catalog_version
 
 
 @admin.register(Category)
@@ -65,3 +68,32 @@ class VariantChannelListingAdmin(admin.ModelAdmin):
     list_display = ("variant", "channel", "price", "currency")
     list_select_related = ("variant__product", "channel")
     raw_id_fields = ("variant",)
+
+    # The listing's price range (price filters and order) and the response cache follow
+    # a price changed here as they follow the API's price writes.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            previous = (
+                VariantChannelListing.objects.filter(pk=obj.pk)
+                .values_list("variant__product_id", flat=True)
+                .first()
+            )
+            super().save_model(request, obj, form, change)
+            self._refreshed({obj.variant.product_id, previous})
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            product_id = obj.variant.product_id
+            super().delete_model(request, obj)
+            self._refreshed({product_id})
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            product_ids = set(queryset.values_list("variant__product_id", flat=True))
+            super().delete_queryset(request, queryset)
+            self._refreshed(product_ids)
+
+    @staticmethod
+    def _refreshed(product_ids: set[int | None]) -> None:
+        refresh_price_ranges(sorted(pk for pk in product_ids if pk is not None))
+        bump_catalog_version()
