@@ -276,6 +276,19 @@ def refresh_price_ranges(product_ids: list[int]) -> None:
         ProductChannelListing.objects.filter(pk__in=stale).delete()
 
 
+def _clean_weight(weight: float | None, *, field: str) -> Decimal | None:
+    """Kilograms to the gram, above zero and at most ten tonnes; None when not given."""
+    if weight is None:
+        return None
+    try:
+        value = Decimal(str(weight)).quantize(Decimal("0.001"))
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or not 0 < value <= 10_000:
+        raise DomainError.of(ErrorCode.INVALID, field, _("Enter a weight in kilograms above zero."))
+    return value
+
+
 @transaction.atomic
 def create_variant(
     *,
@@ -296,14 +309,7 @@ def create_variant(
     sku_value = errors.collect(clean_text, sku, field="sku", max_length=64) or None
     name_value = errors.collect(clean_text, name, field="name", max_length=150)
     name_en_value = errors.collect(clean_text, name_en, field="nameEn", max_length=150)
-    weight_value = None
-    if weight is not None:
-        try:
-            weight_value = Decimal(str(weight)).quantize(Decimal("0.001"))
-        except ArithmeticError:
-            weight_value = None
-        if weight_value is None or not weight_value.is_finite() or not 0 < weight_value <= 10_000:
-            errors.add(ErrorCode.INVALID, "weight", _("Enter a weight in kilograms above zero."))
+    weight_value = errors.collect(_clean_weight, weight, field="weight")
     if not prices:
         errors.add(ErrorCode.REQUIRED, "channelListings")
     cleaned_prices = _clean_prices(errors, prices)
@@ -412,14 +418,7 @@ def update_variant(
     _require_editor(actor, variant.product.seller, "id")
     errors = ErrorCollector()
     name_value = errors.collect(clean_text, name, field="name", max_length=150)
-    weight_value = None
-    if weight is not None:
-        try:
-            weight_value = Decimal(str(weight)).quantize(Decimal("0.001"))
-        except ArithmeticError:
-            weight_value = None
-        if weight_value is None or not weight_value.is_finite() or not 0 < weight_value <= 10_000:
-            errors.add(ErrorCode.INVALID, "weight", _("Enter a weight in kilograms above zero."))
+    weight_value = errors.collect(_clean_weight, weight, field="weight")
     errors.raise_if_any()
     if name is not None:
         variant.name = name_value or ""
