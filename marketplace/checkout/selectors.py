@@ -10,17 +10,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import cache
 
+from django.db import connection
 from django.db.models import IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.models import Address
+from marketplace.catalog.joined import Table, build, columns, joins
 from marketplace.catalog.models import ProductVariant
 from marketplace.channels import money
 from marketplace.channels.models import Channel
 from marketplace.checkout.info import CheckoutInfo, GroupInfo, build_checkout_info
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.discounts.models import Voucher
 from marketplace.payments.gateways import PaymentGateway, gateways_for_channel
 from marketplace.sellers.models import SellerStatus
 from marketplace.shipping.models import DeliveryMethod
@@ -52,13 +57,42 @@ def parse_token(value: object) -> uuid.UUID | None:
         return None
 
 
+# `checkout_for` runs at the start of nearly every checkout request: one hand-written
+# statement (catalog.joined) with RELATED, rather than a select_related query compiled
+# each time.
+CHECKOUT_TABLES = (
+    Table("k", Checkout, ""),
+    Table("ch", Channel, "JOIN channels_channel ch ON ch.id = k.channel_id", ("k", "channel")),
+    Table(
+        "a",
+        Address,
+        "LEFT JOIN accounts_address a ON a.id = k.shipping_address_id",
+        ("k", "shipping_address"),
+    ),
+    Table("v", Voucher, "LEFT JOIN discounts_voucher v ON v.id = k.voucher_id", ("k", "voucher")),
+)
+
+
+@cache
+def _checkout_sql() -> str:
+    return f"""
+SELECT {columns(CHECKOUT_TABLES)}
+  FROM {Checkout._meta.db_table} k
+{joins(CHECKOUT_TABLES)}
+ WHERE k.token = %s
+"""
+
+
 def checkout_for(actor, token: object) -> Checkout | None:
     """The checkout with this token if `actor` may reach it, else None (never a hint
     that another buyer's checkout exists)."""
     token = parse_token(token)
     if token is None:
         return None
-    checkout = Checkout.objects.select_related(*RELATED).filter(pk=token).first()
+    with connection.cursor() as cursor:
+        cursor.execute(_checkout_sql(), [token])
+        row = cursor.fetchone()
+    checkout = build(row, CHECKOUT_TABLES)[0] if row is not None else None
     if checkout is None or not can_access(actor, checkout):
         return None
     return checkout

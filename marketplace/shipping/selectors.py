@@ -10,12 +10,16 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import cache
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from marketplace.accounts.models import Address
+from marketplace.catalog.joined import Table, build, columns, fields, joins
 from marketplace.channels import money
 from marketplace.channels.models import Channel
+from marketplace.inventory.models import Warehouse
 from marketplace.locations.models import Province
 from marketplace.sellers import permissions as seller_permissions
 from marketplace.sellers.models import Cooperative, Seller
@@ -60,28 +64,80 @@ def _attach(method: DeliveryMethod, channel: Channel) -> DeliveryMethod:
     return method
 
 
+# The methods serving an address with a rate in a channel, and then their rates: two
+# hand-written statements (catalog.joined) rather than ORM queries with subqueries and a
+# prefetch compiled on every checkout request that shows delivery options.
+METHOD_TABLES = (
+    Table("m", DeliveryMethod, ""),
+    Table(
+        "w",
+        Warehouse,
+        "LEFT JOIN inventory_warehouse w ON w.id = m.pickup_warehouse_id",
+        ("m", "pickup_warehouse"),
+    ),
+)
+RATE_TABLE = Table("r", DeliveryRate, "")
+
+
+@cache
+def _methods_sql() -> str:
+    zones = DeliveryMethod.zones.through._meta.db_table
+    provinces = ShippingZone.provinces.through._meta.db_table
+    return f"""
+SELECT {columns(METHOD_TABLES)}
+  FROM {DeliveryMethod._meta.db_table} m
+{joins(METHOD_TABLES)}
+ WHERE ((m.cooperative_id IS NULL AND m.seller_id IS NULL)
+        OR m.cooperative_id = ANY(%s) OR m.seller_id = ANY(%s))
+   AND m.is_active
+   AND EXISTS (SELECT 1 FROM {ShippingZone._meta.db_table} z
+                 JOIN {zones} mz ON mz.shippingzone_id = z.id
+                WHERE mz.deliverymethod_id = m.id
+                  AND (z.countries @> ARRAY[%s]::varchar(2)[]
+                       OR (%s::integer IS NOT NULL AND EXISTS (
+                           SELECT 1 FROM {provinces} zp
+                            WHERE zp.shippingzone_id = z.id AND zp.province_id = %s))))
+   AND EXISTS (SELECT 1 FROM {DeliveryRate._meta.db_table} dr
+                WHERE dr.method_id = m.id AND dr.channel_id = %s)
+ ORDER BY m.kind, m.name, m.id
+"""
+
+
+@cache
+def _rates_sql() -> str:
+    return f"""
+SELECT {columns([RATE_TABLE])}
+  FROM {DeliveryRate._meta.db_table} r
+ WHERE r.channel_id = %s AND r.method_id = ANY(%s)
+ ORDER BY r.method_id, r.max_weight ASC NULLS LAST
+"""
+
+
 def methods_for_groups(
     *, channel: Channel, address: Address, fulfillers: Sequence[Fulfiller]
 ) -> dict[Fulfiller, list[DeliveryMethod]]:
     """For each fulfiller, the active methods that serve `address` and have a rate in
     `channel`: the platform's (shared by every fulfiller) and the fulfiller's own. Two
     queries whatever the number of fulfillers; each method carries its channel rates."""
-    cooperative_ids = {c for c, _s in fulfillers if c is not None}
-    seller_ids = {s for _c, s in fulfillers if s is not None}
-    owners = platform_owned()
-    if cooperative_ids:
-        owners |= Q(cooperative_id__in=cooperative_ids)
-    if seller_ids:
-        owners |= Q(seller_id__in=seller_ids)
-    has_rate = Exists(DeliveryRate.objects.filter(method=OuterRef("pk"), channel=channel))
-    methods = list(
-        DeliveryMethod.objects.filter(owners, is_active=True)
-        .filter(serves_address(address), has_rate)
-        .select_related("pickup_warehouse")
-        .prefetch_related(Prefetch("rates", queryset=_rates_queryset(channel), to_attr=RATES_ATTR))
-        .order_by("kind", "name", "id")
-    )
+    cooperative_ids = sorted({c for c, _s in fulfillers if c is not None})
+    seller_ids = sorted({s for _c, s in fulfillers if s is not None})
+    province_id = address.province_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _methods_sql(),
+            [cooperative_ids, seller_ids, address.country, province_id, province_id, channel.pk],
+        )
+        methods = [build(row, METHOD_TABLES)[0] for row in cursor.fetchall()]
+        rates: dict[int, list[DeliveryRate]] = {m.pk: [] for m in methods}
+        if methods:
+            cursor.execute(_rates_sql(), [channel.pk, list(rates)])
+            names = [f.attname for f in fields(RATE_TABLE)]
+            for row in cursor.fetchall():
+                rate = DeliveryRate.from_db(connection.alias, names, row)
+                DeliveryRate.channel.field.set_cached_value(rate, channel)
+                rates[rate.method_id].append(rate)
     for method in methods:
+        setattr(method, RATES_ATTR, rates[method.pk])
         _attach(method, channel)
     result: dict[Fulfiller, list[DeliveryMethod]] = {}
     for cooperative_id, seller_id in fulfillers:
