@@ -11,7 +11,7 @@ from functools import cache
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.catalog.joined import Table, build, columns, joins
+from marketplace.catalog.joined import Table, build, columns, fields, joins
 from marketplace.catalog.models import Product, ProductVariant, VariantChannelListing
 from marketplace.channels import money
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
@@ -214,22 +214,41 @@ def build_checkout_info(checkout: Checkout, *, shipping_prices=None) -> Checkout
     )
 
 
+CHOSEN_TABLE = Table("m", DeliveryMethod, "")
+
+
+@cache
+def _chosen_sql() -> str:
+    from marketplace.shipping.selectors import serves_address_sql
+
+    # Hand-written (catalog.joined) rather than an ORM query with a subquery compiled on
+    # every checkout request that prices the chosen methods.
+    return f"""
+SELECT {columns([CHOSEN_TABLE])}, d.cooperative_id, d.seller_id
+  FROM {CheckoutDelivery._meta.db_table} d
+  JOIN {DeliveryMethod._meta.db_table} m ON m.id = d.method_id
+ WHERE d.checkout_id = %s AND m.is_active AND {serves_address_sql("d.method_id")}
+"""
+
+
 def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
     """Each group's chosen method, priced for it, when it still applies: active, still
     serving the address (read with the choices, in the same query), the platform's or
     the group's own (a choice is stored per fulfiller) and with a bracket for the parcel."""
-    from marketplace.shipping.selectors import attach_rates, delivery_price, serves_address
+    from marketplace.shipping.selectors import attach_rates, delivery_price, serves_address_params
 
     if checkout.shipping_address_id is None:
         # Without an address no chosen method applies (and none can have been chosen).
         return
-    chosen = {
-        (d.cooperative_id, d.seller_id): d.method
-        for d in CheckoutDelivery.objects.filter(checkout=checkout, method__is_active=True)
-        .annotate(serves=serves_address(checkout.shipping_address, method="method_id"))
-        .filter(serves=True)
-        .select_related("method")
-    }
+    names = [f.attname for f in fields(CHOSEN_TABLE)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _chosen_sql(), [checkout.pk, *serves_address_params(checkout.shipping_address)]
+        )
+        chosen = {
+            (row[-2], row[-1]): DeliveryMethod.from_db(connection.alias, names, row[:-2])
+            for row in cursor.fetchall()
+        }
     attach_rates(list(chosen.values()), checkout.channel)
     for group in groups:
         owner = (

@@ -178,6 +178,9 @@ def options_for(info: CheckoutInfo) -> dict[str, list[DeliveryMethod]]:
     return options
 
 
+DELIVERY_TABLE = CheckoutDelivery._meta.db_table
+
+
 def info_with_options(checkout: Checkout) -> CheckoutInfo:
     """The checkout's info with every group's delivery options (as `options_for` gives
     them) and, as each group's method, its choice only when that is among its options,
@@ -188,12 +191,13 @@ def info_with_options(checkout: Checkout) -> CheckoutInfo:
 
     def price_from_options(checkout: Checkout, groups: list[GroupInfo]) -> None:
         options.update(delivery_options(checkout, groups))
-        chosen.update(
-            ((cooperative_id, seller_id), method_id)
-            for cooperative_id, seller_id, method_id in CheckoutDelivery.objects.filter(
-                checkout=checkout
-            ).values_list("cooperative_id", "seller_id", "method_id")
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT cooperative_id, seller_id, method_id FROM {DELIVERY_TABLE}"
+                " WHERE checkout_id = %s",
+                [checkout.pk],
+            )
+            chosen.update(((c, s), method_id) for c, s, method_id in cursor.fetchall())
         for group in groups:
             method_id = chosen.get(fulfiller_of(group))
             method = next((m for m in options[group.key] if m.pk == method_id), None)

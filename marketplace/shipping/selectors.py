@@ -79,10 +79,26 @@ METHOD_TABLES = (
 RATE_TABLE = Table("r", DeliveryRate, "")
 
 
-@cache
-def _methods_sql() -> str:
+def serves_address_sql(method: str) -> str:
+    """`serves_address` as SQL for hand-written statements, `method` naming the method id
+    column; its parameters are `serves_address_params(address)`."""
     zones = DeliveryMethod.zones.through._meta.db_table
     provinces = ShippingZone.provinces.through._meta.db_table
+    return f"""EXISTS (SELECT 1 FROM {ShippingZone._meta.db_table} z
+                 JOIN {zones} mz ON mz.shippingzone_id = z.id
+                WHERE mz.deliverymethod_id = {method}
+                  AND (z.countries @> ARRAY[%s]::varchar(2)[]
+                       OR (%s::integer IS NOT NULL AND EXISTS (
+                           SELECT 1 FROM {provinces} zp
+                            WHERE zp.shippingzone_id = z.id AND zp.province_id = %s))))"""
+
+
+def serves_address_params(address: Address) -> list:
+    return [address.country, address.province_id, address.province_id]
+
+
+@cache
+def _methods_sql() -> str:
     return f"""
 SELECT {columns(METHOD_TABLES)}
   FROM {DeliveryMethod._meta.db_table} m
@@ -90,13 +106,7 @@ SELECT {columns(METHOD_TABLES)}
  WHERE ((m.cooperative_id IS NULL AND m.seller_id IS NULL)
         OR m.cooperative_id = ANY(%s) OR m.seller_id = ANY(%s))
    AND m.is_active
-   AND EXISTS (SELECT 1 FROM {ShippingZone._meta.db_table} z
-                 JOIN {zones} mz ON mz.shippingzone_id = z.id
-                WHERE mz.deliverymethod_id = m.id
-                  AND (z.countries @> ARRAY[%s]::varchar(2)[]
-                       OR (%s::integer IS NOT NULL AND EXISTS (
-                           SELECT 1 FROM {provinces} zp
-                            WHERE zp.shippingzone_id = z.id AND zp.province_id = %s))))
+   AND {serves_address_sql("m.id")}
    AND EXISTS (SELECT 1 FROM {DeliveryRate._meta.db_table} dr
                 WHERE dr.method_id = m.id AND dr.channel_id = %s)
  ORDER BY m.kind, m.name, m.id
@@ -121,21 +131,11 @@ def methods_for_groups(
     queries whatever the number of fulfillers; each method carries its channel rates."""
     cooperative_ids = sorted({c for c, _s in fulfillers if c is not None})
     seller_ids = sorted({s for _c, s in fulfillers if s is not None})
-    province_id = address.province_id
+    params = [cooperative_ids, seller_ids, *serves_address_params(address), channel.pk]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _methods_sql(),
-            [cooperative_ids, seller_ids, address.country, province_id, province_id, channel.pk],
-        )
+        cursor.execute(_methods_sql(), params)
         methods = [build(row, METHOD_TABLES)[0] for row in cursor.fetchall()]
-        rates: dict[int, list[DeliveryRate]] = {m.pk: [] for m in methods}
-        if methods:
-            cursor.execute(_rates_sql(), [channel.pk, list(rates)])
-            names = [f.attname for f in fields(RATE_TABLE)]
-            for row in cursor.fetchall():
-                rate = DeliveryRate.from_db(connection.alias, names, row)
-                DeliveryRate.channel.field.set_cached_value(rate, channel)
-                rates[rate.method_id].append(rate)
+    rates = rates_by_method([m.pk for m in methods], channel) if methods else {}
     for method in methods:
         setattr(method, RATES_ATTR, rates[method.pk])
         _attach(method, channel)
@@ -166,7 +166,14 @@ def available_methods(
 def rates_by_method(method_ids: Iterable[int], channel: Channel) -> dict[int, list[DeliveryRate]]:
     """Each method's rates in `channel`, lightest bracket first, in one query."""
     result: dict[int, list[DeliveryRate]] = {pk: [] for pk in method_ids}
-    for rate in _rates_queryset(channel).filter(method_id__in=list(result)):
+    names = [f.attname for f in fields(RATE_TABLE)]
+    with connection.cursor() as cursor:
+        cursor.execute(_rates_sql(), [channel.pk, list(result)])
+        rows = cursor.fetchall()
+    for row in rows:
+        rate = DeliveryRate.from_db(connection.alias, names, row)
+        # The channel asked for, as select_related("channel") would leave it.
+        DeliveryRate.channel.field.set_cached_value(rate, channel)
         result[rate.method_id].append(rate)
     return result
 
