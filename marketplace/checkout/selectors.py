@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Address
 from marketplace.catalog.joined import Table, build, columns, joins
-from marketplace.catalog.models import ProductVariant
+from marketplace.catalog.models import Product, ProductVariant, VariantChannelListing
 from marketplace.channels import money
 from marketplace.channels.models import Channel
 from marketplace.checkout.info import CheckoutInfo, GroupInfo, build_checkout_info
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.discounts.models import Voucher
 from marketplace.payments.gateways import PaymentGateway, gateways_for_channel
-from marketplace.sellers.models import SellerStatus
+from marketplace.sellers.models import Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
 from marketplace.shipping.selectors import PRICE_ATTR, Fulfiller, priced_methods_for_groups
 
@@ -120,6 +120,47 @@ def open_checkout_of(user, channel: Channel) -> Checkout | None:
         .order_by("-updated", "-created")
         .first()
     )
+
+
+VARIANT_TABLES = (
+    Table("v", ProductVariant, ""),
+    Table(
+        "p",
+        Product,
+        "JOIN catalog_product p ON p.id = v.product_id",
+        ("v", "product"),
+        frozenset({"search_vector", "search_text"}),
+    ),
+    Table("s", Seller, "JOIN sellers_seller s ON s.id = p.seller_id", ("p", "seller")),
+)
+
+
+@cache
+def _variants_sql() -> str:
+    return f"""
+SELECT {columns(VARIANT_TABLES)},
+       EXISTS (SELECT 1 FROM {VariantChannelListing._meta.db_table}
+                WHERE variant_id = v.id AND channel_id = %s)
+  FROM {ProductVariant._meta.db_table} v
+{joins(VARIANT_TABLES)}
+ WHERE v.id = ANY(%s)
+"""
+
+
+def variants_to_buy(ids: set[int], channel_id: int) -> tuple[dict[int, ProductVariant], set[int]]:
+    """The variants by id with their product and seller, and the ids of those priced in
+    the channel: one hand-written statement, as lines are added on every checkout."""
+    with connection.cursor() as cursor:
+        cursor.execute(_variants_sql(), [channel_id, sorted(ids)])
+        rows = cursor.fetchall()
+    variants: dict[int, ProductVariant] = {}
+    priced: set[int] = set()
+    for row in rows:
+        variant, end = build(row, VARIANT_TABLES)
+        variants[variant.pk] = variant
+        if row[end]:
+            priced.add(variant.pk)
+    return variants, priced
 
 
 def why_not_for_sale(variant: ProductVariant, priced: set[int]) -> object | None:

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.addresses import ADDRESS_FIELDS, clean_address
 from marketplace.accounts.models import Address
-from marketplace.catalog.models import ProductVariant, VariantChannelListing
+from marketplace.catalog.models import ProductVariant
 from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.channels.selectors import channel_by_slug
 from marketplace.checkout import selectors
@@ -85,15 +85,7 @@ def _plan_lines(
             ErrorCode.INVALID, "lines", _("At most %(n)d lines at once.") % {"n": MAX_LINES}
         )
     ids = {_variant_id(variant) for variant, _q in specs}
-    listed = VariantChannelListing.objects.filter(
-        variant_id=OuterRef("pk"), channel_id=checkout.channel_id
-    )
-    variants = (
-        ProductVariant.objects.select_related("product__seller")
-        .annotate(priced=Exists(listed))
-        .in_bulk(ids)
-    )
-    priced = {pk for pk, variant in variants.items() if variant.priced}
+    variants, priced = selectors.variants_to_buy(ids, checkout.channel_id)
     minimum = 0 if replace else 1
     wanted: dict[int, tuple[int, int]] = {}
     for index, (value, quantity) in enumerate(specs):
@@ -152,12 +144,13 @@ def _plan_reservations(
     order) and share out what is free: variant id → [(stock id, units)]. Strict
     targets the stock cannot cover fail together, with what is left of each."""
     variant_ids = sorted({t.variant_id for t in targets})
-    locked = list(
-        Stock.objects.select_for_update()
-        .filter(variant_id__in=variant_ids)
-        .order_by("pk")
-        .values_list("pk", "variant_id")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, variant_id FROM {Stock._meta.db_table}"
+            " WHERE variant_id = ANY(%s) ORDER BY id FOR UPDATE",
+            [variant_ids],
+        )
+        locked = cursor.fetchall()
     # A new snapshot, after the locks: what competitors committed while we waited counts.
     free = dict(
         stock.stocks_with_free(variant_ids, exclude_checkout=checkout.pk)
