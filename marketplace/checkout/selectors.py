@@ -98,6 +98,15 @@ def checkout_for(actor, token: object) -> Checkout | None:
     return checkout
 
 
+def locked_checkout(token: uuid.UUID) -> Checkout | None:
+    """The checkout with RELATED, its own row locked until the transaction ends (as
+    select_for_update(of=("self",)) would), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_checkout_sql() + " FOR UPDATE OF k", [token])
+        row = cursor.fetchone()
+    return build(row, CHECKOUT_TABLES)[0] if row is not None else None
+
+
 def open_checkouts_of(user) -> list[Checkout]:
     """The user's checkouts not yet turned into orders, most recently changed first."""
     if not is_signed_in(user):

@@ -40,7 +40,7 @@ from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, perm
 from marketplace.core.validators import clean_email
 from marketplace.discounts.selectors import clean_code, voucher_by_code, voucher_problem
 from marketplace.inventory import stock
-from marketplace.inventory.models import Reservation, Stock
+from marketplace.inventory.models import Reservation
 
 MAX_QUANTITY = 10_000
 # Distinct products in one checkout, and lines in one request: far above a real cart,
@@ -144,19 +144,9 @@ def _plan_reservations(
     order) and share out what is free: variant id → [(stock id, units)]. Strict
     targets the stock cannot cover fail together, with what is left of each."""
     variant_ids = sorted({t.variant_id for t in targets})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, variant_id FROM {Stock._meta.db_table}"
-            " WHERE variant_id = ANY(%s) ORDER BY id FOR UPDATE",
-            [variant_ids],
-        )
-        locked = cursor.fetchall()
+    locked = stock.locked_stocks(variant_ids)
     # A new snapshot, after the locks: what competitors committed while we waited counts.
-    free = dict(
-        stock.stocks_with_free(variant_ids, exclude_checkout=checkout.pk)
-        .filter(pk__in=[pk for pk, _v in locked])
-        .values_list("pk", "free")
-    )
+    free = stock.free_by_stock([pk for pk, _v in locked], exclude_checkout=checkout.pk)
     per_variant: dict[int, list[int]] = defaultdict(list)
     for pk, variant_id in locked:
         per_variant[variant_id].append(pk)

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,32 +138,67 @@ SELECT id FROM moved
 """
 
 
+_USABLE_SQL = """
+SELECT s.id, s.variant_id, s.quantity, s.quantity_allocated,
+       COALESCE(SUM(r.quantity) FILTER (WHERE r.reserved_until > %s), 0),
+       COALESCE(SUM(r.quantity) FILTER (
+           WHERE r.reserved_until > %s AND r.checkout_line_id = ANY(%s::bigint[])), 0)
+  FROM {stock} s LEFT JOIN {reservation} r ON r.stock_id = s.id
+ WHERE s.id = ANY(%s::bigint[])
+ GROUP BY s.id
+"""
+
+
 def _usable_by_stock(
     stock_ids: list[int], checkout_line_ids: list[int]
 ) -> list[tuple[int, int, int, int]]:
     """(stock id, variant id, usable units, units the checkout lines hold there) per
     stock: what is neither allocated nor held by anyone else's live reservation."""
-    live = Q(reservations__reserved_until__gt=timezone.now())
-    own = (
-        Coalesce(
-            Sum(
-                "reservations__quantity",
-                filter=live & Q(reservations__checkout_line_id__in=checkout_line_ids),
-            ),
-            0,
-        )
-        if checkout_line_ids
-        else Value(0)
-    )
-    rows = (
-        Stock.objects.filter(pk__in=stock_ids)
-        .annotate(reserved=Coalesce(Sum("reservations__quantity", filter=live), 0), own=own)
-        .values_list("pk", "variant_id", "quantity", "quantity_allocated", "reserved", "own")
-    )
+    now = timezone.now()
+    sql = _USABLE_SQL.format(stock=Stock._meta.db_table, reservation=Reservation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, now, checkout_line_ids, stock_ids])
+        rows = cursor.fetchall()
     return [
         (pk, variant_id, max(quantity - allocated - (reserved - mine), 0), mine)
         for pk, variant_id, quantity, allocated, reserved, mine in rows
     ]
+
+
+_FREE_SQL = """
+SELECT s.id, s.quantity - s.quantity_allocated - COALESCE((
+       SELECT SUM(r.quantity) FROM {reservation} r
+         JOIN {line} l ON l.id = r.checkout_line_id
+        WHERE r.stock_id = s.id AND r.reserved_until > %s AND l.checkout_id <> %s), 0)
+  FROM {stock} s
+ WHERE s.id = ANY(%s::bigint[])
+"""
+
+
+def free_by_stock(stock_ids: list[int], *, exclude_checkout) -> dict[int, int]:
+    """`free` of `stocks_with_free` for these stock rows, leaving out what the checkout
+    `exclude_checkout` holds: one hand-written statement, as every change of a cart's
+    lines runs it."""
+    sql = _FREE_SQL.format(
+        stock=Stock._meta.db_table,
+        reservation=Reservation._meta.db_table,
+        line=Reservation.checkout_line.field.related_model._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), exclude_checkout, stock_ids])
+        return dict(cursor.fetchall())
+
+
+def locked_stocks(variant_ids: list[int]) -> list[tuple[int, int]]:
+    """(stock id, variant id) of the variants' stock rows, locked in id order (the
+    global lock order)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, variant_id FROM {Stock._meta.db_table}"
+            " WHERE variant_id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",
+            [variant_ids],
+        )
+        return cursor.fetchall()
 
 
 # No savepoint of its own: a refusal rolls back the caller's transaction, as it must.
@@ -179,12 +214,7 @@ def allocate(*, lines: Sequence[tuple[Allocating, int | None, str]]) -> bool:
     if not lines:
         return False
     variant_ids = sorted({line.variant_id for line, _c, _f in lines})
-    locked = list(
-        Stock.objects.select_for_update()
-        .filter(variant_id__in=variant_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    locked = [pk for pk, _variant_id in locked_stocks(variant_ids)]
     # A new snapshot, after the locks: what competitors committed while we waited counts.
     checkout_line_ids = sorted({c for _l, c, _f in lines if c is not None})
     per_variant: dict[int, list[list[int]]] = defaultdict(list)

@@ -32,6 +32,7 @@ from marketplace.accounts.models import Address
 from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.checkout.info import CheckoutInfo, GroupInfo, build_checkout_info
 from marketplace.checkout.models import Checkout
+from marketplace.checkout.selectors import locked_checkout
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.discounts.models import Voucher, VoucherUsage
 from marketplace.inventory import stock
@@ -342,12 +343,7 @@ def _start_payment(order: Order, gateway: PaymentGateway, redirect_url: str | No
 
 
 def _place(actor, token, gateway_id: str, redirect_url: str | None) -> tuple[Order, Payment]:
-    checkout = (
-        Checkout.objects.select_for_update(of=("self",))
-        .select_related("channel", "shipping_address", "voucher")
-        .filter(pk=token)
-        .first()
-    )
+    checkout = locked_checkout(token)
     if checkout is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, "id")
     _check_access(actor, checkout)
