@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
@@ -25,7 +25,17 @@ class PaymentStatus(models.TextChoices):
 
 class Order(models.Model):
     # From the orders_order_number sequence (migration 0002): short and sequential.
-    number = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
+    # Taken from the sequence by the INSERT itself (and returned by it): no query of its own.
+    number = models.PositiveBigIntegerField(
+        _("number"),
+        unique=True,
+        editable=False,
+        db_default=Func(
+            Value("orders_order_number_seq"),
+            function="nextval",
+            output_field=models.PositiveBigIntegerField(),
+        ),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -22,7 +22,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,12 +194,6 @@ def _copy_address(address: Address) -> Address:
     return Address(user=None, province_id=address.province_id, **fields)
 
 
-def _next_number() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('orders_order_number_seq')")
-        return cursor.fetchone()[0]
-
-
 def _snapshot_name(value: str, value_en: str, language: str) -> str:
     # The order keeps names in the language the buyer shopped in, like an invoice.
     return value_en if language.startswith("en") and value_en else value
@@ -215,7 +209,6 @@ def _create_order(actor, placement: Placement) -> Order:
     confirmed = gateway.confirms_at_once
     expiry = getattr(settings, "UNPAID_ORDER_EXPIRY_MINUTES", 30)
     return Order.objects.create(
-        number=_next_number(),
         user=user,
         email=checkout.email or (user.email if user is not None else "") or "",
         channel=checkout.channel,
