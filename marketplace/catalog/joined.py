@@ -10,6 +10,7 @@ generated once from the models' own column lists, and each row is cut into insta
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -24,8 +25,15 @@ class Table(NamedTuple):
     skipped: frozenset[str] = frozenset()  # large columns nobody reads here
 
 
-def fields(table: Table) -> list:
-    return [f for f in table.model._meta.concrete_fields if f.name not in table.skipped]
+@cache
+def fields(table: Table) -> tuple:
+    return tuple(f for f in table.model._meta.concrete_fields if f.name not in table.skipped)
+
+
+@cache
+def attnames(table: Table) -> list[str]:
+    # Computed once per table: build runs for every row of hot requests.
+    return [f.attname for f in fields(table)]
 
 
 def columns(tables: Sequence[Table]) -> str:
@@ -43,12 +51,12 @@ def build(row: Sequence[Any], tables: Sequence[Table]) -> tuple[Model, int]:
     instances: dict[str, Model | None] = {}
     start = 0
     for table in tables:
-        names = fields(table)
+        names = attnames(table)
         values = row[start : start + len(names)]
         start += len(names)
         instance = None
         if values[0] is not None:  # the id: NULL when a LEFT JOIN found nothing
-            instance = table.model.from_db(db, [f.attname for f in names], values)
+            instance = table.model.from_db(db, names, values)
         instances[table.alias] = instance
         if table.parent is not None:
             owner = instances[table.parent[0]]

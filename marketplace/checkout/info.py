@@ -11,7 +11,7 @@ from functools import cache
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.catalog.joined import Table, build, columns, fields, joins
+from marketplace.catalog.joined import Table, attnames, build, columns, joins
 from marketplace.catalog.models import Product, ProductVariant, VariantChannelListing
 from marketplace.channels import money
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
@@ -240,7 +240,7 @@ def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
     if checkout.shipping_address_id is None:
         # Without an address no chosen method applies (and none can have been chosen).
         return
-    names = [f.attname for f in fields(CHOSEN_TABLE)]
+    names = attnames(CHOSEN_TABLE)
     with connection.cursor() as cursor:
         cursor.execute(
             _chosen_sql(), [checkout.pk, *serves_address_params(checkout.shipping_address)]

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from marketplace.accounts.models import Address
-from marketplace.catalog.joined import Table, build, columns, fields, joins
+from marketplace.catalog.joined import Table, attnames, build, columns, joins
 from marketplace.channels import money
 from marketplace.channels.models import Channel
 from marketplace.inventory.models import Warehouse
@@ -166,7 +166,7 @@ def available_methods(
 def rates_by_method(method_ids: Iterable[int], channel: Channel) -> dict[int, list[DeliveryRate]]:
     """Each method's rates in `channel`, lightest bracket first, in one query."""
     result: dict[int, list[DeliveryRate]] = {pk: [] for pk in method_ids}
-    names = [f.attname for f in fields(RATE_TABLE)]
+    names = attnames(RATE_TABLE)
     with connection.cursor() as cursor:
         cursor.execute(_rates_sql(), [channel.pk, list(result)])
         rows = cursor.fetchall()
