@@ -201,10 +201,11 @@ def start_server(env: dict[str, str], *, cache_seconds: int) -> tuple[subprocess
     for _ in range(120):
         try:
             with urllib.request.urlopen(f"{base}/health/", timeout=2):
-                break
+                return proc, base
         except OSError:
             time.sleep(0.5)
-    return proc, base
+    os.killpg(proc.pid, signal.SIGTERM)
+    sys.exit("gunicorn did not start")
 
 
 def run_wrk(wrk: str, url: str, body: dict | None, connections: int, duration: int) -> dict:

@@ -27,13 +27,11 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,51 +326,6 @@ def _step_of(query: str) -> str:
 # ---------------------------------------------------------------- the server and the load
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    server_env = {
-        **env,
-        "BAZARCHEH_DEV": "",
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(ROOT / ".data" / "bench-checkout" / "static"),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=server_env,
-        start_new_session=True,
-    )
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
-                return proc, port
-        except OSError:
-            time.sleep(0.5)
-    os.killpg(proc.pid, signal.SIGTERM)
-    sys.exit("gunicorn did not start")
-
-
 @dataclass
 class Result:
     completed: int = 0
@@ -544,7 +497,11 @@ def main() -> None:
         counts = query_counts(carts)
     rows = []
     load_before = os.getloadavg()[0]
-    proc, port = start_server(env)
+    from bench.catalog_bench import start_server
+
+    # The same production server as the catalogue benchmark; checkouts are never cached.
+    proc, base = start_server(env, cache_seconds=0)
+    port = urlsplit(base).port
     SERVER.update(pid=proc.pid, database_url=env["DATABASE_URL"])
     try:
         # Warm up both workers and their connections.

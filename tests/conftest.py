@@ -132,6 +132,26 @@ def broker_url_for_test_database() -> str:
     )
 
 
+def worker_command(*extra: str) -> list[str]:
+    """A real Celery worker of the project in one process, quiet on the broker."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        *extra,
+    ]
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path, settings):
     """A real Celery worker process on the real broker, against the test database.
@@ -155,23 +175,7 @@ def celery_worker_process(transactional_db, tmp_path, settings):
     app.conf.broker_url = broker
     app.conf.task_default_queue = queue
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--queues",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        worker_command("--queues", queue),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -24,6 +24,8 @@ from urllib.parse import quote, urlsplit
 import dj_database_url
 import psycopg
 
+from tests.conftest import worker_command
+
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "bazarcheh-media"
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "browser-tests", "AWS_SECRET_ACCESS_KEY": "browser-tests"}
@@ -44,21 +46,7 @@ TEST_VARIABLES = {
     "STOREFRONT_API_URL",
 }
 START_TIMEOUT_SECONDS = 240
-WORKER = [
-    sys.executable,
-    "-m",
-    "celery",
-    "-A",
-    "config",
-    "worker",
-    "--pool",
-    "solo",
-    "--loglevel",
-    "INFO",
-    "--without-heartbeat",
-    "--without-gossip",
-    "--without-mingle",
-]
+WORKER = worker_command()
 
 
 def free_port() -> int:

@@ -49,8 +49,9 @@ def _seller(info, root: OrderLineModel | ShipmentModel):
     )
 
 
-def _shipments_of(info, order: OrderModel) -> list[ShipmentModel]:
-    shipments = batch.load(
+def _all_shipments_of(info, order: OrderModel) -> list[ShipmentModel]:
+    """Every shipment of the order, whoever asks (batched over the page's orders)."""
+    return batch.load(
         info,
         "order.shipments",
         order,
@@ -58,6 +59,10 @@ def _shipments_of(info, order: OrderModel) -> list[ShipmentModel]:
         fetch=selectors.shipments_by_order,
         default=list,
     )
+
+
+def _shipments_of(info, order: OrderModel) -> list[ShipmentModel]:
+    shipments = _all_shipments_of(info, order)
     for shipment in shipments:
         # The shipment's order is this one, with its scope: no query to reach it.
         if not ShipmentModel.order.is_cached(shipment):
@@ -352,14 +357,8 @@ class Order(ModelObjectType):
         allowed, _as_staff = permissions.can_cancel(info.context.user, root)
         if not allowed:
             return False
-        shipments = batch.load(
-            info,
-            "order.shipments",
-            root,
-            key=lambda o: o.pk,
-            fetch=selectors.shipments_by_order,
-            default=list,
-        )
+        # Cancelability depends on every shipment, also those outside the caller's scope.
+        shipments = _all_shipments_of(info, root)
         return permissions.is_cancelable(root, {s.status for s in shipments})
 
     @staticmethod
