@@ -334,12 +334,9 @@ def test_the_marketplace_alone_can_be_loaded_without_the_catalogue(capsys):
 
 @pytest.mark.django_db
 def test_seed_products_creates_exactly_that_many_searchable_priced_products(capsys):
-    started = time.perf_counter()
+    # How fast it seeds is measured by the benchmarks (they print it), not asserted here.
     call_command("seed_products", "500")
-    elapsed = time.perf_counter() - started
     assert "Created 500 synthetic products" in capsys.readouterr().out
-    # The demo marketplace is loaded first (about half of this), the products in bulk.
-    assert elapsed < 30
 
     products = Product.objects.filter(variants__sku__startswith=SKU_PREFIX).distinct()
     assert products.count() == Product.objects.count() == 500
