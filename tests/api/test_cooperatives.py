@@ -101,6 +101,16 @@ def test_graphiql_on_get_in_a_browser(client):
     assert b"graphiql" in response.content.lower()
 
 
+def test_answers_set_no_csrf_cookie(client):
+    # The endpoint is CSRF-exempt (bearer tokens): minting a token per answer is waste.
+    response = client.post(
+        "/graphql/", data='{"query": "{ __typename }"}', content_type="application/json"
+    )
+    assert response.json() == {"data": {"__typename": "Query"}}
+    assert "csrftoken" not in response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+
+
 def test_mutation_over_get_is_refused(client):
     response = client.get(
         "/graphql/", {"query": 'mutation { tokenCreate(email:"a", password:"b") { token } }'}
