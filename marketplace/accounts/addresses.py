@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -69,6 +70,15 @@ def _words(value: str) -> str:
     return " ".join(sorted(w for w in words if w not in _PROVINCE_NOISE))
 
 
+def _keys(value: str) -> tuple[str, str, str]:
+    return _squash(value), _words(value), _squash(_words(value))
+
+
+# A province name's forms, compared with what was typed: names rarely change, and each
+# address would otherwise normalise all 31 of them again.
+_name_keys = lru_cache(maxsize=256)(_keys)
+
+
 def find_province(value: str, *, country: str = IRAN) -> Province | None:
     """The province named by its Persian or English name or ISO code (IR-09), whatever mix
     of Arabic or Persian letters, half-spaces or word order ("Khorasan Razavi") was typed."""
@@ -78,20 +88,26 @@ def find_province(value: str, *, country: str = IRAN) -> Province | None:
     wanted_code = text.upper()
     if wanted_code.isdigit():
         wanted_code = f"{country}-{wanted_code.zfill(2)}"
-    squashed = _squash(value)
-    stripped = _squash(_words(value))
-    words = _words(value)
-    for province in Province.objects.filter(country=country):
-        if province.code.upper() == wanted_code:
-            return province
-        for name in (province.name, province.name_en):
-            if not name:
-                continue
-            if squashed == _squash(name) or (words and words == _words(name)):
-                return province
-            if stripped and stripped == _squash(_words(name)):
-                return province
+    squashed, words, stripped = _keys(value)
+    fields = ("id", "country", "code", "name", "name_en")
+    provinces = Province.objects.filter(country=country)
+    for row in provinces.values_list(*fields):
+        code, name, name_en = row[2:]
+        if code.upper() == wanted_code or any(
+            name and _matches(_name_keys(name), squashed, words, stripped)
+            for name in (name, name_en)
+        ):
+            return Province.from_db(provinces.db, fields, row)
     return None
+
+
+def _matches(keys: tuple[str, str, str], squashed: str, words: str, stripped: str) -> bool:
+    name_squashed, name_words, name_stripped = keys
+    return (
+        squashed == name_squashed
+        or bool(words and words == name_words)
+        or bool(stripped and stripped == name_stripped)
+    )
 
 
 def _clean_country(value: str | None, errors: ErrorCollector, field: str) -> str | None:
