@@ -35,8 +35,9 @@ def _retryable(exc: OperationalError) -> bool:
 
 
 def write(func: Callable[..., T]) -> Callable[..., T]:
-    """Run a service in one transaction (a savepoint inside the request's), again after
-    a deadlock or serialization failure, with a short random pause between attempts."""
+    """Run a service in one transaction (its own when its mutation is sent alone, see
+    BaseMutation.owns_transaction, else a savepoint inside the request's), again after a
+    deadlock or serialization failure, with a short random pause between attempts."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> T:

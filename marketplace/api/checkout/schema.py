@@ -108,6 +108,8 @@ class CheckoutCreate(BaseMutation):
     """A new checkout; each line reserves its quantity for a limited time (15 minutes
     by default)."""
 
+    owns_transaction = True
+
     class Meta:
         output = CheckoutMutation
 
@@ -132,6 +134,8 @@ class CheckoutCreate(BaseMutation):
 class CheckoutLinesAdd(BaseMutation):
     """Add products; quantities of products already in the cart are added up."""
 
+    owns_transaction = True
+
     class Meta:
         output = CheckoutMutation
 
@@ -150,6 +154,8 @@ class CheckoutLinesAdd(BaseMutation):
 
 class CheckoutLinesUpdate(BaseMutation):
     """Set quantities; 0 removes the line."""
+
+    owns_transaction = True
 
     class Meta:
         output = CheckoutMutation
@@ -171,6 +177,8 @@ class CheckoutEmailUpdate(BaseMutation):
     """The email the order's confirmation goes to; required of an anonymous buyer before
     checkoutComplete."""
 
+    owns_transaction = True
+
     class Meta:
         output = CheckoutMutation
 
@@ -187,6 +195,8 @@ class CheckoutEmailUpdate(BaseMutation):
 
 class CheckoutShippingAddressUpdate(BaseMutation):
     """Field errors are named under `shippingAddress`, e.g. `shippingAddress.postalCode`."""
+
+    owns_transaction = True
 
     class Meta:
         output = CheckoutMutation
@@ -206,6 +216,8 @@ class CheckoutShippingAddressUpdate(BaseMutation):
 
 class CheckoutDeliveryMethodUpdate(BaseMutation):
     """Choose one group's delivery method among its `availableDeliveryMethods`."""
+
+    owns_transaction = True
 
     class Meta:
         output = CheckoutMutation
@@ -227,6 +239,8 @@ class CheckoutDeliveryMethodUpdate(BaseMutation):
 
 
 class CheckoutAddPromoCode(BaseMutation):
+    owns_transaction = True
+
     class Meta:
         output = CheckoutMutation
 
@@ -244,6 +258,8 @@ class CheckoutAddPromoCode(BaseMutation):
 
 
 class CheckoutRemovePromoCode(BaseMutation):
+    owns_transaction = True
+
     class Meta:
         output = CheckoutMutation
 
@@ -261,6 +277,8 @@ class CheckoutCustomerAttach(BaseMutation):
     """Make an anonymous checkout the signed-in buyer's, so it follows them to their
     other devices. When they already have an open checkout in that channel, the lines
     are merged into it, and that checkout is returned (the anonymous one is gone)."""
+
+    owns_transaction = True
 
     class Meta:
         output = CheckoutMutation

@@ -14,6 +14,11 @@ class BaseMutation(graphene.Mutation):
 
     errors = graphene.List(graphene.NonNull(Error), required=True)
 
+    # True when `perform` makes exactly one call to a service that runs its own
+    # transaction (and runs it again after a deadlock): sent alone, such a mutation then
+    # needs no request-wide transaction around it, and its service no savepoint.
+    owns_transaction = False
+
     class Meta:
         abstract = True
 

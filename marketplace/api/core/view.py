@@ -16,7 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphene_file_upload.utils import place_files_in_operations
-from graphql import ExecutionResult, GraphQLError, OperationType, execute, parse, validate
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    parse,
+    validate,
+)
 from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
 
@@ -59,6 +69,21 @@ documents = DocumentCache(CACHE_SIZE)
 # token and sets its cookie on every answer (for GraphiQL's POSTs), but this endpoint is
 # CSRF-exempt and authenticates by bearer token, so the token would never be checked.
 _dispatch_without_csrf_cookie = GraphQLView.dispatch.__wrapped__
+
+
+def owns_transaction(schema: GraphQLSchema, operation: OperationDefinitionNode) -> bool:
+    """Whether the operation is a lone mutation (beside __typename) whose service runs its
+    own transaction (BaseMutation.owns_transaction)."""
+    fields = [
+        node
+        for node in operation.selection_set.selections
+        if not (isinstance(node, FieldNode) and node.name.value == "__typename")
+    ]
+    if len(fields) != 1 or not isinstance(fields[0], FieldNode) or schema.mutation_type is None:
+        return False
+    field = schema.mutation_type.fields.get(fields[0].name.value)
+    mutation = getattr(field.resolve, "__self__", None) if field is not None else None
+    return bool(getattr(mutation, "owns_transaction", False))
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -139,7 +164,7 @@ class APIView(GraphQLView):
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
         }
-        if is_mutation:
+        if is_mutation and not owns_transaction(schema, operation):
             # Each mutation's service is atomic; the whole operation is too, so a request
             # with several mutations is all or nothing.
             with transaction.atomic():

@@ -118,6 +118,7 @@ class CheckoutComplete(BaseMutation):
     UNCONFIRMED and a payment whose `action` says what the client does next. Completing
     the same checkout again returns the same order."""
 
+    owns_transaction = True
     order = graphene.Field(Order)
     payment = graphene.Field(Payment)
 
