@@ -112,11 +112,6 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
 
-def _prepare_threshold() -> int | None:
-    value = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip()
-    return int(value) if value else None
-
-
 if not DATABASE_URL:
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. Start the project with `make run` / `make test`, which "
@@ -134,16 +129,16 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DATABASES["default"].setdefault("OPTIONS", {}).update(
     {
         "server_side_binding": True,
-        # Django turns prepared statements off for transaction-mode poolers; Bazarcheh
-        # connects to PostgreSQL directly, where they save parsing and planning each
-        # repeated statement (about a third of the server's CPU on a checkout).
-        # DB_PREPARE_THRESHOLD="" turns them off again behind such a pooler.
-        "prepare_threshold": _prepare_threshold(),
         "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
         # SSD storage: index scans are cheap, which keeps broad searches on the GIN index.
         "options": os.environ.get("DB_OPTIONS", "-c random_page_cost=1.1"),
     }
 )
+# Statements that mutations run again and again are prepared on the server after this
+# many runs (marketplace.core.db.prepared_statements); "" turns that off, as behind a
+# transaction-mode connection pooler.
+_prepare_threshold = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip()
+DB_PREPARE_THRESHOLD = int(_prepare_threshold) if _prepare_threshold else None
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_bazarcheh")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

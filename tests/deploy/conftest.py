@@ -43,7 +43,7 @@ print(json.dumps({
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
     "SECURE_HSTS_SECONDS": settings.SECURE_HSTS_SECONDS,
     "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    "prepare_threshold": settings.DATABASES["default"]["OPTIONS"].get("prepare_threshold"),
+    "prepare_threshold": settings.DB_PREPARE_THRESHOLD,
     "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
     "default_storage_class": f"{type(storage).__module__}.{type(storage).__qualname__}",

@@ -53,7 +53,9 @@ def test_redis_is_broker_and_cache(production: dict[str, Any]) -> None:
     assert production["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 
-def test_repeated_statements_are_prepared(production: dict[str, Any], settings_probe) -> None:
+def test_repeated_statements_of_mutations_are_prepared(
+    production: dict[str, Any], settings_probe
+) -> None:
     assert production["prepare_threshold"] == 5
     # Behind a transaction-mode pooler they can be turned off.
     behind_pooler = settings_probe({**PRODUCTION_ENV, "DB_PREPARE_THRESHOLD": ""})

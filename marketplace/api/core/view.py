@@ -31,6 +31,7 @@ from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
+from marketplace.core.db import prepared_statements
 
 logger = logging.getLogger("marketplace.api")
 
@@ -164,7 +165,11 @@ class APIView(GraphQLView):
             "operation_name": operation_name,
             "middleware": self.get_middleware(request),
         }
-        if is_mutation and not owns_transaction(schema, operation):
+        if not is_mutation:
+            return execute(schema, document, **options)
+        with prepared_statements():
+            if owns_transaction(schema, operation):
+                return execute(schema, document, **options)
             # Each mutation's service is atomic; the whole operation is too, so a request
             # with several mutations is all or nothing.
             with transaction.atomic():
@@ -172,7 +177,6 @@ class APIView(GraphQLView):
                 if result.errors:
                     transaction.set_rollback(True)
             return result
-        return execute(schema, document, **options)
 
     @staticmethod
     def format_error(error):
