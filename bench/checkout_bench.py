@@ -5,6 +5,8 @@
 What it does, on a fresh database of its own (created on the server of DATABASE_URL when
 set, else in an embedded PostgreSQL under .data/bench-checkout):
 1. migrates, loads the demo marketplace and seeds synthetic products (seed_products);
+   statistics are refreshed (ANALYZE) after seeding and again after the warm-up, as
+   autovacuum would keep them;
 2. picks the variants the buyers buy: a few hot ones (every buyer wants the same stock
    rows: contention) and many (each buyer hits other rows: no contention), two
    fulfillers per cart so every checkout has two groups; gives them plenty of stock;
@@ -112,6 +114,7 @@ def prepare_database(products: int, database_url: str | None) -> dict[str, str]:
     import django
 
     django.setup()
+    analyze()
     return env
 
 
@@ -414,6 +417,17 @@ def run_load(
     return result
 
 
+def analyze() -> None:
+    """Planner statistics as autovacuum keeps them in production: without any, PostgreSQL
+    guesses that a checkout has dozens of lines and reads every variant to join them.
+    Run once the checkout tables hold rows (after the warm-up), so they describe them;
+    autovacuum, off on some test servers, would do the same as they grow."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 # The gunicorn master's pid, and the database to find its backends in (set by main).
 SERVER: dict[str, object] = {}
 
@@ -506,6 +520,7 @@ def main() -> None:
     try:
         # Warm up both workers and their connections.
         run_load(port, carts.many, 2, 3, ready=ready.get(("warm-up", 0)))
+        analyze()
         for scenario, pairs in scenarios:
             for buyers in levels:
                 result = run_load(
