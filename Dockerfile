@@ -51,4 +51,4 @@ USER bazarcheh
 
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py"]

@@ -5,7 +5,8 @@
 What it does, on a database of its own (an embedded PostgreSQL under .data/bench, or
 DATABASE_URL when set):
 1. migrates, loads the demo marketplace and seeds synthetic products up to --products;
-2. starts gunicorn (DEBUG off, 2 workers, persistent database connections) twice: once
+2. starts gunicorn (DEBUG off, config/gunicorn.py: sync workers, one more than the CPUs;
+   persistent database connections) twice: once
    with the anonymous response cache off, once with it on;
 3. drives each scenario with wrk (Debian's `wrk`; installed with apt-get when missing and
    running as root) for --duration seconds at each concurrency, and reports requests/s
@@ -186,8 +187,8 @@ def start_server(env: dict[str, str], *, cache_seconds: int) -> tuple[subprocess
             "-m",
             "gunicorn",
             "config.wsgi:application",
-            "--workers",
-            "2",
+            "--config",
+            str(ROOT / "config" / "gunicorn.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -206,6 +207,13 @@ def start_server(env: dict[str, str], *, cache_seconds: int) -> tuple[subprocess
             time.sleep(0.5)
     os.killpg(proc.pid, signal.SIGTERM)
     sys.exit("gunicorn did not start")
+
+
+def server_workers() -> int:
+    """The number of gunicorn workers config/gunicorn.py starts here."""
+    from config.gunicorn import workers
+
+    return workers
 
 
 def run_wrk(wrk: str, url: str, body: dict | None, connections: int, duration: int) -> dict:
@@ -281,7 +289,8 @@ def main() -> None:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
     print(
-        f"\n{args.products} products; gunicorn 2 workers, DEBUG off; wrk {args.duration}s per row\n"
+        f"\n{args.products} products; gunicorn {server_workers()} workers, DEBUG off; "
+        f"wrk {args.duration}s per row\n"
     )
     print(
         "| scenario | server | conn. | req/s | p50 ms | p95 ms | p99 ms | errors | SQL | of floor |"

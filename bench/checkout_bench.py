@@ -11,7 +11,8 @@ set, else in an embedded PostgreSQL under .data/bench-checkout):
    rows: contention) and many (each buyer hits other rows: no contention), two
    fulfillers per cart so every checkout has two groups; gives them plenty of stock;
 3. counts the SQL queries of each mutation of one checkout, in process;
-4. starts gunicorn (DEBUG off, 2 sync workers, persistent database connections) and, for
+4. starts gunicorn (DEBUG off, config/gunicorn.py: sync workers, one more than the CPUs;
+   persistent database connections) and, for
    each scenario and number of buyers, runs virtual buyers (threads, one keep-alive HTTP
    connection each) for --duration seconds. A buyer repeats: checkoutCreate,
    checkoutLinesAdd, checkoutShippingAddressUpdate, checkoutDeliveryMethodUpdate for each
@@ -511,15 +512,15 @@ def main() -> None:
         counts = query_counts(carts)
     rows = []
     load_before = os.getloadavg()[0]
-    from bench.catalog_bench import start_server
+    from bench.catalog_bench import server_workers, start_server
 
     # The same production server as the catalogue benchmark; checkouts are never cached.
     proc, base = start_server(env, cache_seconds=0)
     port = urlsplit(base).port
     SERVER.update(pid=proc.pid, database_url=env["DATABASE_URL"])
     try:
-        # Warm up both workers and their connections.
-        run_load(port, carts.many, 2, 3, ready=ready.get(("warm-up", 0)))
+        # Warm up the workers and their connections.
+        run_load(port, carts.many, server_workers() + 1, 3, ready=ready.get(("warm-up", 0)))
         analyze()
         for scenario, pairs in scenarios:
             for buyers in levels:
@@ -534,7 +535,7 @@ def main() -> None:
     mode = "checkoutComplete only (checkouts prepared in the database)" if ready else "whole"
     print(
         f"\n{mode} checkouts; {args.products} synthetic products + demo marketplace; gunicorn "
-        f"2 sync workers, DEBUG off; {args.duration:.0f} s per row; hot: {len(carts.hot)} carts "
+        f"{server_workers()} sync workers, DEBUG off; {args.duration:.0f} s per row; hot: {len(carts.hot)} carts "
         f"over 4 variants; many: {len(carts.many)} carts; 2 groups per cart; {os.cpu_count()} "
         f"CPUs, 1-min load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after\n"
     )

@@ -12,7 +12,7 @@ given with --database); without it, the embedded PostgreSQL under .data. Steps:
    is reused as it is (--reindex times a fresh `reindex_all` on it anyway). Then
    VACUUM (ANALYZE) — or VACUUM FULL with --vacuum-full, as after a bulk load — and
    ANALYZE of everything, since bulk inserts leave the planner's statistics behind;
-2. starts the production server (gunicorn, 2 workers, DEBUG off, the anonymous response
+2. starts the production server (gunicorn as configured, DEBUG off, the anonymous response
    cache off: bench/catalog_bench.py's) and sends every query of
    tests/catalog/search/cases.py --rounds times (after one warm-up round), one request at
    a time on a kept-alive connection, as the GraphQL `products(first: 20, search:,

@@ -200,6 +200,14 @@ def assert_gunicorn_runs_the_project(args: list[str]) -> None:
     for arg in args:
         if arg.startswith("-"):
             assert arg.split("=", 1)[0] in known_flags, f"gunicorn has no option {arg}"
+    if "--config" in args:
+        # The settings file the server reads, from the tree the image runs (/app).
+        path = ROOT / args[args.index("--config") + 1]
+        assert path.is_file(), path
+        loaded: dict[str, Any] = {}
+        exec(compile(path.read_text(), str(path), "exec"), loaded)
+        assert loaded["workers"] >= 2
+        assert loaded["bind"].endswith(":8000")
     targets = [arg for arg in args if ":" in arg and not arg.startswith("-") and "/" not in arg]
     targets = [target for target in targets if not re.match(r"^[\d.]+:\d+$", target)]
     assert targets == ["config.wsgi:application"], targets
