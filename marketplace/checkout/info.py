@@ -11,7 +11,7 @@ from functools import cache
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.catalog.joined import Table, attnames, build, columns, joins
+from marketplace.catalog.joined import Table, build, columns, joins
 from marketplace.catalog.models import Product, ProductVariant, VariantChannelListing
 from marketplace.channels import money
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
@@ -93,6 +93,18 @@ def group_key_for(seller: Seller) -> str:
 # The lines with their variant, product, seller and cooperative, and the variant's price
 # in the channel: one hand-written statement (catalog.joined) rather than a select_related
 # query compiled on every checkout request, several times over what PostgreSQL needs.
+# A variant's product (without its search columns) and the product's seller, joined to a
+# variant aliased "v"; also used by checkout.selectors.
+PRODUCT_OF_VARIANT = Table(
+    "p",
+    Product,
+    "JOIN catalog_product p ON p.id = v.product_id",
+    ("v", "product"),
+    frozenset({"search_vector", "search_text"}),
+)
+SELLER_OF_PRODUCT = Table(
+    "s", Seller, "JOIN sellers_seller s ON s.id = p.seller_id", ("p", "seller")
+)
 LINE_TABLES = (
     Table("l", CheckoutLine, ""),
     Table(
@@ -101,14 +113,8 @@ LINE_TABLES = (
         "JOIN catalog_productvariant v ON v.id = l.variant_id",
         ("l", "variant"),
     ),
-    Table(
-        "p",
-        Product,
-        "JOIN catalog_product p ON p.id = v.product_id",
-        ("v", "product"),
-        frozenset({"search_vector", "search_text"}),
-    ),
-    Table("s", Seller, "JOIN sellers_seller s ON s.id = p.seller_id", ("p", "seller")),
+    PRODUCT_OF_VARIANT,
+    SELLER_OF_PRODUCT,
     Table(
         "c",
         Cooperative,
@@ -240,15 +246,15 @@ def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
     if checkout.shipping_address_id is None:
         # Without an address no chosen method applies (and none can have been chosen).
         return
-    names = attnames(CHOSEN_TABLE)
     with connection.cursor() as cursor:
         cursor.execute(
             _chosen_sql(), [checkout.pk, *serves_address_params(checkout.shipping_address)]
         )
-        chosen = {
-            (row[-2], row[-1]): DeliveryMethod.from_db(connection.alias, names, row[:-2])
-            for row in cursor.fetchall()
-        }
+        rows = cursor.fetchall()
+    chosen = {}
+    for row in rows:
+        method, end = build(row, [CHOSEN_TABLE])
+        chosen[(row[end], row[end + 1])] = method
     attach_rates(list(chosen.values()), checkout.channel)
     for group in groups:
         owner = (

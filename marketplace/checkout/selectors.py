@@ -18,15 +18,21 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Address
 from marketplace.catalog.joined import Table, build, columns, joins
-from marketplace.catalog.models import Product, ProductVariant, VariantChannelListing
+from marketplace.catalog.models import ProductVariant, VariantChannelListing
 from marketplace.channels import money
 from marketplace.channels.models import Channel
-from marketplace.checkout.info import CheckoutInfo, GroupInfo, build_checkout_info
+from marketplace.checkout.info import (
+    PRODUCT_OF_VARIANT,
+    SELLER_OF_PRODUCT,
+    CheckoutInfo,
+    GroupInfo,
+    build_checkout_info,
+)
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.discounts.models import Voucher
 from marketplace.inventory.models import Reservation
 from marketplace.payments.gateways import PaymentGateway, gateways_for_channel
-from marketplace.sellers.models import Seller, SellerStatus
+from marketplace.sellers.models import SellerStatus
 from marketplace.shipping.models import DeliveryMethod
 from marketplace.shipping.selectors import PRICE_ATTR, Fulfiller, priced_methods_for_groups
 
@@ -88,10 +94,7 @@ def checkout_for(actor, token: object) -> Checkout | None:
     token = parse_token(token)
     if token is None:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_checkout_sql(), [token])
-        row = cursor.fetchone()
-    checkout = build(row, CHECKOUT_TABLES)[0] if row is not None else None
+    checkout = _fetch_checkout(_checkout_sql(), token)
     if checkout is None or not can_access(actor, checkout):
         return None
     return checkout
@@ -100,8 +103,12 @@ def checkout_for(actor, token: object) -> Checkout | None:
 def locked_checkout(token: uuid.UUID) -> Checkout | None:
     """The checkout with RELATED, its own row locked until the transaction ends (as
     select_for_update(of=("self",)) would), or None."""
+    return _fetch_checkout(_checkout_sql() + " FOR UPDATE OF k", token)
+
+
+def _fetch_checkout(sql: str, token: uuid.UUID) -> Checkout | None:
     with connection.cursor() as cursor:
-        cursor.execute(_checkout_sql() + " FOR UPDATE OF k", [token])
+        cursor.execute(sql, [token])
         row = cursor.fetchone()
     return build(row, CHECKOUT_TABLES)[0] if row is not None else None
 
@@ -130,17 +137,7 @@ def open_checkout_of(user, channel: Channel) -> Checkout | None:
     )
 
 
-VARIANT_TABLES = (
-    Table("v", ProductVariant, ""),
-    Table(
-        "p",
-        Product,
-        "JOIN catalog_product p ON p.id = v.product_id",
-        ("v", "product"),
-        frozenset({"search_vector", "search_text"}),
-    ),
-    Table("s", Seller, "JOIN sellers_seller s ON s.id = p.seller_id", ("p", "seller")),
-)
+VARIANT_TABLES = (Table("v", ProductVariant, ""), PRODUCT_OF_VARIANT, SELLER_OF_PRODUCT)
 
 
 @cache

@@ -21,11 +21,11 @@ def _prepare_repeated(execute, sql, params, many, context):
     # psycopg prepares a statement once it has run `prepare_threshold` times on the
     # connection; with None it runs every statement unprepared (Django's setting).
     raw = context["connection"].connection
-    raw.prepare_threshold = settings.DB_PREPARE_THRESHOLD
+    previous, raw.prepare_threshold = raw.prepare_threshold, settings.DB_PREPARE_THRESHOLD
     try:
         return execute(sql, params, many, context)
     finally:
-        raw.prepare_threshold = None
+        raw.prepare_threshold = previous
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from marketplace.accounts.models import Address
-from marketplace.catalog.joined import Table, attnames, build, columns, joins
+from marketplace.catalog.joined import Table, build, columns, joins
 from marketplace.channels import money
 from marketplace.channels.models import Channel
 from marketplace.inventory.models import Warehouse
@@ -135,10 +135,7 @@ def methods_for_groups(
     with connection.cursor() as cursor:
         cursor.execute(_methods_sql(), params)
         methods = [build(row, METHOD_TABLES)[0] for row in cursor.fetchall()]
-    rates = rates_by_method([m.pk for m in methods], channel) if methods else {}
-    for method in methods:
-        setattr(method, RATES_ATTR, rates[method.pk])
-        _attach(method, channel)
+    attach_rates(methods, channel)
     result: dict[Fulfiller, list[DeliveryMethod]] = {}
     for cooperative_id, seller_id in fulfillers:
         result[(cooperative_id, seller_id)] = [
@@ -166,12 +163,11 @@ def available_methods(
 def rates_by_method(method_ids: Iterable[int], channel: Channel) -> dict[int, list[DeliveryRate]]:
     """Each method's rates in `channel`, lightest bracket first, in one query."""
     result: dict[int, list[DeliveryRate]] = {pk: [] for pk in method_ids}
-    names = attnames(RATE_TABLE)
     with connection.cursor() as cursor:
         cursor.execute(_rates_sql(), [channel.pk, list(result)])
         rows = cursor.fetchall()
     for row in rows:
-        rate = DeliveryRate.from_db(connection.alias, names, row)
+        rate = build(row, [RATE_TABLE])[0]
         # The channel asked for, as select_related("channel") would leave it.
         DeliveryRate.channel.field.set_cached_value(rate, channel)
         result[rate.method_id].append(rate)
