@@ -283,7 +283,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bazarcheh <no-reply@bazarcheh.ir>")
 
 # --- GraphQL
-GRAPHENE = {"SCHEMA": "marketplace.api.schema.schema", "RELAY_CONNECTION_MAX_LIMIT": 100}
+GRAPHENE = {
+    "SCHEMA": "marketplace.api.schema.schema",
+    # `manage.py graphql_schema` rewrites the committed snapshot of the served schema.
+    "SCHEMA_OUTPUT": str(BASE_DIR / "docs" / "api" / "schema.graphql"),
+    "RELAY_CONNECTION_MAX_LIMIT": 100,
+}
 GRAPHQL_MAX_FIRST = 100
 # Anonymous catalogue reads are cached this long (and dropped at once on catalogue writes).
 # Off in tests: test databases change without commits, which the invalidation follows.

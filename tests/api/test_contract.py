@@ -1,8 +1,9 @@
-"""The served schema must contain ../shared/api/core.graphql, less what later work adds."""
+"""The served schema must contain the contract, docs/api/core.graphql, less what later work
+adds; the contract is the project's copy of ../shared/api/core.graphql and must not drift
+from it."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,10 @@ from graphql.language import (
 from marketplace.api.schema import schema
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = Path(
-    os.environ.get("BAZARCHEH_CONTRACT", ROOT.parent / "shared" / "api" / "core.graphql")
-)
+CONTRACT = ROOT / "docs" / "api" / "core.graphql"
+# Where the contract is kept for every program that relies on it, when it is checked out
+# beside the project.
+SHARED = ROOT.parent / "shared" / "api"
 
 # Operations and fields of the contract that later work adds. This list only shrinks:
 # the test fails when something listed here is served, so it is removed the same day.
@@ -130,9 +132,17 @@ def _same_scalar(change, contract, served) -> bool:
 
 @pytest.fixture(scope="module")
 def contract_document() -> DocumentNode:
-    if not CONTRACT.exists():
-        pytest.fail(f"The API contract is missing at {CONTRACT}")
     return parse(CONTRACT.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["core.graphql", "README.md"])
+def test_the_copy_is_the_shared_contract(name):
+    shared = SHARED / name
+    if not shared.exists():
+        pytest.skip(f"no shared contract beside the project ({shared})")
+    assert (CONTRACT.parent / name).read_bytes() == shared.read_bytes(), (
+        f"docs/api/{name} differs from {shared}: copy the shared file over the project's"
+    )
 
 
 def test_served_schema_contains_the_contract(contract_document):
