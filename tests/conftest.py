@@ -9,18 +9,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
 from config.launcher import compile_translations
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import create_access_token
-from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
+from marketplace.channels.models import Channel
+from marketplace.inventory.models import Warehouse
+from marketplace.locations.models import Province
+from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller
+from marketplace.shipping.models import DeliveryMethod
+from tests.builders import images
+from tests.builders.accounts import make_user
+from tests.builders.seed import ensure_seeded
+from tests.builders.sellers import make_seller
+from tests.builders.shipping import EXPRESS_POST
 
 ROOT = Path(__file__).resolve().parent.parent
 # `make test` compiles the catalogues too; this keeps a bare `pytest` run in Persian.
 compile_translations()
-PASSWORD = "Zafaran-1405-Torbat"
 
 ApiCall = Callable[..., dict]
 
@@ -53,10 +62,6 @@ def api(client: Client) -> ApiCall:
         return response.json()
 
     return call
-
-
-def make_user(email: str, **extra) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD, **extra)
 
 
 @pytest.fixture
@@ -93,20 +98,6 @@ def staff_b(coop_b) -> User:
     return user
 
 
-def make_seller(
-    email: str, name: str, cooperative: Cooperative | None, status=SellerStatus.APPROVED
-) -> Seller:
-    owner = make_user(email)
-    return Seller.objects.create(
-        owner=owner,
-        name=name,
-        slug=email.split("@")[0],
-        phone="+989151000001",
-        cooperative=cooperative,
-        status=status,
-    )
-
-
 @pytest.fixture
 def seller_a(coop_a) -> Seller:
     return make_seller("seller-a@example.com", "زعفران خانواده رضایی", coop_a)
@@ -115,6 +106,86 @@ def seller_a(coop_a) -> Seller:
 @pytest.fixture
 def seller_b(coop_b) -> Seller:
     return make_seller("seller-b@example.com", "کشمش سبز حسینی", coop_b)
+
+
+@pytest.fixture
+def independent(seeded) -> Seller:
+    """A seller in no cooperative: its own fulfiller."""
+    return make_seller("solo@example.com", "عسل کوهستان", None)
+
+
+@pytest.fixture
+def sara(db) -> User:
+    return make_user("sara@example.com")
+
+
+@pytest.fixture
+def reza(db) -> User:
+    return make_user("reza@example.com")
+
+
+@pytest.fixture
+def seeded(db) -> None:
+    """The migrations' seed rows (channels, provinces, platform delivery). A test run that
+    flushed the database before (transactional tests) gets them back."""
+    ensure_seeded()
+
+
+@pytest.fixture
+def ir(seeded) -> Channel:
+    return Channel.objects.get(slug="ir")
+
+
+@pytest.fixture
+def intl(seeded) -> Channel:
+    return Channel.objects.get(slug="intl")
+
+
+@pytest.fixture
+def razavi(seeded) -> Province:
+    return Province.objects.get(code="IR-09")
+
+
+@pytest.fixture
+def tehran(seeded) -> Province:
+    return Province.objects.get(code="IR-23")
+
+
+@pytest.fixture
+def express_post(seeded) -> DeliveryMethod:
+    return DeliveryMethod.objects.get(name=EXPRESS_POST, cooperative=None, seller=None)
+
+
+@pytest.fixture
+def warehouse_a(coop_a) -> Warehouse:
+    return Warehouse.objects.create(name="انبار تربت", cooperative=coop_a)
+
+
+@pytest.fixture
+def warehouse_b(coop_b) -> Warehouse:
+    return Warehouse.objects.create(name="انبار کاشمر", cooperative=coop_b)
+
+
+@pytest.fixture
+def media_root(tmp_path, settings, monkeypatch) -> Path:
+    """Files on disk in the test's own folder, for this process and (through the
+    environment) for a Celery worker started after it."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    monkeypatch.setenv("MEDIA_ROOT", str(root))
+    monkeypatch.delenv("AWS_STORAGE_BUCKET_NAME", raising=False)
+    cache.clear()
+    return root
+
+
+@pytest.fixture(scope="session")
+def bomb_png() -> bytes:
+    return images.png_bomb()
 
 
 def broker_url_for_test_database() -> str:

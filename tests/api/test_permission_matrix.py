@@ -1,11 +1,12 @@
 """Every mutation of the foundation, run by every kind of caller: allowed or PERMISSION_DENIED."""
 
 import pytest
-from graphql_relay import to_global_id
 
 from marketplace.inventory.models import Warehouse
 from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
-from tests.conftest import make_seller, make_user
+from tests.builders.accounts import make_user
+from tests.builders.sellers import make_seller
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,6 @@ def world(buyer, operator, seller_a, seller_b, staff_a, staff_b, coop_a):
         "platform": operator,
     }
     return {"users": users, "coop": coop_a, "seller": seller_a, "pending": pending, "buyer": buyer}
-
-
-def gid(obj) -> str:
-    return to_global_id(type(obj).__name__, obj.pk)
 
 
 CASES = {

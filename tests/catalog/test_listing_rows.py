@@ -19,7 +19,8 @@ from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.inventory import stock as inventory_stock
 from marketplace.inventory.models import Reservation, Stock, Warehouse
 from marketplace.sellers.models import SellerStatus
-from tests.api.catalog.helpers import make_product, warehouse_of
+from tests.builders.catalog import make_product
+from tests.builders.inventory import warehouse_of
 
 pytestmark = pytest.mark.django_db
 

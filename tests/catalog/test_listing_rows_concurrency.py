@@ -18,7 +18,7 @@ from marketplace.catalog.models import Category, Product
 from marketplace.channels.models import Channel
 from marketplace.inventory.models import Stock
 from marketplace.sellers.models import Seller, SellerStatus
-from tests.api.catalog.helpers import make_product
+from tests.builders.catalog import make_product
 from tests.catalog.test_listing_rows import assert_consistent, listing
 
 pytestmark = pytest.mark.django_db(transaction=True)

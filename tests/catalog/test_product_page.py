@@ -11,8 +11,8 @@ from marketplace.catalog.models import Category, Product, ProductVariant
 from marketplace.channels.models import Channel
 from marketplace.locations.models import County, Province, Village
 from marketplace.sellers.models import Seller
-from tests.api.catalog.helpers import make_product
-from tests.conftest import make_seller
+from tests.builders.catalog import make_product
+from tests.builders.sellers import make_seller
 
 pytestmark = pytest.mark.django_db
 

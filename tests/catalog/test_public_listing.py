@@ -16,8 +16,8 @@ from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.inventory import stock as inventory_stock
 from marketplace.inventory.models import Stock
 from marketplace.sellers.models import SellerStatus
-from tests.api.catalog.helpers import make_product
-from tests.conftest import make_seller
+from tests.builders.catalog import make_product
+from tests.builders.sellers import make_seller
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.errors import DomainError
 from marketplace.inventory.models import Stock, Warehouse
-from tests.conftest import make_seller
+from tests.builders.sellers import make_seller
+from tests.support import codes
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def category(db):
     return Category.objects.create(name="زعفران", name_en="Saffron", slug="saffron-test")
-
-
-def codes(exc: pytest.ExceptionInfo) -> list[tuple[str | None, str]]:
-    return [(e.field, e.code) for e in exc.value.errors]
 
 
 def test_create_product_with_variant_prices_and_stock(seller_a, coop_a, category):

@@ -12,7 +12,9 @@ from marketplace.core.errors import DomainError
 from marketplace.inventory.models import Allocation, Reservation, Stock, Warehouse
 from marketplace.orders import services
 from marketplace.orders.models import Order
-from tests.commerce import make_checkout, make_variant, stock_of
+from tests.builders.catalog import make_variant
+from tests.builders.checkout import make_checkout
+from tests.builders.inventory import stock_of
 
 
 def second_stock(variant, quantity: int) -> Stock:

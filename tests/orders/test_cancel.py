@@ -15,8 +15,11 @@ from marketplace.inventory.models import Allocation
 from marketplace.orders import services, tasks
 from marketplace.orders.events import EventType
 from marketplace.orders.models import OrderStatus, PaymentStatus, ShipmentStatus
-from tests.commerce import make_checkout, make_variant, make_voucher, stock_of
-from tests.conftest import make_user
+from tests.builders.accounts import make_user
+from tests.builders.catalog import make_variant
+from tests.builders.checkout import make_checkout
+from tests.builders.discounts import make_voucher
+from tests.builders.inventory import stock_of
 from tests.orders.gateways import online_gateway
 
 

@@ -18,15 +18,14 @@ from marketplace.orders.events import EventType
 from marketplace.orders.models import Order, OrderStatus, PaymentStatus, ShipmentStatus
 from marketplace.payments.models import Payment, Transaction
 from marketplace.shipping.models import DeliveryMethod
-from tests.commerce import make_checkout, make_variant, make_voucher, stock_of
-from tests.conftest import make_seller
+from tests.builders.catalog import make_variant
+from tests.builders.checkout import make_checkout
+from tests.builders.discounts import make_voucher
+from tests.builders.inventory import stock_of
 from tests.orders.gateways import online_gateway
+from tests.support import codes
 
 PAST = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def codes(exc) -> list[tuple[str | None, str]]:
-    return [(e.field, e.code) for e in exc.value.errors]
 
 
 def snapshot() -> dict:
@@ -39,11 +38,6 @@ def snapshot() -> dict:
         "reservations": Reservation.objects.count(),
         "usages": VoucherUsage.objects.count(),
     }
-
-
-@pytest.fixture
-def independent(ir):
-    return make_seller("solo@example.com", "عسل کوهستان", None)
 
 
 @pytest.fixture
@@ -182,7 +176,7 @@ def test_another_buyers_checkout_is_not_found(cart, make_other_user):
 
 @pytest.fixture
 def make_other_user(db):
-    from tests.conftest import make_user
+    from tests.builders.accounts import make_user
 
     return make_user("other@example.com")
 

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection, transaction
 from django.test import Client
-from graphql_relay import to_global_id
 
 from marketplace.accounts.tokens import create_access_token
 from marketplace.core.errors import DomainError
@@ -24,7 +23,11 @@ from marketplace.discounts.models import VoucherUsage
 from marketplace.inventory.models import Allocation, Reservation, Stock
 from marketplace.orders import services
 from marketplace.orders.models import Order, OrderLine
-from tests.commerce import ensure_seeded, make_checkout, make_variant, make_voucher
+from tests.builders.catalog import make_variant
+from tests.builders.checkout import make_checkout
+from tests.builders.discounts import make_voucher
+from tests.builders.seed import ensure_seeded
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -214,7 +217,7 @@ def test_ten_connections_racing_checkout_complete_through_the_api(hot, buyer):
         {
             "query": """mutation($id: ID!) { checkoutComplete(id: $id, paymentGateway: "cod") {
                 order { id number status } errors { code } } }""",
-            "variables": {"id": to_global_id("Checkout", str(checkout.pk))},
+            "variables": {"id": gid("Checkout", str(checkout.pk))},
         }
     )
 

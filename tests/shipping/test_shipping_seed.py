@@ -12,8 +12,8 @@ from marketplace.locations.models import Province
 from marketplace.sellers.models import Cooperative
 from marketplace.shipping import selectors
 from marketplace.shipping.models import DeliveryMethod, DeliveryRate, ShippingZone
-from tests.conftest import make_seller
-from tests.shipping.factories import foreign_address, ir_address
+from tests.builders.accounts import foreign_address, ir_address
+from tests.builders.sellers import make_seller
 
 pytestmark = pytest.mark.django_db
 

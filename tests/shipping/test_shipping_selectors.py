@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from marketplace.shipping import selectors
 from marketplace.shipping.models import DeliveryMethod, ShippingZone
-from tests.conftest import make_seller
-from tests.shipping.factories import foreign_address, ir_address, make_method
+from tests.builders.accounts import foreign_address, ir_address
+from tests.builders.sellers import make_seller
+from tests.builders.shipping import make_method
 
 D = Decimal
 

@@ -13,14 +13,12 @@ from marketplace.inventory.models import Warehouse
 from marketplace.shipping import services
 from marketplace.shipping.models import DeliveryMethod, DeliveryRate, ShippingZone
 from marketplace.shipping.services import RateInput
-from tests.conftest import make_seller, make_user
+from tests.builders.accounts import make_user
+from tests.builders.sellers import make_seller
+from tests.support import codes_by_field as codes
 
 D = Decimal
 IR_RATES = [RateInput(channel="ir", price="300000", max_weight="5"), RateInput("ir", 600000)]
-
-
-def codes(exc: pytest.ExceptionInfo[DomainError]) -> dict[str | None, str]:
-    return {e.field: e.code for e in exc.value.errors}
 
 
 def create(actor, **kwargs) -> DeliveryMethod:

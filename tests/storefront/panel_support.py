@@ -1,15 +1,13 @@
-"""What the panel tests share: signing a test client in through the API's tokens, test
-photos, and the public catalogue as an anonymous buyer sees it."""
+"""What the panel tests share: signing a test client in through the API's tokens, and
+the public catalogue as an anonymous buyer sees it."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from PIL import Image
 
 from marketplace.accounts.models import User
 from marketplace.accounts.tokens import create_access_token
@@ -43,16 +41,6 @@ def signed_in_client(user: User, language: str = "en") -> Client:
     session[api_client.ACCESS] = create_access_token(user)
     session.save()
     return browser
-
-
-def jpeg(width: int = 320, height: int = 240) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (180, 40, 30)).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
-
-
-def pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def public_names(search: str) -> list[str]:

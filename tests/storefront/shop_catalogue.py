@@ -12,9 +12,9 @@ from django.core.cache import cache
 from marketplace.catalog.models import Category, Product, ProductMedia
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Cooperative, Seller, SellerStatus
-from tests.api.catalog.helpers import make_product
-from tests.commerce import ensure_seeded
-from tests.conftest import make_seller
+from tests.builders.catalog import make_product
+from tests.builders.seed import ensure_seeded
+from tests.builders.sellers import make_seller
 
 
 @dataclass

@@ -1,6 +1,5 @@
-"""Builders and steps for the cart and account page tests: sellable products with stock
-in two cooperatives and with an independent producer (through the checkout tests'
-builders), and a buyer clicking through the pages with Django's test client."""
+"""Steps for the cart and account page tests: a buyer clicking through the pages with
+Django's test client (the products come from tests.builders)."""
 
 from __future__ import annotations
 
@@ -12,10 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.catalog.models import ProductVariant
-from marketplace.sellers.models import Seller
-from tests.checkout.factories import gid
-from tests.conftest import PASSWORD, make_seller
-from tests.orders.factories import ensure_seeded
+from tests.builders.accounts import PASSWORD
+from tests.support import gid
 
 ADDRESS = {
     "firstName": "سارا",
@@ -28,16 +25,6 @@ ADDRESS = {
     "postalCode": "۹۱۷۷۹۴۸۹۷۴",
 }
 GUEST = "guest@example.com"
-
-
-@pytest.fixture
-def seeded(db) -> None:
-    ensure_seeded()
-
-
-@pytest.fixture
-def independent(seeded) -> Seller:
-    return make_seller("solo@example.com", "عسل کوهستان", None)
 
 
 @pytest.fixture

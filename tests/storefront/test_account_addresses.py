@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported by name
 """Saved addresses: add (errors next to fields), edit, choose the default, delete; and
 choosing one in the cart."""
 
@@ -8,12 +7,12 @@ import re
 
 from django.test import Client
 from django.urls import reverse
-from graphql_relay import to_global_id
 
 from marketplace.accounts.models import Address
 from marketplace.checkout.models import Checkout
-from tests.checkout.factories import make_variant
-from tests.storefront.shopping import ADDRESS, add, seeded, sign_in, text  # noqa: F401
+from tests.builders.catalog import make_variant
+from tests.storefront.shopping import ADDRESS, add, sign_in, text
+from tests.support import gid
 
 
 def _signed_in(buyer) -> Client:
@@ -31,7 +30,7 @@ def test_add_edit_default_delete(seeded, buyer):
     client.post(reverse("account:address_new"), {**ADDRESS, "city": "نیشابور"})
     second = Address.objects.get(user=buyer, city="نیشابور")
 
-    edit_url = reverse("account:address_edit", args=[to_global_id("Address", second.pk)])
+    edit_url = reverse("account:address_edit", args=[gid("Address", second.pk)])
     form = client.get(edit_url)
     assert 'value="نیشابور"' in form.content.decode()
     assert re.search(r'<option value="IR-09" selected>', form.content.decode())
@@ -39,7 +38,7 @@ def test_add_edit_default_delete(seeded, buyer):
     second.refresh_from_db()
     assert second.city == "سبزوار"
 
-    second_id = to_global_id("Address", second.pk)
+    second_id = gid("Address", second.pk)
     client.post(reverse("account:address_default"), {"id": second_id})
     second.refresh_from_db()
     assert second.is_default
@@ -64,7 +63,7 @@ def test_address_errors_next_to_fields(seeded, buyer):
 
 
 def test_other_peoples_addresses_stay_theirs(seeded, buyer):
-    from tests.conftest import make_user
+    from tests.builders.accounts import make_user
 
     owner = make_user("owner@example.com")
     theirs = Address.objects.create(
@@ -78,7 +77,7 @@ def test_other_peoples_addresses_stay_theirs(seeded, buyer):
         postal_code="9177948974",
     )
     client = _signed_in(buyer)
-    theirs_id = to_global_id("Address", theirs.pk)
+    theirs_id = gid("Address", theirs.pk)
     assert client.get(reverse("account:address_edit", args=[theirs_id])).status_code == 404
     assert client.post(reverse("account:address_delete"), {"id": theirs_id}).status_code == 302
     assert client.post(reverse("account:address_default"), {}).status_code == 302

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from marketplace.accounts.models import User
-from tests.storefront.shopping import PASSWORD, seeded, shopper, sign_in, text  # noqa: F401
+from tests.builders.accounts import PASSWORD
+from tests.storefront.shopping import shopper, sign_in, text  # noqa: F401
 
 SIGN_UP = {
     "firstName": "مریم",

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures are imported by name
 """The buyer's orders: the list, one order with each parcel's status (translated) and
 lines, and canceling before anything has shipped."""
 
@@ -6,11 +5,11 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
-from graphql_relay import to_global_id
 
 from marketplace.orders.models import Order, OrderStatus, ShipmentStatus
-from tests.checkout.factories import make_variant
-from tests.storefront.shopping import place, ready_cart, seeded, sign_in, text  # noqa: F401
+from tests.builders.catalog import make_variant
+from tests.storefront.shopping import place, ready_cart, sign_in, text
+from tests.support import gid
 
 
 def _ordered(client: Client, buyer, *sellers) -> Order:
@@ -24,7 +23,7 @@ def test_orders_list_and_detail(seeded, buyer, seller_a, seller_b):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     order = _ordered(client, buyer, seller_a, seller_b)
     done = client.get(reverse("cart:done"))
-    detail_url = reverse("account:order", args=[to_global_id("Order", order.pk)])
+    detail_url = reverse("account:order", args=[gid("Order", order.pk)])
     assert detail_url in done.content.decode()
 
     listing = client.get(reverse("account:orders"))
@@ -48,7 +47,7 @@ def test_orders_list_and_detail(seeded, buyer, seller_a, seller_b):
 def test_statuses_in_persian(seeded, buyer, seller_a):
     client = Client(HTTP_ACCEPT_LANGUAGE="fa")
     order = _ordered(client, buyer, seller_a)
-    detail = client.get(reverse("account:order", args=[to_global_id("Order", order.pk)]))
+    detail = client.get(reverse("account:order", args=[gid("Order", order.pk)]))
     assert "در حال آماده‌سازی" in text(detail)
     assert "تومان" in text(detail)
 
@@ -56,7 +55,7 @@ def test_statuses_in_persian(seeded, buyer, seller_a):
 def test_cancel_before_shipping(seeded, buyer, seller_a):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     order = _ordered(client, buyer, seller_a)
-    order_id = to_global_id("Order", order.pk)
+    order_id = gid("Order", order.pk)
     detail = client.get(reverse("account:order", args=[order_id]))
     assert "Cancel this order" in text(detail)
     response = client.post(reverse("account:order_cancel", args=[order_id]), follow=True)
@@ -69,9 +68,9 @@ def test_cancel_before_shipping(seeded, buyer, seller_a):
 
 def test_other_buyers_orders_are_not_found(seeded, buyer, seller_a):
     order = _ordered(Client(), buyer, seller_a)
-    order_id = to_global_id("Order", order.pk)
+    order_id = gid("Order", order.pk)
     other = Client(HTTP_ACCEPT_LANGUAGE="en")
-    from tests.conftest import make_user
+    from tests.builders.accounts import make_user
 
     make_user("other@example.com")
     sign_in(other, "other@example.com")

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from storefront import client
-from tests.conftest import PASSWORD, make_user
+from tests.builders.accounts import PASSWORD, make_user
 
 ME = "query { me { email } }"
 TOKEN = """

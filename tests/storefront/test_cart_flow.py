@@ -11,17 +11,15 @@ from django.urls import reverse
 
 from marketplace.checkout.models import Checkout
 from marketplace.orders.models import Order
-from tests.checkout.factories import make_variant
+from tests.builders.catalog import make_variant
 from tests.storefront.shopping import (  # noqa: F401
     GUEST,
     add,
     cart_page,
     choose_all_deliveries,
-    independent,
     method_ids,
     place,
     ready_cart,
-    seeded,
     set_address,
     shopper,
     text,

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.orders.models import Order
-from tests.checkout.factories import make_variant
-from tests.orders.factories import ensure_seeded
+from tests.builders.catalog import make_variant
+from tests.builders.seed import ensure_seeded
 from tests.storefront.shopping import place, ready_cart, sign_in, text
 
 

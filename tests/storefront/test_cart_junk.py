@@ -7,21 +7,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from graphql_relay import to_global_id
 
 from marketplace.checkout.models import Checkout
 from marketplace.orders.models import Order
-from tests.checkout.factories import make_variant
-from tests.storefront.shopping import (  # noqa: F401
-    add,
-    cart_page,
-    place,
-    ready_cart,
-    seeded,
-    shopper,
-    sign_in,
-    text,
-)
+from tests.builders.catalog import make_variant
+from tests.storefront.shopping import add, cart_page, place, ready_cart, shopper, sign_in, text  # noqa: F401
+from tests.support import gid
 
 JUNK = [
     {},
@@ -91,4 +82,4 @@ def test_the_confirmation_page_needs_an_order(seeded, shopper):
     assert shopper.get(reverse("cart:done")).status_code == 302
     intruder = Client()
     intruder.post(reverse("cart:place"))
-    assert to_global_id("Order", "1") not in text(intruder.get(reverse("cart:index")))
+    assert gid("Order", "1") not in text(intruder.get(reverse("cart:index")))

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.checkout.models import Checkout
-from tests.checkout.factories import make_variant, make_voucher
-from tests.storefront.shopping import add, cart_page, seeded, shopper, text  # noqa: F401
+from tests.builders.catalog import make_variant
+from tests.builders.discounts import make_voucher
+from tests.storefront.shopping import add, cart_page, shopper, text  # noqa: F401
 
 
 def test_apply_and_remove_a_promo_code(seeded, shopper, seller_a):

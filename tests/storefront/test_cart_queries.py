@@ -8,14 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.checkout.factories import make_variant
-from tests.conftest import make_seller
+from tests.builders.catalog import make_variant
+from tests.builders.sellers import make_seller
 from tests.storefront.shopping import (  # noqa: F401
     ADDRESS,
     add,
     choose_all_deliveries,
-    independent,
-    seeded,
     set_address,
     shopper,
     sign_in,

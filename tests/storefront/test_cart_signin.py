@@ -8,15 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.checkout.models import Checkout
-from tests.checkout.factories import make_variant
-from tests.storefront.shopping import (  # noqa: F401
-    add,
-    cart_page,
-    seeded,
-    shopper,
-    sign_in,
-    text,
-)
+from tests.builders.catalog import make_variant
+from tests.storefront.shopping import add, cart_page, shopper, sign_in, text  # noqa: F401
 
 
 def test_anonymous_cart_becomes_the_buyers(seeded, shopper, buyer, seller_a):

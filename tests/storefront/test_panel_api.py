@@ -4,12 +4,13 @@ seller's own warehouses and sales, and changing a variant's unit and weight."""
 from __future__ import annotations
 
 import pytest
-from graphql_relay import to_global_id
 
 from marketplace.inventory.models import Warehouse
 from marketplace.sellers.models import SellerStatus
-from tests.conftest import make_seller
-from tests.orders.factories import ensure_seeded, make_variant
+from tests.builders.catalog import make_variant
+from tests.builders.seed import ensure_seeded
+from tests.builders.sellers import make_seller
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_own_warehouses_and_sales_only_for_those_acting_for_the_seller(
     api, seller_a, seller_b, staff_a, staff_b
 ):
     Warehouse.objects.create(name="انبار خانه", seller=seller_a)
-    seller_id = to_global_id("Seller", seller_a.pk)
+    seller_id = gid("Seller", seller_a.pk)
     for user in (seller_a.owner, staff_a):
         data = api(SELLER, {"id": seller_id}, user=user)["data"]["seller"]
         assert data == {"warehouses": [{"name": "انبار خانه"}], "sales": {"totalCount": 0}}
@@ -49,7 +50,7 @@ def test_variant_unit_and_weight(api, seller_a, seller_b):
     ensure_seeded()
     variant = make_variant(seller_a)
     variables = {
-        "id": to_global_id("ProductVariant", variant.pk),
+        "id": gid("ProductVariant", variant.pk),
         "input": {"name": "۱۰ گرمی", "weight": 0.01},
     }
     denied = api(VARIANT_UPDATE, variables, user=seller_b.owner)["data"]["productVariantUpdate"]

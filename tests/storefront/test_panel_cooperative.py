@@ -7,20 +7,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from graphql_relay import to_global_id
 
 from marketplace.catalog.models import Product, VariantChannelListing
 from marketplace.catalog.services import refresh_price_ranges
 from marketplace.inventory.models import Stock, Warehouse
 from marketplace.orders import services as order_services
 from marketplace.sellers.models import SellerStatus
-from tests.conftest import make_seller
-from tests.orders.factories import ensure_seeded, make_checkout, make_variant
+from tests.builders.catalog import make_variant
+from tests.builders.checkout import make_checkout
+from tests.builders.seed import ensure_seeded
+from tests.builders.sellers import make_seller
 from tests.storefront.panel_support import (
     field_errors,
     media_root,  # noqa: F401  (autouse fixture)
     signed_in_client,
 )
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 DENIED = "You do not have permission to do this."
@@ -30,7 +32,7 @@ def edit_data(product: Product, **changes) -> dict:
     data = {
         "name": product.name,
         "description": "",
-        "category": to_global_id("Category", product.category_id),
+        "category": gid("Category", product.category_id),
         "price": "300000",
         "stock": "4",
         "is_published": "on",
@@ -50,7 +52,7 @@ def test_staff_list_and_edit_a_members_product(staff_a, seller_a, member_product
     desk = signed_in_client(staff_a, "fa")
     listed = desk.get("/panel/coop/torbat-saffron/products/").content.decode()
     assert "زعفران دسته" in listed and seller_a.name in listed
-    url = f"/panel/products/{to_global_id('Product', member_product.pk)}/"
+    url = f"/panel/products/{gid('Product', member_product.pk)}/"
     form = desk.get(url)
     assert form.status_code == 200 and seller_a.name in form.content.decode()
     response = desk.post(url, edit_data(member_product, name="زعفران دسته ممتاز"))
@@ -68,7 +70,7 @@ def test_staff_list_and_edit_a_members_product(staff_a, seller_a, member_product
 def test_staff_add_a_product_for_a_member(staff_a, seller_a):
     ensure_seeded()
     desk = signed_in_client(staff_a)
-    seller_id = to_global_id("Seller", seller_a.pk)
+    seller_id = gid("Seller", seller_a.pk)
     assert desk.get(f"/panel/products/new/?seller={seller_id}").status_code == 200
     category = make_variant(seller_a).product.category
     response = desk.post(
@@ -76,7 +78,7 @@ def test_staff_add_a_product_for_a_member(staff_a, seller_a):
         {
             "seller": seller_id,
             "name": "زعفران رشته",
-            "category": to_global_id("Category", category.pk),
+            "category": gid("Category", category.pk),
             "price": "۹۰۰۰۰",
             "stock": "2",
         },
@@ -87,7 +89,7 @@ def test_staff_add_a_product_for_a_member(staff_a, seller_a):
 
 def test_a_seller_cannot_edit_another_sellers_product(seller_b, member_product):
     intruder = signed_in_client(seller_b.owner)
-    url = f"/panel/products/{to_global_id('Product', member_product.pk)}/"
+    url = f"/panel/products/{gid('Product', member_product.pk)}/"
     # Unpublished, it does not exist for them; published, it is not theirs to change.
     assert intruder.get(url).status_code == 404
     assert intruder.post(url, edit_data(member_product, name="دزدیده")).status_code == 404
@@ -104,7 +106,7 @@ def test_a_seller_cannot_edit_another_sellers_product(seller_b, member_product):
     member_product.refresh_from_db()
     assert member_product.is_published
     new_for_other = intruder.get(
-        f"/panel/products/new/?seller={to_global_id('Seller', member_product.seller_id)}"
+        f"/panel/products/new/?seller={gid('Seller', member_product.seller_id)}"
     )
     assert new_for_other.status_code == 403
 

@@ -8,21 +8,20 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from graphql_relay import to_global_id as encode_id
 
 from marketplace.catalog.models import Category, Product, ProductMedia, VariantChannelListing
 from marketplace.inventory.models import Stock, Warehouse
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Seller, SellerStatus
-from tests.conftest import make_user
+from tests.builders.accounts import make_user
+from tests.builders.images import jpeg, pdf
 from tests.storefront.panel_support import (
     field_errors,
-    jpeg,
     media_root,  # noqa: F401  (autouse fixture)
-    pdf,
     public_names,
     signed_in_client,
 )
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def apply_as_seller(browser, coop, village) -> Seller:
     assert page.status_code == 200 and coop.name in page.content.decode()
     found = browser.post("/panel/apply/", {"village_q": village.name, "find_village": "1"})
     assert found.status_code == 200
-    village_id = encode_id("Village", village.pk)
+    village_id = gid("Village", village.pk)
     assert village_id in found.content.decode()
     response = browser.post(
         "/panel/apply/",
@@ -57,7 +56,7 @@ def apply_as_seller(browser, coop, village) -> Seller:
             "phone": "۰۹۱۵۱۲۳۴۵۶۷",
             "village_q": village.name,
             "village": village_id,
-            "cooperative": encode_id("Cooperative", coop.pk),
+            "cooperative": gid("Cooperative", coop.pk),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -78,7 +77,7 @@ def test_apply_approve_list_publish_and_unpublish(coop_a, staff_a, village, saff
     applicants = desk.get(f"/panel/coop/{coop_a.slug}/").content.decode()
     assert "زعفران خانواده کریمی" in applicants and "۰۹۱۵۱۲۳۴۵۶۷" not in applicants
     approved = desk.post(
-        f"/panel/coop/{coop_a.slug}/approve/", {"seller": encode_id("Seller", seller.pk)}
+        f"/panel/coop/{coop_a.slug}/approve/", {"seller": gid("Seller", seller.pk)}
     )
     assert approved.status_code == 302
     seller.refresh_from_db()
@@ -92,9 +91,9 @@ def test_apply_approve_list_publish_and_unpublish(coop_a, staff_a, village, saff
         {
             "name": "زعفران سرگل کریمی",
             "description": "برداشت پاییز",
-            "category": encode_id("Category", saffron.pk),
+            "category": gid("Category", saffron.pk),
             "village_q": village.name,
-            "village": encode_id("Village", village.pk),
+            "village": gid("Village", village.pk),
             "price": "۲۵۰٬۰۰۰",
             "stock": "۱۲",
             "unit": "یک مثقال",
@@ -120,7 +119,7 @@ def test_apply_approve_list_publish_and_unpublish(coop_a, staff_a, village, saff
 
     listed = browser.get("/panel/products/").content.decode()
     assert "زعفران سرگل کریمی" in listed
-    edit_url = f"/panel/products/{encode_id('Product', product.pk)}/"
+    edit_url = f"/panel/products/{gid('Product', product.pk)}/"
     edit_page = browser.get(edit_url).content.decode()
     assert 'value="250000"' in edit_page and 'value="12"' in edit_page
 
@@ -129,8 +128,8 @@ def test_apply_approve_list_publish_and_unpublish(coop_a, staff_a, village, saff
         {
             "name": "زعفران سرگل ممتاز",
             "description": "برداشت پاییز ۱۴۰۳",
-            "category": encode_id("Category", saffron.pk),
-            "village": encode_id("Village", village.pk),
+            "category": gid("Category", saffron.pk),
+            "village": gid("Village", village.pk),
             "price": "300000",
             "stock": "8",
             "unit": "دو مثقال",
@@ -163,7 +162,7 @@ def test_member_stock_goes_to_the_cooperative_warehouse(seller_a, saffron):
         "/panel/products/new/",
         {
             "name": "زعفران نگین",
-            "category": encode_id("Category", saffron.pk),
+            "category": gid("Category", saffron.pk),
             "price": "1,200,000",
             "stock": "5",
         },
@@ -192,7 +191,7 @@ def test_bad_input_shows_field_errors_and_stores_nothing(seller_a, saffron, chan
     browser = signed_in_client(seller_a.owner)
     data = {
         "name": "کشک محلی",
-        "category": encode_id("Category", saffron.pk),
+        "category": gid("Category", saffron.pk),
         "price": "۵۰۰۰۰",
         "stock": "3",
         "is_published": "on",

@@ -9,11 +9,11 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
-from graphql_relay import to_global_id
 
 from storefront.templatetags import shop_assets
 from tests.storefront import shop_catalogue
 from tests.storefront.shop_catalogue import Shop, add_products
+from tests.support import gid
 
 # The catalogue's fixtures, used by name below.
 shop = shop_catalogue.shop
@@ -97,7 +97,7 @@ def test_product_page_has_photos_variants_producer_and_cart_form(client, shop: S
     form = re.search(r'<form class="add-to-cart[^>]*>(.*?)</form>', html, re.S)
     assert form is not None
     assert 'method="post" action="/cart/add/"' in html
-    variants = [to_global_id("ProductVariant", v.pk) for v in product.variants.order_by("pk")]
+    variants = [gid("ProductVariant", v.pk) for v in product.variants.order_by("pk")]
     assert re.findall(r'name="variant" id="v-\d" value="([^"]+)"', form.group(1)) == variants
     assert 'name="quantity"' in form.group(1)
     url = reverse("shop:product", args=[product.slug])

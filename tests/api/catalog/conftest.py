@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from marketplace.catalog.models import Category
+from marketplace.catalog.models import Category, Product
 from marketplace.sellers.models import SellerStatus
-from tests.api.catalog.helpers import make_product
-from tests.conftest import make_seller
+from tests.builders.catalog import make_product
+from tests.builders.sellers import make_seller
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +32,12 @@ def saffron(food) -> Category:
 @pytest.fixture
 def crafts(db) -> Category:
     return Category.objects.create(name="صنایع دستی", name_en="Crafts", slug="t-crafts")
+
+
+@pytest.fixture
+def product(seller_a, saffron) -> Product:
+    """Seller A's published saffron: one variant, priced and stocked, no photo."""
+    return make_product(seller_a, "زعفران سرگل", saffron, price=2_000_000)
 
 
 @pytest.fixture

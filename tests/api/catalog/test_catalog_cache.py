@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from marketplace.accounts.tokens import create_access_token
-from tests.api.catalog.helpers import gid, make_product
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +37,6 @@ def post(client):
         )
 
     return call
-
-
-@pytest.fixture
-def product(seller_a, saffron):
-    return make_product(seller_a, "زعفران سرگل", saffron, price=2_000_000)
 
 
 def test_hit_after_miss_without_touching_the_database(post, product):

@@ -4,7 +4,7 @@ the fields of a product page."""
 from decimal import Decimal
 
 import pytest
-from graphql_relay import offset_to_cursor, to_global_id
+from graphql_relay import offset_to_cursor
 
 from marketplace.catalog.models import (
     Attribute,
@@ -14,7 +14,8 @@ from marketplace.catalog.models import (
     ProductMedia,
 )
 from marketplace.inventory.models import Stock
-from tests.api.catalog.helpers import gid, make_product
+from tests.builders.catalog import make_product
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_filters(api, shelf, food, saffron, seller_a, seller_b, coop_b):
     assert found(cooperatives=[gid(coop_b)]) == {"گلیم دستباف", "کشمش سبز", "عناب خشک"}
     assert found(price={"gte": 800_000, "lte": 3_000_000}) == {"زرشک پفکی", "زعفران سرگل"}
     assert found(price={"lte": 600_000}, sellers=[gid(seller_b)]) == {"کشمش سبز"}
-    assert found(categories=[to_global_id("Category", 99999999)]) == set()
+    assert found(categories=[gid("Category", 99999999)]) == set()
     assert found(sellers=[]) == set()
 
 
@@ -136,11 +137,11 @@ def test_availability(api, shelf):
 @pytest.mark.parametrize(
     "product_filter",
     [
-        {"categories": [to_global_id("Seller", 1)]},
-        {"sellers": [to_global_id("Category", 1)]},
+        {"categories": [gid("Seller", 1)]},
+        {"sellers": [gid("Category", 1)]},
         {"cooperatives": ["garbage"]},
         {"sellers": ["x" * 1_000_000]},
-        {"categories": [to_global_id("Category", 1)] * 101},
+        {"categories": [gid("Category", 1)] * 101},
     ],
 )
 def test_bad_filter_ids_are_invalid(api, shelf, product_filter):

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from graphql_relay import to_global_id
 
 from marketplace.catalog.models import (
     Product,
@@ -12,7 +11,10 @@ from marketplace.catalog.models import (
     VariantChannelListing,
 )
 from marketplace.inventory.models import Stock, Warehouse
-from tests.api.catalog.helpers import codes, gid, make_product, order_referencing, warehouse_of
+from tests.builders.catalog import make_product
+from tests.builders.inventory import warehouse_of
+from tests.builders.orders import order_referencing
+from tests.support import codes, gid
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +64,6 @@ def users(buyer, operator, seller_a, seller_b, staff_a, staff_b):
         "other_coop_staff": staff_b,
         "platform": operator,
     }
-
-
-@pytest.fixture
-def product(seller_a, saffron):
-    return make_product(seller_a, "زعفران سرگل", saffron, price=2_000_000)
 
 
 @pytest.fixture
@@ -305,13 +302,13 @@ HUGE = "ق" * 1_000_000
         ({"nameEn": HUGE}, ("nameEn", "TOO_LONG")),
         ({"description": HUGE}, ("description", "TOO_LONG")),
         ({"slug": HUGE}, ("slug", "TOO_LONG")),
-        ({"category": to_global_id("Seller", 1)}, ("category", "INVALID")),
-        ({"category": to_global_id("Category", 99999999)}, ("category", "NOT_FOUND")),
+        ({"category": gid("Seller", 1)}, ("category", "INVALID")),
+        ({"category": gid("Category", 99999999)}, ("category", "NOT_FOUND")),
         ({"category": HUGE}, ("category", "INVALID")),
-        ({"origin": to_global_id("Category", 1)}, ("origin", "INVALID")),
-        ({"origin": to_global_id("Village", 99999999)}, ("origin", "NOT_FOUND")),
-        ({"seller": to_global_id("Seller", 99999999)}, ("seller", "NOT_FOUND")),
-        ({"seller": to_global_id("Warehouse", 1)}, ("seller", "INVALID")),
+        ({"origin": gid("Category", 1)}, ("origin", "INVALID")),
+        ({"origin": gid("Village", 99999999)}, ("origin", "NOT_FOUND")),
+        ({"seller": gid("Seller", 99999999)}, ("seller", "NOT_FOUND")),
+        ({"seller": gid("Warehouse", 1)}, ("seller", "INVALID")),
     ],
 )
 def test_create_rejects_bad_input(api, seller_a, saffron, fields, expected):
@@ -327,7 +324,7 @@ def test_create_reports_every_bad_id_at_once(api, seller_a):
     variables = {
         "input": {
             "name": "زعفران",
-            "category": to_global_id("Category", 99999999),
+            "category": gid("Category", 99999999),
             "origin": "garbage",
         }
     }
@@ -353,9 +350,9 @@ def test_slug_must_be_free(api, product, seller_a, saffron):
     [
         ("product", {"name": HUGE}, ("name", "TOO_LONG")),
         ("product", {"name": ""}, ("name", "REQUIRED")),
-        ("product", {"category": to_global_id("Product", 1)}, ("category", "INVALID")),
-        (to_global_id("Product", 99999999), {"name": "x"}, ("id", "NOT_FOUND")),
-        (to_global_id("Category", 1), {"name": "x"}, ("id", "INVALID")),
+        ("product", {"category": gid("Product", 1)}, ("category", "INVALID")),
+        (gid("Product", 99999999), {"name": "x"}, ("id", "NOT_FOUND")),
+        (gid("Category", 1), {"name": "x"}, ("id", "INVALID")),
     ],
 )
 def test_update_rejects_bad_input(api, product, id_value, fields, expected):
@@ -406,11 +403,11 @@ def test_hidden_products_cannot_be_updated(api, product):
             ("stocks.0.quantity", "INVALID"),
         ),
         (
-            {"stocks": [{"warehouse": to_global_id("Warehouse", 99999999), "quantity": 1}]},
+            {"stocks": [{"warehouse": gid("Warehouse", 99999999), "quantity": 1}]},
             ("stocks.0.warehouse", "NOT_FOUND"),
         ),
         (
-            {"stocks": [{"warehouse": to_global_id("Seller", 1), "quantity": 1}]},
+            {"stocks": [{"warehouse": gid("Seller", 1), "quantity": 1}]},
             ("stocks.0.warehouse", "INVALID"),
         ),
         (
@@ -422,8 +419,8 @@ def test_hidden_products_cannot_be_updated(api, product):
         ({"name": HUGE}, ("name", "TOO_LONG")),
         ({"weight": -1}, ("weight", "INVALID")),
         ({"weight": 1e300}, ("weight", "INVALID")),
-        ({"product": to_global_id("Product", 99999999)}, ("product", "NOT_FOUND")),
-        ({"product": to_global_id("ProductVariant", 1)}, ("product", "INVALID")),
+        ({"product": gid("Product", 99999999)}, ("product", "NOT_FOUND")),
+        ({"product": gid("ProductVariant", 1)}, ("product", "INVALID")),
     ],
 )
 def test_variant_create_rejects_bad_input(api, product, seller_a, seller_b, fields, expected):
@@ -454,8 +451,8 @@ def test_variant_create_rejects_bad_input(api, product, seller_a, seller_b, fiel
         ),
         ("variant", [{"warehouse": "own", "quantity": -3}], ("stocks.0.quantity", "INVALID")),
         ("variant", [{"warehouse": "garbage", "quantity": 3}], ("stocks.0.warehouse", "INVALID")),
-        (to_global_id("ProductVariant", 99999999), [], ("variantId", "NOT_FOUND")),
-        (to_global_id("Product", 1), [], ("variantId", "INVALID")),
+        (gid("ProductVariant", 99999999), [], ("variantId", "NOT_FOUND")),
+        (gid("Product", 1), [], ("variantId", "INVALID")),
     ],
 )
 def test_stocks_update_rejects_bad_input(

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from marketplace.catalog.models import Attribute, AttributeValue, ProductAttributeValue
 from marketplace.locations.models import County, Province, Village
-from tests.api.catalog.helpers import gid, make_product
-from tests.conftest import make_seller
+from tests.builders.catalog import make_product
+from tests.builders.sellers import make_seller
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ for every kind of caller."""
 import pytest
 
 from marketplace.catalog.models import Product
-from tests.api.catalog.helpers import gid, make_product
+from tests.builders.catalog import make_product
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from marketplace.catalog import media as media_service
 from marketplace.catalog.models import ProductMedia
 from marketplace.catalog.tasks import make_thumbnails
 from marketplace.core.errors import DomainError
-from tests.catalog.media import images
+from tests.builders import images
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from marketplace.catalog import media as media_service
 from marketplace.catalog.models import Product, ProductMedia
 from marketplace.catalog.tasks import make_thumbnails
 from marketplace.catalog.tasks import queue_missing_thumbnails as make_missing_thumbnails
-from tests.catalog.media import images
-from tests.catalog.media.images import stored_files
+from tests.builders import images
+from tests.builders.images import stored_files
 from tests.conftest import wait_for
 
 

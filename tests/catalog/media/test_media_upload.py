@@ -15,14 +15,11 @@ from PIL import ExifTags, Image
 from marketplace.catalog import media as media_service
 from marketplace.catalog.models import ProductMedia
 from marketplace.core.errors import DomainError
-from tests.catalog.media import images
-from tests.catalog.media.images import stored_files
+from tests.builders import images
+from tests.builders.images import stored_files
+from tests.support import codes
 
 pytestmark = pytest.mark.django_db
-
-
-def codes(exc: pytest.ExceptionInfo) -> list[tuple[str | None, str]]:
-    return [(e.field, e.code) for e in exc.value.errors]
 
 
 def message(exc: pytest.ExceptionInfo) -> str:

@@ -15,7 +15,7 @@ from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Cooperative, Seller
-from tests.conftest import make_seller
+from tests.builders.sellers import make_seller
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from marketplace.checkout import services
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.inventory.models import Reservation
-from tests.checkout.factories import CREATE, LINES_ADD, ensure_seeded, gid, line, make_variant
+from tests.api.checkout.documents import CREATE, LINES_ADD, line
+from tests.builders.catalog import make_variant
+from tests.builders.seed import ensure_seeded
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

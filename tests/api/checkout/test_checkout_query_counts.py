@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from marketplace.sellers.models import Cooperative
-from tests.checkout.factories import (
+from tests.api.checkout.documents import (
     ADDRESS,
     ADDRESS_UPDATE,
     ATTACH,
@@ -21,12 +21,13 @@ from tests.checkout.factories import (
     PROMO_ADD,
     PROMO_REMOVE,
     QUERY,
-    gid,
     line,
-    make_variant,
-    make_voucher,
 )
-from tests.conftest import make_seller, make_user
+from tests.builders.accounts import make_user
+from tests.builders.catalog import make_variant
+from tests.builders.discounts import make_voucher
+from tests.builders.sellers import make_seller
+from tests.support import gid
 
 # Pinned counts; a change here must be explained (a new relation loaded once is fine,
 # one loaded per line is not). Each includes the signed-in user's lookup and, for a

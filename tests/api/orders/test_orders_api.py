@@ -6,12 +6,15 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from graphql_relay import to_global_id
 
 from marketplace.orders.models import Order, ShipmentStatus
 from marketplace.sellers.models import Cooperative
-from tests.commerce import make_checkout, make_variant, stock_of
-from tests.conftest import make_seller, make_user
+from tests.builders.accounts import make_user
+from tests.builders.catalog import make_variant
+from tests.builders.checkout import make_checkout
+from tests.builders.inventory import stock_of
+from tests.builders.sellers import make_seller
+from tests.support import gid
 
 COMPLETE = """
 mutation Complete($id: ID!, $gateway: String!, $redirect: String) {
@@ -47,18 +50,9 @@ query Order($id: ID!) {
 """
 
 
-def gid(kind: str, pk) -> str:
-    return to_global_id(kind, str(pk))
-
-
 def complete(api, checkout, user=None, gateway="cod", **extra):
     variables = {"id": gid("Checkout", checkout.pk), "gateway": gateway, **extra}
     return api(COMPLETE, variables, user=user)["data"]["checkoutComplete"]
-
-
-@pytest.fixture
-def independent(ir):
-    return make_seller("solo@example.com", "عسل کوهستان", None)
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from graphql_relay import to_global_id
 
 from marketplace.inventory.models import Warehouse
 from marketplace.notifications.models import Notification
 from marketplace.sellers.models import Seller, SellerStatus
-from tests.conftest import make_seller, make_user
+from tests.builders.accounts import make_user
+from tests.builders.sellers import make_seller
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,6 @@ mutation($input: SellerCreateInput!) {
     errors { field code message }
   }
 }"""
-
-
-def gid(obj) -> str:
-    return to_global_id(type(obj).__name__, obj.pk)
 
 
 def create(api, user, **fields):
@@ -56,10 +53,10 @@ def test_seller_create_only_once(api, buyer):
         ({"phone": "0915"}, "phone", "INVALID"),
         ({"name": "   "}, "name", "REQUIRED"),
         ({"description": "ق" * 1_000_000}, "description", "TOO_LONG"),
-        ({"cooperative": to_global_id("Village", 1)}, "cooperative", "INVALID"),
-        ({"cooperative": to_global_id("Cooperative", 999999)}, "cooperative", "NOT_FOUND"),
+        ({"cooperative": gid("Village", 1)}, "cooperative", "INVALID"),
+        ({"cooperative": gid("Cooperative", 999999)}, "cooperative", "NOT_FOUND"),
         ({"cooperative": "garbage"}, "cooperative", "INVALID"),
-        ({"village": to_global_id("Seller", 1)}, "village", "INVALID"),
+        ({"village": gid("Seller", 1)}, "village", "INVALID"),
     ],
 )
 def test_seller_create_rejects_bad_input_and_stores_nothing(api, buyer, fields, field, code):
@@ -128,7 +125,7 @@ def test_only_the_owner_may_change_the_payout_account(api, seller_a, staff_a):
 def test_wrong_id_type_in_a_query_is_an_error_not_a_500(api, seller_a):
     body = api(
         "query($id: ID) { seller(id: $id) { name } }",
-        {"id": to_global_id("Cooperative", seller_a.pk)},
+        {"id": gid("Cooperative", seller_a.pk)},
     )
     assert body["errors"][0]["extensions"]["code"] == "INVALID"
 

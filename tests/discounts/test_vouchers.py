@@ -1,6 +1,5 @@
 """Vouchers are created by platform staff, through the services or the admin, with the
-same rules; and the checkout's parts are reachable through `node` by those who may see
-them."""
+same rules."""
 
 from __future__ import annotations
 
@@ -14,8 +13,7 @@ from django.utils import timezone
 from marketplace.core.errors import DomainError
 from marketplace.discounts.models import Voucher
 from marketplace.discounts.services import VoucherFields, create_voucher, deactivate_voucher
-from tests.checkout.factories import line, make_variant, make_voucher
-from tests.conftest import make_user
+from tests.builders.discounts import make_voucher
 
 
 def fields(ir, **values) -> VoucherFields:
@@ -92,24 +90,3 @@ def test_admin_lists_and_validates_vouchers(ir, operator_client):
     )
     assert created.status_code == 302
     assert Voucher.objects.get(code="NEW").value == Decimal(15)
-
-
-def test_node_finds_checkouts_and_lines_for_those_who_may_see_them(
-    ir, api, create, buyer, seller_a
-):
-    checkout = create([line(make_variant(seller_a), 2)], user=buyer)["checkout"]
-    query = """query($id: ID!) { node(id: $id) { __typename
-      ... on Checkout { quantity } ... on CheckoutLine { quantity } } }"""
-    line_id = checkout["lines"][0]["id"]
-    assert api(query, {"id": checkout["id"]}, user=buyer)["data"]["node"] == {
-        "__typename": "Checkout",
-        "quantity": 2,
-    }
-    assert api(query, {"id": line_id}, user=buyer)["data"]["node"] == {
-        "__typename": "CheckoutLine",
-        "quantity": 2,
-    }
-    stranger = make_user("stranger@example.com")
-    assert api(query, {"id": checkout["id"]}, user=stranger)["data"]["node"] is None
-    assert api(query, {"id": line_id}, user=stranger)["data"]["node"] is None
-    assert api(query, {"id": line_id})["data"]["node"] is None

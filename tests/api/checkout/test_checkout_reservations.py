@@ -13,20 +13,10 @@ from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.checkout.tasks import delete_abandoned_checkouts
 from marketplace.inventory.models import Reservation
 from marketplace.inventory.tasks import delete_expired_reservations
-from tests.checkout.factories import (
-    ADDRESS,
-    ADDRESS_UPDATE,
-    LINES_ADD,
-    VARIANT_AVAILABLE,
-    gid,
-    line,
-    make_variant,
-)
-from tests.conftest import make_user
-
-
-def codes(payload: dict) -> list[tuple[str, str]]:
-    return [(e["field"], e["code"]) for e in payload["errors"]]
+from tests.api.checkout.documents import ADDRESS, ADDRESS_UPDATE, LINES_ADD, VARIANT_AVAILABLE, line
+from tests.builders.accounts import make_user
+from tests.builders.catalog import make_variant
+from tests.support import codes, gid
 
 
 def available(api, variant, user=None) -> int:

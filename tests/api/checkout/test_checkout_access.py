@@ -10,7 +10,7 @@ from marketplace.accounts.models import Address
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.inventory.models import Reservation
 from marketplace.orders.models import Order
-from tests.checkout.factories import (
+from tests.api.checkout.documents import (
     ADDRESS,
     ADDRESS_UPDATE,
     ATTACH,
@@ -22,16 +22,12 @@ from tests.checkout.factories import (
     PROMO_ADD,
     PROMO_REMOVE,
     QUERY,
-    gid,
     line,
-    make_variant,
-    make_voucher,
 )
-from tests.conftest import make_user
-
-
-def codes(payload: dict) -> list[tuple[str, str]]:
-    return [(e["field"], e["code"]) for e in payload["errors"]]
+from tests.builders.accounts import make_user
+from tests.builders.catalog import make_variant
+from tests.builders.discounts import make_voucher
+from tests.support import codes, gid
 
 
 def held() -> dict[int, int]:
@@ -196,3 +192,24 @@ def test_merging_keeps_the_buyers_own_address_and_drops_the_guests(
     assert merged["shippingAddress"]["city"] == "نیشابور"
     assert merged["quantity"] == 2
     assert list(Address.objects.values_list("city", flat=True)) == ["نیشابور"]
+
+
+def test_node_finds_checkouts_and_lines_for_those_who_may_see_them(
+    ir, api, create, buyer, seller_a
+):
+    checkout = create([line(make_variant(seller_a), 2)], user=buyer)["checkout"]
+    query = """query($id: ID!) { node(id: $id) { __typename
+      ... on Checkout { quantity } ... on CheckoutLine { quantity } } }"""
+    line_id = checkout["lines"][0]["id"]
+    assert api(query, {"id": checkout["id"]}, user=buyer)["data"]["node"] == {
+        "__typename": "Checkout",
+        "quantity": 2,
+    }
+    assert api(query, {"id": line_id}, user=buyer)["data"]["node"] == {
+        "__typename": "CheckoutLine",
+        "quantity": 2,
+    }
+    stranger = make_user("stranger@example.com")
+    assert api(query, {"id": checkout["id"]}, user=stranger)["data"]["node"] is None
+    assert api(query, {"id": line_id}, user=stranger)["data"]["node"] is None
+    assert api(query, {"id": line_id})["data"]["node"] is None

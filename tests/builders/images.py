@@ -49,6 +49,11 @@ def encode(image: Image.Image, image_format: str, **options) -> bytes:
     return output.getvalue()
 
 
+def jpeg(width: int = 320, height: int = 240) -> bytes:
+    """A plain photo: one colour, no metadata."""
+    return encode(Image.new("RGB", (width, height), (180, 40, 30)), "JPEG", quality=85)
+
+
 def jpeg_with_gps(width: int = 600, height: int = 300, orientation: int = 1) -> bytes:
     return encode(
         two_halves(width, height),

@@ -13,7 +13,9 @@ from django.db import connection
 from django.test import Client
 
 from marketplace.inventory.models import Reservation, Stock
-from tests.checkout.factories import CREATE, ensure_seeded, line, make_variant
+from tests.api.checkout.documents import CREATE, line
+from tests.builders.catalog import make_variant
+from tests.builders.seed import ensure_seeded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,21 +13,17 @@ from marketplace.channels.models import Channel
 from marketplace.checkout.models import Checkout, CheckoutDelivery
 from marketplace.locations.models import Province
 from marketplace.shipping.models import DeliveryMethod, DeliveryRate, ShippingZone
-from tests.checkout.factories import (
+from tests.api.checkout.documents import (
     ADDRESS,
     ADDRESS_UPDATE,
     DELIVERY_UPDATE,
     LINES_UPDATE,
     QUERY,
-    REGISTERED_POST,
-    gid,
     line,
-    make_variant,
 )
-
-
-def codes(payload: dict) -> list[tuple[str, str]]:
-    return [(e["field"], e["code"]) for e in payload["errors"]]
+from tests.builders.catalog import make_variant
+from tests.builders.shipping import REGISTERED_POST
+from tests.support import codes, gid
 
 
 def method(name: str, provinces: list[str], price: int, **owner) -> DeliveryMethod:

@@ -1,8 +1,8 @@
 import pytest
-from graphql_relay import to_global_id
 
 from marketplace.inventory.models import Warehouse
 from marketplace.sellers.models import Cooperative, CooperativeStaff
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -12,10 +12,6 @@ CREATE = """mutation($input: CooperativeInput!) {
 WAREHOUSE = """mutation($input: WarehouseInput!) {
   warehouseCreate(input: $input) { warehouse { id name } errors { field code } }
 }"""
-
-
-def gid(obj) -> str:
-    return to_global_id(type(obj).__name__, obj.pk)
 
 
 def test_cooperative_create_makes_a_unicode_slug_and_keeps_the_fee(api, operator):
@@ -38,7 +34,7 @@ def test_cooperative_create_makes_a_unicode_slug_and_keeps_the_fee(api, operator
         ({"name": "ت" * 1_000_000}, "name", "TOO_LONG"),
         ({"slug": "torbat-saffron"}, "slug", "UNIQUE"),
         ({"slug": "!!!"}, "slug", "INVALID"),
-        ({"county": to_global_id("Seller", 1)}, "county", "INVALID"),
+        ({"county": gid("Seller", 1)}, "county", "INVALID"),
     ],
 )
 def test_cooperative_create_bad_input(api, operator, coop_a, fields, field, code):

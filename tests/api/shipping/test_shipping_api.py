@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from graphql_relay import to_global_id
 
 from marketplace.api.schema import schema
 from marketplace.inventory.models import Warehouse
 from marketplace.shipping import selectors
 from marketplace.shipping.models import DeliveryMethod, DeliveryRate, ShippingZone
-from tests.conftest import make_seller, make_user
-from tests.shipping.factories import ir_address
+from tests.builders.accounts import ir_address, make_user
+from tests.builders.sellers import make_seller
+from tests.support import gid
 
 CREATE = """
 mutation($input: DeliveryMethodCreateInput!) {
@@ -54,10 +54,6 @@ mutation($input: ShippingZoneInput!) {
     shippingZone { id name countries provinces { code } } errors { field code }
   }
 }"""
-
-
-def gid(type_name: str, obj) -> str:
-    return to_global_id(type_name, obj.pk)
 
 
 @pytest.fixture
@@ -206,7 +202,7 @@ def test_unknown_ids_are_field_errors(api, iran_zone, coop_a, staff_a):
         "input": method_input(
             iran_zone,
             cooperative=gid("Cooperative", coop_a),
-            zones=[gid("ShippingZone", iran_zone), to_global_id("ShippingZone", 10**9), "junk"],
+            zones=[gid("ShippingZone", iran_zone), gid("ShippingZone", 10**9), "junk"],
         )
     }
     payload = api(CREATE, variables, user=staff_a)["data"]["deliveryMethodCreate"]
@@ -215,7 +211,7 @@ def test_unknown_ids_are_field_errors(api, iran_zone, coop_a, staff_a):
         ("zones.2", "INVALID"),
     }
     missing = api(
-        UPDATE, {"id": to_global_id("DeliveryMethod", 10**9), "input": {"name": "x"}}, user=staff_a
+        UPDATE, {"id": gid("DeliveryMethod", 10**9), "input": {"name": "x"}}, user=staff_a
     )["data"]["deliveryMethodUpdate"]
     assert missing["errors"] == [{"field": "id", "code": "NOT_FOUND"}]
 
@@ -362,7 +358,7 @@ def test_zone_create(api, seeded, staff_a, razavi):
     assert payload["shippingZone"]["countries"] == ["TM"]
     bad = api(
         ZONE_CREATE,
-        {"input": {"name": "x", "provinces": [to_global_id("Province", 10**9)]}},
+        {"input": {"name": "x", "provinces": [gid("Province", 10**9)]}},
         user=staff_a,
     )["data"]["shippingZoneCreate"]
     assert bad["errors"] == [{"field": "provinces.0", "code": "NOT_FOUND"}]

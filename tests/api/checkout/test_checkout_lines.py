@@ -9,19 +9,10 @@ from marketplace.catalog.models import Product
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.inventory.models import Reservation
 from marketplace.sellers.models import SellerStatus
-from tests.checkout.factories import (
-    EMAIL_UPDATE,
-    LINES_ADD,
-    LINES_UPDATE,
-    gid,
-    line,
-    make_variant,
-)
-from tests.conftest import make_seller
-
-
-def codes(payload: dict) -> list[tuple[str, str]]:
-    return [(e["field"], e["code"]) for e in payload["errors"]]
+from tests.api.checkout.documents import EMAIL_UPDATE, LINES_ADD, LINES_UPDATE, line
+from tests.builders.catalog import make_variant
+from tests.builders.sellers import make_seller
+from tests.support import codes, gid
 
 
 def lines_of(checkout_id: str) -> dict[int, int]:
@@ -244,7 +235,7 @@ def test_a_line_whose_product_was_unpublished_can_only_be_removed(ir, create, ca
     variant = make_variant(seller_a, quantity=10)
     checkout = create([line(variant, 2)])["checkout"]
     Product.objects.filter(pk=variant.product_id).update(is_published=False)
-    from tests.checkout.factories import QUERY
+    from tests.api.checkout.documents import QUERY
 
     shown = call(QUERY, checkout["id"])
     assert shown["lines"][0]["isAvailable"] is False

@@ -1,7 +1,7 @@
 import pytest
 
 from marketplace.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.builders.accounts import PASSWORD
 
 REGISTER = """
 mutation($input: AccountRegisterInput!) {

@@ -1,20 +1,9 @@
-"""The GraphQL documents the checkout tests send; the builders are in tests.commerce
-(shared with the order tests) and named here too."""
+"""The GraphQL documents the checkout API tests send, and their input."""
 
 from __future__ import annotations
 
-from graphql_relay import to_global_id
-
 from marketplace.catalog.models import ProductVariant
-from tests.commerce import (  # noqa: F401
-    EXPRESS_POST,
-    REGISTERED_POST,
-    category,
-    ensure_seeded,
-    make_variant,
-    make_voucher,
-    warehouse_for,
-)
+from tests.support import gid
 
 ADDRESS = {
     "firstName": "سارا",
@@ -90,10 +79,6 @@ MY_CHECKOUT = "query($channel: String) { myCheckout(channel: $channel) { id quan
 VARIANT_AVAILABLE = (
     "query($id: ID!) { node(id: $id) { ... on ProductVariant { quantityAvailable } } }"
 )
-
-
-def gid(kind: str, pk) -> str:
-    return to_global_id(kind, str(pk))
 
 
 def line(variant: ProductVariant, quantity: int) -> dict:

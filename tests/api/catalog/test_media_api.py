@@ -8,12 +8,12 @@ import json
 
 import pytest
 from django.test import Client
-from graphql_relay import to_global_id
 
 from marketplace.accounts.tokens import create_access_token
 from marketplace.catalog.models import ProductMedia
-from tests.catalog.media import images
-from tests.catalog.media.images import stored_files
+from tests.builders import images
+from tests.builders.images import stored_files
+from tests.support import gid
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +50,7 @@ def upload_photo(
     operations = {
         "query": CREATE,
         "operationName": "AddPhoto",
-        "variables": {
-            "input": {"product": to_global_id("Product", product.pk), "image": None, "alt": alt}
-        },
+        "variables": {"input": {"product": gid("Product", product.pk), "image": None, "alt": alt}},
     }
     headers = {"HTTP_ACCEPT_LANGUAGE": "en"}
     if user is not None:
@@ -79,12 +77,12 @@ def test_a_seller_uploads_a_photo(client, product, media_root):
     )
     assert result["errors"] == []
     media = ProductMedia.objects.get(product=product)
-    assert result["media"]["id"] == to_global_id("ProductMedia", media.pk)
+    assert result["media"]["id"] == gid("ProductMedia", media.pk)
     assert result["media"]["alt"] == "سرگل"
     # No thumbnails yet: every size is the original.
     assert result["media"]["url"] == result["media"]["small"]
     assert result["media"]["url"].endswith(media.image.name)
-    assert result["product"]["id"] == to_global_id("Product", product.pk)
+    assert result["product"]["id"] == gid("Product", product.pk)
     assert result["product"]["media"] == [{"id": result["media"]["id"], "alt": "سرگل"}]
     assert result["product"]["thumbnail"] == {"url": result["media"]["url"], "alt": "سرگل"}
     assert stored_files(media_root) == [media.image.name]

@@ -14,11 +14,10 @@ from marketplace.accounts.models import Address
 from marketplace.checkout.models import Checkout
 from marketplace.discounts.models import VoucherUsage
 from marketplace.orders.models import Order
-from tests.checkout.factories import PROMO_ADD, PROMO_REMOVE, line, make_variant, make_voucher
-
-
-def codes(payload: dict) -> list[tuple[str, str]]:
-    return [(e["field"], e["code"]) for e in payload["errors"]]
+from tests.api.checkout.documents import PROMO_ADD, PROMO_REMOVE, line
+from tests.builders.catalog import make_variant
+from tests.builders.discounts import make_voucher
+from tests.support import codes
 
 
 @pytest.fixture
@@ -142,7 +141,7 @@ def test_per_buyer_limit_counts_a_signed_in_buyers_orders(ir, create, call, buye
 
 
 def test_a_voucher_stops_discounting_when_the_cart_drops_below_its_minimum(cart, call):
-    from tests.checkout.factories import LINES_UPDATE
+    from tests.api.checkout.documents import LINES_UPDATE
 
     make_voucher(code="MIN", kind="FIXED", value=Decimal(1_000_000), min_spend=Decimal(11_500_000))
     assert call(PROMO_ADD, cart["id"], code="MIN")["checkout"]["discount"]["amount"] == 1_000_000.0
