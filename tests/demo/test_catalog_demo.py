@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import re
-import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -224,12 +223,9 @@ def stored_picture(media: ProductMedia) -> Image.Image:
 
 @pytest.mark.django_db
 def test_the_demo_catalogue_loads_once_through_the_services(capsys):
-    started = time.perf_counter()
     call_command("load_demo_data")
-    elapsed = time.perf_counter() - started
     out = capsys.readouterr().out
     assert "Demo data loaded" in out and f"Demo catalogue loaded: {len(PRODUCTS)} products" in out
-    assert elapsed < 60
 
     products = list(
         Product.objects.select_related("seller__owner", "product_type").annotate(
