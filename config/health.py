@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -18,11 +19,17 @@ BROKER_TIMEOUT_SECONDS = 2.0
 # Two attempts (max_retries=1) share the budget, so each one gets half of it.
 BROKER_ATTEMPT_TIMEOUT_SECONDS = BROKER_TIMEOUT_SECONDS / 2
 MAX_ERROR_LENGTH = 300
+# A driver's message names the socket it tried ("on socket "/run/…/.s.PGSQL.5432""): a
+# path on the server that the public answer leaves out.
+_QUOTED_PATH = re.compile(r'\s*"/[^"]*"')
 
 
 def describe_error(exc: BaseException) -> str:
+    """The exception's class and first line, without file paths, for public answers."""
     text = str(exc).strip().splitlines()
-    message = f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    message = (
+        f"{type(exc).__name__}: {_QUOTED_PATH.sub('', text[0])}" if text else type(exc).__name__
+    )
     return message[:MAX_ERROR_LENGTH]
 
 

@@ -2,8 +2,10 @@
 
 `run` starts the embedded PostgreSQL (unless DATABASE_URL is set), migrates, loads the
 demo data once, then runs the web server, a Celery worker and the beat scheduler until
-Ctrl-C, which stops every process it started. `test` runs the whole pytest suite on the
-embedded PostgreSQL, or on DATABASE_URL when set.
+Ctrl-C, which stops every process it started, the embedded database included. A worker
+or scheduler that dies is started again (config.supervisor); the web server ending stops
+everything. `test` runs the whole pytest suite on the embedded PostgreSQL, or on
+DATABASE_URL when set.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from config import services
+from config.supervisor import Service, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,9 +32,11 @@ def compile_translations() -> None:
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
 
 
-def prepare_environment(*, dev: bool) -> None:
+def prepare_environment(*, dev: bool) -> bool:
+    """Set up the environment; True when it started (or joined) the embedded PostgreSQL."""
     os.environ.setdefault("BAZARCHEH_DATA_DIR", str(services.data_dir()))
-    if not os.environ.get("DATABASE_URL"):
+    embedded = not os.environ.get("DATABASE_URL")
+    if embedded:
         os.environ["DATABASE_URL"] = services.start_embedded_postgres()
     if dev:
         os.environ.setdefault("BAZARCHEH_DEV", "1")
@@ -40,6 +44,7 @@ def prepare_environment(*, dev: bool) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     (Path(os.environ["BAZARCHEH_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
     compile_translations()
+    return embedded
 
 
 def manage(*args: str) -> None:
@@ -47,7 +52,17 @@ def manage(*args: str) -> None:
 
 
 def run() -> int:
-    prepare_environment(dev=True)
+    embedded = prepare_environment(dev=True)
+    try:
+        return serve()
+    finally:
+        # The embedded PostgreSQL package stops only the server process it saw start, so a
+        # database restarted by hand meanwhile would outlive Ctrl-C without this.
+        if embedded:
+            services.stop_embedded_postgres()
+
+
+def serve() -> int:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     manage("migrate", "--noinput")
@@ -81,7 +96,15 @@ def run() -> int:
             str(data / "celerybeat-schedule"),
         ],
     }
-    processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
+    supervisor = Supervisor(
+        [
+            Service("web", commands["web"], essential=True),
+            Service("worker", commands["worker"]),
+            Service("beat", commands["beat"]),
+        ],
+        cwd=ROOT,
+    )
+    supervisor.start()
     print(f"\nBazarcheh is serving on http://{host}:{port}/  (GraphQL: /graphql/, admin: /admin/)")
     print("Ctrl-C stops the web server, the worker, the scheduler and the database.\n")
 
@@ -93,26 +116,10 @@ def run() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
     try:
-        while not stopping:
-            for name, proc in processes.items():
-                if proc.poll() is not None:
-                    print(f"{name} exited with {proc.returncode}; stopping the rest.")
-                    exit_code = proc.returncode or 1
-                    stopping = True
-            time.sleep(0.5)
+        return supervisor.run(lambda: stopping)
     finally:
-        for proc in processes.values():
-            if proc.poll() is None:
-                proc.terminate()
-        deadline = time.monotonic() + 15
-        for proc in processes.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    return exit_code
+        supervisor.stop()
 
 
 def test(args: list[str]) -> int:

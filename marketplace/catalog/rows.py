@@ -1,7 +1,7 @@
 """What catalogue reads return instead of model instances: plain rows built from one
 `values_list` or JSON column, with the attribute names of the models they stand for, so
 the API treats rows and instances alike (instance building is the largest cost of a
-catalogue page, PERFORMANCE.md)."""
+catalogue page, docs/PERFORMANCE.md)."""
 
 from __future__ import annotations
 

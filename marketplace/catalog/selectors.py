@@ -3,7 +3,7 @@ loads behind a product page.
 
 The listing returns `ProductRow`s (plain objects built from one `values_list` query)
 rather than model instances: instance building is the largest cost of a catalogue page
-(see PERFORMANCE.md). Everything a listing does not always need
+(see docs/PERFORMANCE.md). Everything a listing does not always need
 (description, relations, variants) is loaded in batches, per page, by the caller.
 """
 

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from storefront.client import FormErrors
+from storefront.digits import latin_digits
 
 MAX_INPUT = 500
 
@@ -130,13 +131,10 @@ def address_input(values: dict[str, str]) -> dict[str, str]:
     return {name: values.get(name, "") for name in ADDRESS_NAMES}
 
 
-PERSIAN_AND_ARABIC_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-
-
 def posted_int(request, name: str, default: int | None = None) -> int | None:
     """A posted whole number (Persian or Arabic digits too); `default` when absent, None
     when it is not a number."""
-    text = posted(request, name).translate(PERSIAN_AND_ARABIC_DIGITS)
+    text = latin_digits(posted(request, name))
     if not text:
         return default
     try:

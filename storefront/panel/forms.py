@@ -11,25 +11,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from storefront.client import FormErrors
+from storefront.digits import latin_digits, plain_number, whole_number
 
 RIALS_PER_TOMAN = 10
 MAX_TOMAN = Decimal(10) ** 14
 MAX_STOCK = 1_000_000
 MAX_WEIGHT_KG = Decimal(10_000)
-DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫", "01234567890123456789.")
-# Thousands separators people type: Persian/Arabic, Latin comma, spaces and ZWNJ.
-SEPARATORS = ("٬", ",", "،", " ", "\u200c", "\u00a0", "_")
-
-
-def ascii_digits(text: str) -> str:
-    return (text or "").translate(DIGITS).strip()
-
-
-def _number(text: str) -> str:
-    cleaned = ascii_digits(text)
-    for separator in SEPARATORS:
-        cleaned = cleaned.replace(separator, "")
-    return cleaned
 
 
 @dataclass
@@ -80,7 +67,7 @@ def price_in_rial(form: Form, data, name: str = "price") -> int | None:
         form.add(name, _("This field is required."))
         return None
     try:
-        toman = Decimal(_number(raw))
+        toman = Decimal(plain_number(raw))
     except InvalidOperation:
         toman = None
     if toman is None or not toman.is_finite() or toman != toman.to_integral_value():
@@ -95,11 +82,12 @@ def price_in_rial(form: Form, data, name: str = "price") -> int | None:
 def quantity(form: Form, data, name: str = "stock") -> int | None:
     raw = (data.get(name) or "").strip()
     form.values[name] = raw
-    number = _number(raw) or "0"
-    if not number.isdigit() or int(number) > MAX_STOCK:
+    # A blank field (or one of separators only) means none in stock.
+    units = whole_number(raw) if plain_number(raw) else 0
+    if units is None or units > MAX_STOCK:
         form.add(name, _("Enter a whole number of units from 0 to %(max)d.") % {"max": MAX_STOCK})
         return None
-    return int(number)
+    return units
 
 
 def weight_kg(form: Form, data, name: str = "weight") -> float | None:
@@ -108,7 +96,7 @@ def weight_kg(form: Form, data, name: str = "weight") -> float | None:
     if not raw:
         return None
     try:
-        kilograms = Decimal(ascii_digits(raw).replace("/", "."))
+        kilograms = Decimal(latin_digits(raw).replace("/", "."))
     except InvalidOperation:
         kilograms = None
     if kilograms is None or not kilograms.is_finite() or not 0 < kilograms <= MAX_WEIGHT_KG:

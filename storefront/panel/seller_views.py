@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from storefront import client
+from storefront.digits import latin_digits
 from storefront.panel import choices, forms, labels, queries
 from storefront.panel.access import panel_me, seller_of, signed_in
 from storefront.panel.paging import page, paged_query
@@ -69,7 +70,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         return _apply_page(request, form)
     if not form.valid:
         return _apply_page(request, form, status=400)
-    seller_input = {"name": name, "description": description, "phone": forms.ascii_digits(phone)}
+    seller_input = {"name": name, "description": description, "phone": latin_digits(phone)}
     if village:
         seller_input["village"] = village
     if cooperative:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from storefront.digits import whole_number
 
 PAGE_SIZE = 24
 MAX_QUERY_LENGTH = 100
@@ -22,8 +24,6 @@ MAX_CURSOR_LENGTH = 40
 MAX_TOMAN = Decimal(10) ** 12
 RIALS_PER_TOMAN = 10
 
-DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-SEPARATORS = re.compile(r"[\s,٬،_']")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CURSOR = re.compile(r"^[A-Za-z0-9+/=_-]+$")
 
@@ -47,16 +47,10 @@ SORT_LABELS = {
 def parse_toman(raw: str | None) -> Decimal | None:
     """A whole toman amount typed with Persian, Arabic or Latin digits and any thousands
     separators; None for anything else (negative, fractional, huge, not a number)."""
-    if not raw:
+    amount = whole_number(raw)
+    if amount is None or amount > MAX_TOMAN:
         return None
-    text = SEPARATORS.sub("", raw.translate(DIGITS))[:20]
-    if not text.isdigit():
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None
-    return amount if amount <= MAX_TOMAN else None
+    return Decimal(amount)
 
 
 def clean_words(raw: str) -> str:

@@ -12,9 +12,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 
+from storefront.digits import persian_digits
+
 register = template.Library()
 
-PERSIAN_DIGITS = str.maketrans("0123456789,.", "۰۱۲۳۴۵۶۷۸۹٬٫")
 RIALS_PER_TOMAN = 10
 
 
@@ -26,7 +27,7 @@ def _persian() -> bool:
 def digits(value) -> str:
     """Persian digits (and separators) in Persian; unchanged in English."""
     text = "" if value is None else str(value)
-    return text.translate(PERSIAN_DIGITS) if _persian() else text
+    return persian_digits(text) if _persian() else text
 
 
 def _grouped(amount: Decimal, places: int) -> str:

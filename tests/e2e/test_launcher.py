@@ -1,10 +1,12 @@
 """The README's run command, end to end: a fresh data folder, the embedded PostgreSQL,
-migrations, demo data, the web server, a worker and the scheduler; Ctrl-C stops them all."""
+migrations, demo data, the web server, a worker and the scheduler; a worker that dies is
+started again; Ctrl-C stops them all, the database too even after a restart by hand."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +18,11 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.postgres_cluster import control, private_dir, restart, server_process
+
 ROOT = Path(__file__).resolve().parents[2]
+# Migrating and loading the demo catalogue take minutes on a busy 2-core machine.
+START_TIMEOUT_SECONDS = 420
 
 
 def free_port() -> int:
@@ -37,6 +43,7 @@ def get(url: str, *, data: bytes | None = None, headers: dict | None = None) -> 
 @pytest.fixture
 def launched(tmp_path):
     port = free_port()
+    data = private_dir("bazarcheh-launcher-") / "data"
     env = {
         k: v
         for k, v in os.environ.items()
@@ -52,7 +59,7 @@ def launched(tmp_path):
     }
     env.update(
         {
-            "BAZARCHEH_DATA_DIR": str(tmp_path / "data"),
+            "BAZARCHEH_DATA_DIR": str(data),
             "PORT": str(port),
             "DJANGO_SUPERUSER_EMAIL": "ops@example.com",
             "DJANGO_SUPERUSER_PASSWORD": "Ops-passphrase-1405",
@@ -68,7 +75,7 @@ def launched(tmp_path):
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         try:
             if get(f"{base}/health/")[0] == 200:
@@ -79,15 +86,52 @@ def launched(tmp_path):
             break
         time.sleep(0.5)
     try:
-        yield proc, base, tmp_path, log
+        yield proc, base, data, log
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+        # A server restarted by the test is outside the launcher's process group.
+        if server_process(data / "postgres") is not None:
+            control(data / "postgres", "-m", "immediate", "stop")
         log.close()
+        shutil.rmtree(data.parent, ignore_errors=True)
 
 
-def test_run_command_serves_the_demo_and_ctrl_c_stops_everything(launched):
-    proc, base, tmp_path, log = launched
+def wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.5)
+
+
+def child(proc: subprocess.Popen, role: str) -> psutil.Process | None:
+    """The launcher's child process running `role` (web: runserver; worker; beat)."""
+    for process in psutil.Process(proc.pid).children():
+        try:
+            if role in process.cmdline():
+                return process
+        except psutil.NoSuchProcess:
+            continue
+    return None
+
+
+def ended(process: psutil.Process) -> bool:
+    """Exited: gone, or a zombie that its parent (here the machine's init) has not reaped."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def healthy(base: str) -> bool:
+    try:
+        return get(f"{base}/health/")[0] == 200
+    except OSError:
+        return False
+
+
+def test_run_command_serves_the_demo_outlives_a_dead_worker_and_ctrl_c_stops_everything(launched):
+    proc, base, data_dir, log = launched
     log.seek(0)
     assert proc.poll() is None, log.read()[-4000:]
 
@@ -119,12 +163,32 @@ def test_run_command_serves_the_demo_and_ctrl_c_stops_everything(launched):
     status, body = get(f"{base}/")
     assert status == 200 and 'dir="rtl"' in body.decode()
 
+    # A worker that dies is started again; the web server and the stack keep running.
+    web, worker = child(proc, "runserver"), child(proc, "worker")
+    worker.kill()
+    wait_for(lambda: (child(proc, "worker") or worker).pid != worker.pid)
+    log.seek(0)
+    assert f"worker exited with {-signal.SIGKILL}; starting it again in 1 s" in log.read()
+    assert proc.poll() is None and child(proc, "runserver").pid == web.pid
+    wait_for(lambda: healthy(base))
+
+    # An operator restarts the database from another terminal: a server process that
+    # is none of the launcher's, and that the terminal's Ctrl-C does not reach.
+    data = data_dir / "postgres"
+    first_server = server_process(data)
+    restart(data)
+    second_server = server_process(data)
+    assert second_server is not None and second_server.pid != first_server.pid
+    wait_for(lambda: healthy(base))
+
     children = psutil.Process(proc.pid).children(recursive=True)
     assert len(children) >= 3
     os.killpg(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=60) == 0
     _gone, alive = psutil.wait_procs(children, timeout=30)
     assert alive == []
-    # The embedded PostgreSQL stopped with it, and a second start reuses the data.
-    pid_file = tmp_path / "data" / "postgres" / "postmaster.pid"
-    assert not pid_file.exists()
+    # The embedded PostgreSQL stopped with it, the restarted server too, and a second
+    # start reuses the data.
+    assert ended(second_server)
+    assert server_process(data) is None
+    assert not (data / "postmaster.pid").exists()

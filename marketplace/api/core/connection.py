@@ -1,5 +1,5 @@
 """Relay connections without the per-page COUNT: fetch first+1 rows for hasNextPage and
-count only when totalCount is asked for (PERFORMANCE.md)."""
+count only when totalCount is asked for (docs/PERFORMANCE.md)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from django.db import models
 
 class ModelObjectType(graphene.ObjectType):
     """A plain ObjectType over a Django model instance (no DjangoObjectType machinery:
-    its per-field cost shows in PERFORMANCE.md)."""
+    its per-field cost shows in docs/PERFORMANCE.md)."""
 
     class Meta:
         abstract = True

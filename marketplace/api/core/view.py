@@ -32,6 +32,7 @@ from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
 from marketplace.core.db import prepared_statements
+from marketplace.core.outage import is_connection_failure
 
 logger = logging.getLogger("marketplace.api")
 
@@ -182,6 +183,9 @@ class APIView(GraphQLView):
     def format_error(error):
         formatted = GraphQLView.format_error(error)
         original = getattr(error, "original_error", None)
+        if is_connection_failure(original):
+            # No field's fault: the whole request fails, answered 503 by config.outage.
+            raise original
         if original is not None and not isinstance(original, GraphQLError):
             logger.error("Unhandled error in a resolver", exc_info=original)
             if not settings.DEBUG:
