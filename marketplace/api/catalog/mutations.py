@@ -7,9 +7,8 @@ import graphene
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.api.catalog.types import Product, ProductVariant
-from marketplace.api.core.errors import Error
 from marketplace.api.core.ids import get_instance, get_optional_instance
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.catalog import selectors, services
 from marketplace.catalog.models import Category as CategoryModel
 from marketplace.catalog.models import Product as ProductModel
@@ -69,14 +68,12 @@ class ProductVariantCreateInput(graphene.InputObjectType):
     stocks = graphene.List(graphene.NonNull(StockInput))
 
 
-class ProductMutation(graphene.ObjectType):
+class ProductMutation(Payload):
     product = graphene.Field(Product)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
-class ProductVariantMutation(graphene.ObjectType):
+class ProductVariantMutation(Payload):
     product_variant = graphene.Field(ProductVariant)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class _Decoder:
@@ -161,7 +158,7 @@ class ProductCreate(BaseMutation):
             slug=input.get("slug"),
             is_published=input.get("is_published"),
         )
-        return ProductMutation(product=product, errors=[])
+        return ProductMutation.ok(product=product)
 
 
 class ProductUpdate(BaseMutation):
@@ -199,7 +196,7 @@ class ProductUpdate(BaseMutation):
             origin=origin,
             is_published=input.get("is_published"),
         )
-        return ProductMutation(product=product, errors=[])
+        return ProductMutation.ok(product=product)
 
 
 class ProductDelete(BaseMutation):
@@ -218,7 +215,7 @@ class ProductDelete(BaseMutation):
         # Read before deleting: the payload shows what was there.
         snapshot = selectors.load_product(channel_selectors.channel_by_slug(None), pk=product.pk)
         services.delete_product(actor=info.context.user, product=product)
-        return ProductMutation(product=snapshot, errors=[])
+        return ProductMutation.ok(product=snapshot)
 
 
 class ProductVariantCreate(BaseMutation):
@@ -246,7 +243,7 @@ class ProductVariantCreate(BaseMutation):
             weight=input.get("weight"),
             stocks=stocks,
         )
-        return ProductVariantMutation(product_variant=variant, errors=[])
+        return ProductVariantMutation.ok(product_variant=variant)
 
 
 class ProductVariantStocksUpdate(BaseMutation):
@@ -269,7 +266,7 @@ class ProductVariantStocksUpdate(BaseMutation):
         variant = services.update_variant_stocks(
             actor=info.context.user, variant=variant, stocks=stock_inputs
         )
-        return ProductVariantMutation(product_variant=variant, errors=[])
+        return ProductVariantMutation.ok(product_variant=variant)
 
 
 class ProductVariantPricesUpdate(BaseMutation):
@@ -296,4 +293,4 @@ class ProductVariantPricesUpdate(BaseMutation):
         variant = services.set_variant_prices(
             actor=info.context.user, variant=variant, prices=prices
         )
-        return ProductVariantMutation(product_variant=variant, errors=[])
+        return ProductVariantMutation.ok(product_variant=variant)

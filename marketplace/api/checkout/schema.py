@@ -10,9 +10,9 @@ from django.utils.translation import get_language
 from marketplace.api.accounts.addresses import AddressInput
 from marketplace.api.catalog.loaders import channel_for
 from marketplace.api.checkout.types import Checkout, decode_group, decode_token, remember
-from marketplace.api.core.errors import Error, query_error
+from marketplace.api.core.errors import query_error
 from marketplace.api.core.ids import decode_id
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.checkout import selectors, services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
@@ -94,14 +94,13 @@ class CheckoutCreateInput(graphene.InputObjectType):
     lines = graphene.List(graphene.NonNull(CheckoutLineInput), required=True)
 
 
-class CheckoutMutation(graphene.ObjectType):
+class CheckoutMutation(Payload):
     checkout = graphene.Field(Checkout)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 def _payload(info, checkout_info) -> CheckoutMutation:
     remember(info, checkout_info)
-    return CheckoutMutation(checkout=checkout_info.checkout, errors=[])
+    return CheckoutMutation.ok(checkout=checkout_info.checkout)
 
 
 class CheckoutCreate(BaseMutation):

@@ -11,9 +11,9 @@ from marketplace.accounts.models import User as UserModel
 from marketplace.api.accounts.types import User
 from marketplace.api.checkout.types import decode_token
 from marketplace.api.core.connection import connection_field, countable_connection, paginate
-from marketplace.api.core.errors import Error, query_error
+from marketplace.api.core.errors import query_error
 from marketplace.api.core.ids import decode_id
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.orders.types import Order, Shipment
 from marketplace.api.payments.types import Payment
 from marketplace.checkout.models import Checkout as CheckoutModel
@@ -139,12 +139,11 @@ class CheckoutComplete(BaseMutation):
             gateway=payment_gateway,
             redirect_url=redirect_url,
         )
-        return cls(order=order, payment=payment, errors=[])
+        return cls.ok(order=order, payment=payment)
 
 
-class OrderMutation(graphene.ObjectType):
+class OrderMutation(Payload):
     order = graphene.Field(Order)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class OrderCancel(BaseMutation):
@@ -161,7 +160,7 @@ class OrderCancel(BaseMutation):
     def perform(cls, info, id):
         order = _order_or_not_found(info, id)
         order = services.cancel_order(actor=info.context.user, order=order)
-        return OrderMutation(order=order, errors=[])
+        return OrderMutation.ok(order=order)
 
 
 class OrderMutations(graphene.ObjectType):
