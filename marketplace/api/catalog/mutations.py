@@ -18,6 +18,7 @@ from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, perm
 from marketplace.inventory.models import Warehouse
 from marketplace.locations.models import Village
 from marketplace.sellers import permissions as seller_permissions
+from marketplace.sellers import selectors as seller_selectors
 from marketplace.sellers.models import Seller
 
 MAX_PRICES = 20
@@ -119,10 +120,6 @@ def _require_signed_in(info) -> None:
         raise permission_denied()
 
 
-def _own_seller(user) -> Seller | None:
-    return Seller.objects.filter(owner_id=user.pk).first()
-
-
 class ProductCreate(BaseMutation):
     class Meta:
         output = ProductMutation
@@ -138,7 +135,7 @@ class ProductCreate(BaseMutation):
         if input.get("seller"):
             seller = decoder.get(Seller.objects.all(), input.seller, "Seller", "seller")
         else:
-            seller = _own_seller(user)
+            seller = seller_selectors.seller_owned_by(user)
             if seller is None:
                 decoder.errors.add(ErrorCode.REQUIRED, "seller")
         category = decoder.get(CategoryModel.objects.all(), input.category, "Category", "category")

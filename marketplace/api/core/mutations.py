@@ -27,6 +27,7 @@ class Payload(_Answer, graphene.ObjectType):
     @classmethod
     def __init_subclass_with_meta__(cls, **options):
         super().__init_subclass_with_meta__(**options)
+        # graphene lists a base's fields first; the payload's own come before `errors`.
         cls._meta.fields["errors"] = cls._meta.fields.pop("errors")
 
 
