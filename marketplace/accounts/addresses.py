@@ -31,13 +31,13 @@ FOREIGN_POSTAL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]*$")
 # Words people add around a province's name that do not identify it.
 _PROVINCE_NOISE = {"استان", "province", "ostan", "ostan-e", "e", "and", "و"}
 
-# Address field → (input name, maximum length, required for every country).
+# Address field → (maximum length, required for every country).
 _TEXT_FIELDS = {
-    "first_name": ("firstName", 150, True),
-    "last_name": ("lastName", 150, True),
-    "city": ("city", 100, True),
-    "street_address_1": ("streetAddress1", 300, True),
-    "street_address_2": ("streetAddress2", 300, False),
+    "first_name": (150, True),
+    "last_name": (150, True),
+    "city": (100, True),
+    "street_address_1": (300, True),
+    "street_address_2": (300, False),
 }
 ADDRESS_FIELDS = (
     "first_name",
@@ -51,14 +51,6 @@ ADDRESS_FIELDS = (
     "street_address_2",
     "postal_code",
 )
-
-
-def _value(data: Mapping[str, Any], snake: str, camel: str) -> Any:
-    """Input dicts come from graphene (snake_case keys) or from callers using the
-    GraphQL names (camelCase); both are accepted."""
-    if snake in data:
-        return data[snake]
-    return data.get(camel)
 
 
 def _squash(value: str) -> str:
@@ -164,60 +156,59 @@ def _clean_postal_code(value: str | None, *, country: str, field: str) -> str:
     return compact
 
 
-def clean_address(data: Mapping[str, Any], *, field_prefix: str = "shippingAddress") -> Address:
-    """Validate address input (the fields of the GraphQL `AddressInput`) and return an
-    unsaved Address without a user.
+def clean_address(data: Mapping[str, Any], *, field_prefix: str = "shipping_address") -> Address:
+    """Validate address input (keyed by the Address fields: first_name, country_area,
+    postal_code…) and return an unsaved Address without a user.
 
     Every problem is reported at once, as one DomainError. Each error's field is the
-    input's GraphQL name under `field_prefix`, joined by a dot: with the default prefix a
-    bad postal code is reported on "shippingAddress.postalCode"; with an empty prefix on
-    "postalCode".
+    Address field under `field_prefix`, joined by a dot: with the default prefix a bad
+    postal code is reported on "shipping_address.postal_code"; with an empty prefix on
+    "postal_code".
 
-    Iran (the default country): countryArea names one of the 31 provinces (Persian or
+    Iran (the default country): country_area names one of the 31 provinces (Persian or
     English name or ISO code; stored as the canonical Persian name, with the province
     row), the postal code has exactly 10 digits and the phone is a mobile number (read
     as Iranian unless it starts with another country's prefix).
-    Other countries: countryArea and city are required, the postal code has 3 to 12
+    Other countries: country_area and city are required, the postal code has 3 to 12
     letters or digits and the phone is a mobile number valid in that country.
     """
 
-    def name(api_name: str) -> str:
-        return f"{field_prefix}.{api_name}" if field_prefix else api_name
+    def name(attribute: str) -> str:
+        return f"{field_prefix}.{attribute}" if field_prefix else attribute
 
     errors = ErrorCollector()
     cleaned: dict[str, Any] = {}
-    for attribute, (api_name, limit, required) in _TEXT_FIELDS.items():
-        raw = _value(data, attribute, api_name)
+    for attribute, (limit, required) in _TEXT_FIELDS.items():
         try:
             cleaned[attribute] = clean_text(
-                normalize_text_spacing(raw),
-                field=name(api_name),
+                normalize_text_spacing(data.get(attribute)),
+                field=name(attribute),
                 max_length=limit,
                 required=required,
             )
         except DomainError as exc:
             errors.extend(exc)
 
-    country = _clean_country(_value(data, "country", "country"), errors, name("country"))
-    area = normalize_text_spacing(_value(data, "country_area", "countryArea"))
+    country = _clean_country(data.get("country"), errors, name("country"))
+    area = normalize_text_spacing(data.get("country_area"))
     province = None
     if not area:
-        errors.add(ErrorCode.REQUIRED, name("countryArea"))
+        errors.add(ErrorCode.REQUIRED, name("country_area"))
     elif len(area) > 100:
-        errors.add(ErrorCode.TOO_LONG, name("countryArea"))
+        errors.add(ErrorCode.TOO_LONG, name("country_area"))
     elif country == IRAN:
         province = find_province(area)
         if province is None:
             errors.add(
                 ErrorCode.INVALID,
-                name("countryArea"),
+                name("country_area"),
                 _("Choose one of the provinces of Iran."),
             )
         else:
             area = province.name
 
-    phone_value = _value(data, "phone", "phone")
-    postal_value = _value(data, "postal_code", "postalCode")
+    phone_value = data.get("phone")
+    postal_value = data.get("postal_code")
     if country is not None:
         try:
             if country == IRAN:
@@ -230,7 +221,7 @@ def clean_address(data: Mapping[str, Any], *, field_prefix: str = "shippingAddre
             errors.extend(exc)
         try:
             cleaned["postal_code"] = _clean_postal_code(
-                postal_value, country=country, field=name("postalCode")
+                postal_value, country=country, field=name("postal_code")
             )
         except DomainError as exc:
             errors.extend(exc)

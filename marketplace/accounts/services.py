@@ -40,8 +40,8 @@ def register_user(
     for field, cleaner in (
         ("email", lambda: clean_email(email)),
         ("phone", lambda: clean_mobile(phone, required=False)),
-        ("firstName", lambda: clean_text(first_name, field="firstName", max_length=150)),
-        ("lastName", lambda: clean_text(last_name, field="lastName", max_length=150)),
+        ("first_name", lambda: clean_text(first_name, field="first_name", max_length=150)),
+        ("last_name", lambda: clean_text(last_name, field="last_name", max_length=150)),
     ):
         try:
             cleaned[field] = cleaner()
@@ -56,8 +56,8 @@ def register_user(
     user = User(
         email=cleaned.get("email") or None,
         phone=cleaned.get("phone") or None,
-        first_name=cleaned.get("firstName", ""),
-        last_name=cleaned.get("lastName", ""),
+        first_name=cleaned.get("first_name", ""),
+        last_name=cleaned.get("last_name", ""),
         language=language if language in {"fa", "en"} else "fa",
     )
     _clean_password(password, user, errors)
@@ -83,7 +83,7 @@ def refresh_access_token(*, refresh_token: str | None) -> tuple[User, str]:
     user = tokens.user_from_token(refresh_token or "", kind=tokens.REFRESH)
     if user is None:
         raise DomainError.of(
-            ErrorCode.INVALID, "refreshToken", _("The refresh token is invalid or has expired.")
+            ErrorCode.INVALID, "refresh_token", _("The refresh token is invalid or has expired.")
         )
     return user, tokens.create_access_token(user)
 

@@ -4,23 +4,14 @@ from graphene import relay
 from marketplace.api.accounts.addresses import AddressMutations, AddressQueries
 from marketplace.api.accounts.schema import AccountMutations, AccountQueries
 from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
-from marketplace.api.catalog.sellers import extend_seller_type
 from marketplace.api.catalog.variant_update import VariantUpdateMutations
 from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
-from marketplace.api.orders.schema import OrderMutations, OrderQueries, extend_user_type
-from marketplace.api.sellers.editor_fields import extend_editor_fields
+from marketplace.api.orders.schema import OrderMutations, OrderQueries
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
 from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
-
-# Seller.products and Seller.rating belong to the catalogue; added before the build.
-extend_seller_type()
-# User.orders belongs to the orders; added before the build.
-extend_user_type()
-# Seller.warehouses/sales and Cooperative.applicants read other domains' types.
-extend_editor_fields()
 
 
 class Query(

@@ -52,12 +52,6 @@ def _require_editor(actor: User, seller: Seller, field: str | None = None) -> No
 
 def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[str, str]:
     limits = {"name": 250, "name_en": 250, "description": 20_000, "description_en": 20_000}
-    api_names = {
-        "name": "name",
-        "name_en": "nameEn",
-        "description": "description",
-        "description_en": "descriptionEn",
-    }
     cleaned = {}
     for key, value in data.items():
         if value is None:
@@ -65,7 +59,7 @@ def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[st
         result = errors.collect(
             clean_text,
             value,
-            field=api_names[key],
+            field=key,
             max_length=limits[key],
             required=key == "name",
         )
@@ -194,19 +188,19 @@ def _clean_prices(
         if channel is None:
             errors.add(
                 ErrorCode.NOT_FOUND,
-                f"channelListings.{index}.channel",
+                f"channel_listings.{index}.channel",
                 _("There is no sales channel with this name."),
             )
             continue
         if item.channel in seen:
-            errors.add(ErrorCode.UNIQUE, f"channelListings.{index}.channel")
+            errors.add(ErrorCode.UNIQUE, f"channel_listings.{index}.channel")
             continue
         seen.add(item.channel)
         amount = money.parse_price(item.price, channel.currency_code)
         if amount is None:
             errors.add(
                 ErrorCode.INVALID,
-                f"channelListings.{index}.price",
+                f"channel_listings.{index}.price",
                 _("Enter a price above zero and within the limits of the currency."),
             )
             continue
@@ -308,10 +302,10 @@ def create_variant(
     errors = ErrorCollector()
     sku_value = errors.collect(clean_text, sku, field="sku", max_length=64) or None
     name_value = errors.collect(clean_text, name, field="name", max_length=150)
-    name_en_value = errors.collect(clean_text, name_en, field="nameEn", max_length=150)
+    name_en_value = errors.collect(clean_text, name_en, field="name_en", max_length=150)
     weight_value = errors.collect(_clean_weight, weight, field="weight")
     if not prices:
-        errors.add(ErrorCode.REQUIRED, "channelListings")
+        errors.add(ErrorCode.REQUIRED, "channel_listings")
     cleaned_prices = _clean_prices(errors, prices)
     _check_stocks(errors, actor, product.seller, stocks or [])
     if sku_value and ProductVariant.objects.filter(sku=sku_value).exists():
@@ -353,7 +347,7 @@ def update_variant_stocks(
     """Set the quantity in each named warehouse; never below what orders already hold."""
     variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
     seller = variant.product.seller
-    _require_editor(actor, seller, "variantId")
+    _require_editor(actor, seller, "variant_id")
     errors = ErrorCollector()
     _check_stocks(errors, actor, seller, stocks)
     errors.raise_if_any()
@@ -386,7 +380,7 @@ def set_variant_prices(
     *, actor: User, variant: ProductVariant, prices: list[PriceInput]
 ) -> ProductVariant:
     variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
-    _require_editor(actor, variant.product.seller, "variantId")
+    _require_editor(actor, variant.product.seller, "variant_id")
     errors = ErrorCollector()
     cleaned = _clean_prices(errors, prices)
     errors.raise_if_any()

@@ -89,7 +89,7 @@ def _plan_lines(
     minimum = 0 if replace else 1
     wanted: dict[int, tuple[int, int]] = {}
     for index, (value, quantity) in enumerate(specs):
-        quantity_field, variant_field = f"lines.{index}.quantity", f"lines.{index}.variantId"
+        quantity_field, variant_field = f"lines.{index}.quantity", f"lines.{index}.variant_id"
         if not isinstance(quantity, int) or not minimum <= quantity <= MAX_QUANTITY:
             errors.add(
                 ErrorCode.INVALID,
@@ -327,7 +327,7 @@ def set_shipping_address(*, actor, checkout: Checkout, data) -> CheckoutInfo:
     """Validate and store the address (the checkout's own copy, without a user); chosen
     delivery methods that do not serve it any more are dropped."""
     lock(actor, checkout)
-    cleaned = clean_address(data, field_prefix="shippingAddress")
+    cleaned = clean_address(data, field_prefix="shipping_address")
     current = checkout.shipping_address if checkout.shipping_address_id else None
     if current is not None and current.user_id is None:
         # The checkout's own copy is rewritten in place: one row per checkout, always.
@@ -370,20 +370,20 @@ def set_delivery_method(
     if checkout.shipping_address_id is None:
         raise DomainError.of(
             ErrorCode.INVALID,
-            "deliveryMethodId",
+            "delivery_method_id",
             _("Enter a shipping address first; the delivery methods depend on it."),
         )
     info = selectors.info_with_options(checkout)
     group = info.group(group_key)
     if group is None:
         raise DomainError.of(
-            ErrorCode.INVALID, "groupId", _("This group is not part of this checkout.")
+            ErrorCode.INVALID, "group_id", _("This group is not part of this checkout.")
         )
     method = next((m for m in selectors.options_for(info)[group.key] if m.pk == method_id), None)
     if method is None:
         raise DomainError.of(
             ErrorCode.INVALID,
-            "deliveryMethodId",
+            "delivery_method_id",
             _("This delivery method is not available for this group and address."),
         )
     cooperative_id, seller_id = selectors.fulfiller_of(group)
@@ -422,12 +422,12 @@ def add_promo_code(*, actor, checkout: Checkout, code: str) -> CheckoutInfo:
     """Apply a voucher, or say exactly why it cannot be used (VOUCHER_INVALID)."""
     lock(actor, checkout)
     if not clean_code(code):
-        raise DomainError.of(ErrorCode.REQUIRED, "promoCode")
+        raise DomainError.of(ErrorCode.REQUIRED, "promo_code")
     voucher = voucher_by_code(code)
     info = build_checkout_info(checkout)
     problem = voucher_problem(voucher, checkout=checkout, lines=info.lines)
     if problem is not None:
-        raise DomainError.of(ErrorCode.VOUCHER_INVALID, "promoCode", problem)
+        raise DomainError.of(ErrorCode.VOUCHER_INVALID, "promo_code", problem)
     Checkout.objects.filter(pk=checkout.pk).update(voucher=voucher)
     checkout.voucher = voucher
     return selectors.with_discount(info, voucher_discount(checkout, info.lines, info.currency))

@@ -6,17 +6,6 @@ from marketplace.core.errors import DomainError
 from marketplace.discounts.models import Voucher, VoucherUsage
 from marketplace.discounts.services import VoucherFields, clean_voucher
 
-# Error fields of the services (API names) → the form's fields.
-FORM_FIELDS = {
-    "code": "code",
-    "kind": "kind",
-    "value": "value",
-    "minSpend": "min_spend",
-    "usageLimit": "usage_limit",
-    "perBuyerLimit": "per_buyer_limit",
-    "validUntil": "valid_until",
-}
-
 
 class VoucherForm(forms.ModelForm):
     class Meta:
@@ -59,7 +48,9 @@ class VoucherForm(forms.ModelForm):
             )
         except DomainError as exc:
             for error in exc.errors:
-                self.add_error(FORM_FIELDS.get(error.field or ""), str(error.message))
+                # The services name the voucher's own fields, as the form does.
+                field = error.field if error.field in self.fields else None
+                self.add_error(field, str(error.message))
             return data
         data.update(code=cleaned.code, value=cleaned.value, min_spend=cleaned.min_spend)
         return data

@@ -89,10 +89,10 @@ def clean_voucher(fields: VoucherFields, *, instance: Voucher | None = None) -> 
         value = _positive_money(fields.value, currency, "value", errors)
         if value is None and fields.value is None:
             errors.add(ErrorCode.REQUIRED, "value")
-    min_spend = _positive_money(fields.min_spend, currency, "minSpend", errors)
+    min_spend = _positive_money(fields.min_spend, currency, "min_spend", errors)
     for name, limit in (
-        ("usageLimit", fields.usage_limit),
-        ("perBuyerLimit", fields.per_buyer_limit),
+        ("usage_limit", fields.usage_limit),
+        ("per_buyer_limit", fields.per_buyer_limit),
     ):
         if limit is not None and limit < 1:
             errors.add(ErrorCode.INVALID, name, _("Enter at least 1, or nothing for no limit."))
@@ -103,11 +103,11 @@ def clean_voucher(fields: VoucherFields, *, instance: Voucher | None = None) -> 
     ):
         errors.add(
             ErrorCode.INVALID,
-            "usageLimit",
+            "usage_limit",
             _("It has been used %(n)d times already.") % {"n": instance.used},
         )
     if fields.valid_from and fields.valid_until and fields.valid_from >= fields.valid_until:
-        errors.add(ErrorCode.INVALID, "validUntil", _("The end must come after the start."))
+        errors.add(ErrorCode.INVALID, "valid_until", _("The end must come after the start."))
     errors.raise_if_any()
     fields.code = code
     fields.value = Decimal(value)

@@ -103,7 +103,7 @@ def _clean_redirect_url(value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
-    invalid = DomainError.of(ErrorCode.INVALID, "redirectUrl", _("Enter a valid http(s) URL."))
+    invalid = DomainError.of(ErrorCode.INVALID, "redirect_url", _("Enter a valid http(s) URL."))
     if len(value) > MAX_REDIRECT_URL:
         raise invalid
     try:
@@ -132,7 +132,7 @@ def _check_delivery(errors: ErrorCollector, checkout: Checkout, info: CheckoutIn
     if checkout.shipping_address is None:
         errors.add(
             ErrorCode.DELIVERY_METHOD_REQUIRED,
-            "shippingAddress",
+            "shipping_address",
             _("Enter a shipping address first."),
         )
         return
@@ -140,7 +140,7 @@ def _check_delivery(errors: ErrorCollector, checkout: Checkout, info: CheckoutIn
         if group.delivery_method is None:
             errors.add(
                 ErrorCode.DELIVERY_METHOD_REQUIRED,
-                f"groups.{index}.deliveryMethod",
+                f"groups.{index}.delivery_method",
                 _("Choose how %(fulfiller)s should deliver.") % {"fulfiller": _group_label(group)},
             )
 
@@ -163,7 +163,7 @@ def _validate(actor, checkout: Checkout, gateway_id: str) -> Placement:
         if not line.is_sellable:
             errors.add(
                 ErrorCode.NOT_AVAILABLE_IN_CHANNEL,
-                f"lines.{index}.variantId",
+                f"lines.{index}.variant_id",
                 _("%(product)s is no longer for sale here.")
                 % {"product": line.variant.product.name},
             )
@@ -174,13 +174,13 @@ def _validate(actor, checkout: Checkout, gateway_id: str) -> Placement:
     _check_delivery(errors, checkout, info)
     if _voucher_problem(checkout, info):
         errors.add(
-            ErrorCode.VOUCHER_INVALID, "promoCode", _("This promo code can no longer be used.")
+            ErrorCode.VOUCHER_INVALID, "promo_code", _("This promo code can no longer be used.")
         )
     gateway = get_gateway(gateway_id)
     if gateway is None or not gateway.supports_currency(info.currency):
         errors.add(
             ErrorCode.INVALID,
-            "paymentGateway",
+            "payment_gateway",
             _("This payment method is not available for this checkout."),
         )
     errors.raise_if_any()
@@ -281,7 +281,7 @@ def _use_voucher(order: Order, voucher: Voucher, user) -> None:
     follows cannot be raced by the same buyer's other checkout."""
     now = timezone.now()
     used_up = DomainError.of(
-        ErrorCode.VOUCHER_INVALID, "promoCode", _("This promo code has been used up.")
+        ErrorCode.VOUCHER_INVALID, "promo_code", _("This promo code has been used up.")
     )
     updated = (
         Voucher.objects.filter(pk=voucher.pk, is_active=True)
@@ -296,7 +296,7 @@ def _use_voucher(order: Order, voucher: Voucher, user) -> None:
         if VoucherUsage.objects.filter(mine, voucher=voucher).count() >= voucher.per_buyer_limit:
             raise DomainError.of(
                 ErrorCode.VOUCHER_INVALID,
-                "promoCode",
+                "promo_code",
                 _("You have already used this promo code as many times as allowed."),
             )
     VoucherUsage.objects.create(voucher=voucher, order=order, user=user, email=order.email)
@@ -321,7 +321,7 @@ def _start_payment(order: Order, gateway: PaymentGateway, redirect_url: str | No
         )
     if response.status == PaymentStatus.FAILED or not response.is_success:
         raise DomainError.of(
-            ErrorCode.PAYMENT_ERROR, "paymentGateway", _("The payment could not be started.")
+            ErrorCode.PAYMENT_ERROR, "payment_gateway", _("The payment could not be started.")
         )
     action = response.action.as_json() if response.action else None
     if (response.status, action, response.psp_reference) != (payment.status, None, ""):

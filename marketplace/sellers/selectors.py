@@ -81,6 +81,11 @@ def sellers_by_owner(user_ids: list[int]) -> dict[int, Seller]:
     return {s.owner_id: s for s in Seller.objects.filter(owner_id__in=user_ids)}
 
 
+def seller_owned_by(user) -> Seller | None:
+    """The seller `user` owns, if any (a user owns at most one)."""
+    return Seller.objects.filter(owner_id=user.pk).first()
+
+
 def applicants(user, cooperative: Cooperative) -> QuerySet[Seller]:
     """Sellers waiting for `cooperative`'s approval, oldest first: for its staff and
     platform staff; nobody else sees them."""

@@ -41,7 +41,7 @@ def create_cooperative(
     errors = ErrorCollector()
     name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
     description = errors.collect(clean_text, description, field="description", max_length=5000)
-    rate = errors.collect(clean_rate, fee_rate, field="feeRate", default=DEFAULT_FEE_RATE)
+    rate = errors.collect(clean_rate, fee_rate, field="fee_rate", default=DEFAULT_FEE_RATE)
     slug_value = errors.collect(clean_slug, slug, field="slug", fallback=name or "")
     phone = errors.collect(clean_mobile, phone, field="phone", required=False)
     if slug and slug_value and Cooperative.objects.filter(slug=slug_value).exists():
@@ -94,8 +94,8 @@ def create_seller(
     name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
     description = errors.collect(clean_text, description, field="description", max_length=5000)
     phone = errors.collect(clean_mobile, phone, field="phone")
-    iban = errors.collect(clean_iban, payout_iban, field="payoutIban")
-    holder = errors.collect(clean_text, payout_holder, field="payoutHolder", max_length=200)
+    iban = errors.collect(clean_iban, payout_iban, field="payout_iban")
+    holder = errors.collect(clean_text, payout_holder, field="payout_holder", max_length=200)
     if cooperative is not None and not cooperative.is_active:
         errors.add(ErrorCode.NOT_FOUND, "cooperative")
     errors.raise_if_any()
@@ -147,12 +147,12 @@ def update_seller(
     if payout_iban is not None:
         # Only the owner may redirect where the money goes.
         if seller.owner_id != actor.pk:
-            errors.add(ErrorCode.PERMISSION_DENIED, "payoutIban")
+            errors.add(ErrorCode.PERMISSION_DENIED, "payout_iban")
         else:
-            seller.payout_iban = errors.collect(clean_iban, payout_iban, field="payoutIban")
+            seller.payout_iban = errors.collect(clean_iban, payout_iban, field="payout_iban")
     if payout_holder is not None:
         seller.payout_holder = errors.collect(
-            clean_text, payout_holder, field="payoutHolder", max_length=200
+            clean_text, payout_holder, field="payout_holder", max_length=200
         )
     errors.raise_if_any()
     # A new name reaches the search index on commit (catalog.search_sync).

@@ -224,7 +224,7 @@ def _clean_pickup(
     cooperative: Cooperative | None,
     seller: Seller | None,
 ) -> None:
-    field = "pickupWarehouse"
+    field = "pickup_warehouse"
     if kind != DeliveryKind.PICKUP:
         if warehouse is not None:
             errors.add(ErrorCode.INVALID, field, _("Only pickup methods have a pickup point."))
@@ -300,10 +300,10 @@ def _clean_rates(
             errors, rate.price, field=f"{prefix}.price", currency=currency, required=True
         )
         before = len(errors.errors)
-        max_weight = _clean_weight(errors, rate.max_weight, field=f"{prefix}.maxWeight")
+        max_weight = _clean_weight(errors, rate.max_weight, field=f"{prefix}.max_weight")
         weight_ok = len(errors.errors) == before
         free_above = _clean_amount(
-            errors, rate.free_above, field=f"{prefix}.freeAbove", currency=currency, required=False
+            errors, rate.free_above, field=f"{prefix}.free_above", currency=currency, required=False
         )
         key = (channel.pk, max_weight)
         if not weight_ok:
@@ -311,7 +311,7 @@ def _clean_rates(
         if key in seen:
             errors.add(
                 ErrorCode.UNIQUE,
-                f"{prefix}.maxWeight",
+                f"{prefix}.max_weight",
                 _("This channel already has a bracket up to this weight."),
             )
             continue
@@ -340,7 +340,7 @@ def _check_days_order(errors: ErrorCollector, min_days: int | None, max_days: in
     if min_days is not None and max_days is not None and min_days > max_days:
         errors.add(
             ErrorCode.INVALID,
-            "minDays",
+            "min_days",
             _("The minimum number of days cannot be above the maximum."),
         )
 
@@ -372,10 +372,10 @@ def create_method(
     _clean_owner(actor, cooperative, seller, "shipping.add_deliverymethod")
     errors = ErrorCollector()
     name = errors.collect(clean_text, name, field="name", max_length=150, required=True)
-    name_en = errors.collect(clean_text, name_en, field="nameEn", max_length=150)
+    name_en = errors.collect(clean_text, name_en, field="name_en", max_length=150)
     kind = _clean_kind(errors, kind)
-    min_days = _clean_days(errors, min_days, "minDays")
-    max_days = _clean_days(errors, max_days, "maxDays")
+    min_days = _clean_days(errors, min_days, "min_days")
+    max_days = _clean_days(errors, max_days, "max_days")
     _check_days_order(errors, min_days, max_days)
     _clean_pickup(
         errors, kind=kind, warehouse=pickup_warehouse, cooperative=cooperative, seller=seller
@@ -424,10 +424,10 @@ def update_method(
     if name is not None:
         name = errors.collect(clean_text, name, field="name", max_length=150, required=True)
     if name_en is not None:
-        name_en = errors.collect(clean_text, name_en, field="nameEn", max_length=150)
+        name_en = errors.collect(clean_text, name_en, field="name_en", max_length=150)
     new_kind = _clean_kind(errors, kind) if kind is not None else method.kind
-    new_min = method.min_days if min_days is KEEP else _clean_days(errors, min_days, "minDays")
-    new_max = method.max_days if max_days is KEEP else _clean_days(errors, max_days, "maxDays")
+    new_min = method.min_days if min_days is KEEP else _clean_days(errors, min_days, "min_days")
+    new_max = method.max_days if max_days is KEEP else _clean_days(errors, max_days, "max_days")
     _check_days_order(errors, new_min, new_max)
     if pickup_warehouse is not KEEP:
         warehouse = pickup_warehouse

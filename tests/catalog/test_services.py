@@ -92,12 +92,12 @@ def test_stock_only_in_warehouses_holding_the_sellers_goods(seller_a, coop_a, co
 @pytest.mark.parametrize(
     ("prices", "field"),
     [
-        ([services.PriceInput("ir", -5)], "channelListings.0.price"),
-        ([services.PriceInput("ir", 0)], "channelListings.0.price"),
-        ([services.PriceInput("ir", 1e30)], "channelListings.0.price"),
-        ([services.PriceInput("ir", float("nan"))], "channelListings.0.price"),
-        ([services.PriceInput("mars", 100)], "channelListings.0.channel"),
-        ([], "channelListings"),
+        ([services.PriceInput("ir", -5)], "channel_listings.0.price"),
+        ([services.PriceInput("ir", 0)], "channel_listings.0.price"),
+        ([services.PriceInput("ir", 1e30)], "channel_listings.0.price"),
+        ([services.PriceInput("ir", float("nan"))], "channel_listings.0.price"),
+        ([services.PriceInput("mars", 100)], "channel_listings.0.channel"),
+        ([], "channel_listings"),
     ],
 )
 def test_bad_prices_store_nothing(seller_a, category, prices, field):

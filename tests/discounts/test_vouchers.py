@@ -39,10 +39,10 @@ def test_voucher_rules(ir, operator):
         (fields(ir, value=Decimal(120)), ("value", "INVALID")),
         (fields(ir, kind="FIXED", value=Decimal(-5)), ("value", "INVALID")),
         (fields(ir, kind="HALF"), ("kind", "INVALID")),
-        (fields(ir, usage_limit=0), ("usageLimit", "INVALID")),
+        (fields(ir, usage_limit=0), ("usage_limit", "INVALID")),
         (
             fields(ir, valid_from=timezone.now(), valid_until=timezone.now() - timedelta(days=1)),
-            ("validUntil", "INVALID"),
+            ("valid_until", "INVALID"),
         ),
     ]
     for index, (given, expected) in enumerate(cases):

@@ -189,16 +189,16 @@ def test_refusals_change_nothing(ir, buyer, seller_a, seller_b, intl):
         (
             make_checkout([(variant, 1)], user=buyer, address=False, deliver=False),
             "cod",
-            [("shippingAddress", "DELIVERY_METHOD_REQUIRED")],
+            [("shipping_address", "DELIVERY_METHOD_REQUIRED")],
         ),
-        (make_checkout([(variant, 1)], user=buyer), "bitcoin", [("paymentGateway", "INVALID")]),
+        (make_checkout([(variant, 1)], user=buyer), "bitcoin", [("payment_gateway", "INVALID")]),
     ]
     no_second_group = make_checkout([(variant, 1), (other, 1)], user=buyer)
     CheckoutDelivery.objects.filter(
         checkout=no_second_group, cooperative=other.product.seller.cooperative
     ).delete()
     cases.append(
-        (no_second_group, "cod", [("groups.1.deliveryMethod", "DELIVERY_METHOD_REQUIRED")])
+        (no_second_group, "cod", [("groups.1.delivery_method", "DELIVERY_METHOD_REQUIRED")])
     )
     for checkout, gateway, expected in cases:
         before = snapshot()
@@ -215,7 +215,7 @@ def test_cod_is_not_offered_in_dollars(intl, buyer, seller_a):
     checkout = make_checkout([(variant, 1)], user=buyer, channel="intl", deliver=False)
     with pytest.raises(DomainError) as exc:
         services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
-    assert ("paymentGateway", "INVALID") in codes(exc)
+    assert ("payment_gateway", "INVALID") in codes(exc)
 
 
 def test_a_method_that_stopped_serving_the_address_is_required_again(cart, buyer):
@@ -242,7 +242,7 @@ def test_a_method_of_another_fulfiller_or_zone_is_refused(ir, buyer, seller_a, s
     checkout.deliveries.update(method=foreign)
     with pytest.raises(DomainError) as exc:
         services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
-    assert codes(exc) == [("groups.0.deliveryMethod", "DELIVERY_METHOD_REQUIRED")]
+    assert codes(exc) == [("groups.0.delivery_method", "DELIVERY_METHOD_REQUIRED")]
 
     # The platform's own method, but its zones no longer include the address.
     own = DeliveryMethod.objects.create(name="پیک تهران", kind="COURIER")
@@ -251,7 +251,7 @@ def test_a_method_of_another_fulfiller_or_zone_is_refused(ir, buyer, seller_a, s
     checkout.deliveries.update(method=own)
     with pytest.raises(DomainError) as exc:
         services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
-    assert codes(exc) == [("groups.0.deliveryMethod", "DELIVERY_METHOD_REQUIRED")]
+    assert codes(exc) == [("groups.0.delivery_method", "DELIVERY_METHOD_REQUIRED")]
     own.zones.add(ShippingZone.objects.get(name="ایران"))
     order, _payment = services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
     assert order.shipments.get().delivery_method_id == own.pk
@@ -265,7 +265,7 @@ def test_unpublished_product_is_refused(ir, buyer, seller_a):
     variant.product.save()
     with pytest.raises(DomainError) as exc:
         services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
-    assert codes(exc) == [("lines.0.variantId", "NOT_AVAILABLE_IN_CHANNEL")]
+    assert codes(exc) == [("lines.0.variant_id", "NOT_AVAILABLE_IN_CHANNEL")]
 
 
 def test_stock_taken_after_the_reservation_expired_rolls_everything_back(
@@ -328,7 +328,7 @@ def test_voucher_that_no_longer_applies(ir, buyer, seller_a, fields):
     before = snapshot()
     with pytest.raises(DomainError) as exc:
         services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
-    assert codes(exc) == [("promoCode", "VOUCHER_INVALID")]
+    assert codes(exc) == [("promo_code", "VOUCHER_INVALID")]
     assert snapshot() == before
 
 
@@ -340,7 +340,7 @@ def test_voucher_per_buyer_limit(ir, buyer, seller_a):
     second = make_checkout([(variant, 1)], user=buyer, voucher=voucher)
     with pytest.raises(DomainError) as exc:
         services.complete_checkout(actor=buyer, checkout=second, gateway="cod")
-    assert codes(exc) == [("promoCode", "VOUCHER_INVALID")]
+    assert codes(exc) == [("promo_code", "VOUCHER_INVALID")]
     voucher.refresh_from_db()
     assert voucher.used == 1
 
@@ -374,4 +374,4 @@ def test_bad_redirect_url(cart, buyer):
         services.complete_checkout(
             actor=buyer, checkout=checkout, gateway="cod", redirect_url="javascript:alert(1)"
         )
-    assert codes(exc) == [("redirectUrl", "INVALID")]
+    assert codes(exc) == [("redirect_url", "INVALID")]

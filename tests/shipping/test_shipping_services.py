@@ -118,11 +118,11 @@ def test_every_bad_field_is_reported_at_once(seeded, coop_a, staff_a):
         "name": "REQUIRED",
         "kind": "INVALID",
         "zones": "REQUIRED",
-        "minDays": "INVALID",
+        "min_days": "INVALID",
         "rates.0.channel": "NOT_FOUND",
         "rates.1.price": "INVALID",
-        "rates.2.maxWeight": "INVALID",
-        "rates.3.freeAbove": "INVALID",
+        "rates.2.max_weight": "INVALID",
+        "rates.3.free_above": "INVALID",
     }
     assert not DeliveryMethod.objects.filter(cooperative=coop_a).exists()
 
@@ -137,7 +137,7 @@ def test_rates_are_required_and_brackets_unique(seeded, coop_a, staff_a):
             cooperative=coop_a,
             rates=[RateInput("ir", 1), RateInput("intl", 1), RateInput("ir", 2)],
         )
-    assert codes(exc) == {"rates.2.maxWeight": "UNIQUE"}
+    assert codes(exc) == {"rates.2.max_weight": "UNIQUE"}
 
 
 def test_prices_follow_the_channel_currency_and_digits_may_be_persian(seeded, coop_a, staff_a):
@@ -162,23 +162,23 @@ def test_pickup_point_must_be_a_warehouse_of_the_owner(
 ):
     with pytest.raises(DomainError) as exc:
         create(staff_a, cooperative=coop_a, kind="PICKUP")
-    assert codes(exc) == {"pickupWarehouse": "REQUIRED"}
+    assert codes(exc) == {"pickup_warehouse": "REQUIRED"}
     with pytest.raises(DomainError) as exc:
         create(staff_a, cooperative=coop_a, kind="PICKUP", pickup_warehouse=warehouse_b)
-    assert codes(exc) == {"pickupWarehouse": "PERMISSION_DENIED"}
+    assert codes(exc) == {"pickup_warehouse": "PERMISSION_DENIED"}
     with pytest.raises(DomainError) as exc:
         create(staff_a, cooperative=coop_a, kind="POST", pickup_warehouse=warehouse_a)
-    assert codes(exc) == {"pickupWarehouse": "INVALID"}
+    assert codes(exc) == {"pickup_warehouse": "INVALID"}
     # A member seller's own method cannot use the cooperative's warehouse either.
     with pytest.raises(DomainError) as exc:
         create(seller_a.owner, seller=seller_a, kind="PICKUP", pickup_warehouse=warehouse_a)
-    assert codes(exc) == {"pickupWarehouse": "PERMISSION_DENIED"}
+    assert codes(exc) == {"pickup_warehouse": "PERMISSION_DENIED"}
     own = Warehouse.objects.create(name="انبار خودم", seller=seller_a)
     assert create(seller_a.owner, seller=seller_a, kind="PICKUP", pickup_warehouse=own).pk
     # The platform has no warehouses.
     with pytest.raises(DomainError) as exc:
         create(operator, kind="PICKUP", pickup_warehouse=warehouse_a)
-    assert codes(exc) == {"pickupWarehouse": "INVALID"}
+    assert codes(exc) == {"pickup_warehouse": "INVALID"}
     pickup = create(staff_a, cooperative=coop_a, kind="PICKUP", pickup_warehouse=warehouse_a)
     assert pickup.pickup_warehouse_id == warehouse_a.pk
 
@@ -200,7 +200,7 @@ def test_update_replaces_rates_and_zones_and_keeps_what_is_not_given(
     assert (method.name, method.min_days, method.max_days) == ("پیک", 1, 4)
     with pytest.raises(DomainError) as exc:
         services.update_method(actor=staff_a, method=method, min_days=5, rates=[])
-    assert codes(exc) == {"minDays": "INVALID", "rates": "REQUIRED"}
+    assert codes(exc) == {"min_days": "INVALID", "rates": "REQUIRED"}
     method.refresh_from_db()
     assert method.min_days == 1 and method.rates.count() == 1
 

@@ -9,9 +9,8 @@ from graphene import relay
 from marketplace.accounts import addresses as services
 from marketplace.accounts.models import Address as AddressModel
 from marketplace.api.core import batch
-from marketplace.api.core.errors import Error
 from marketplace.api.core.ids import get_instance
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.locations.types import Province
 from marketplace.locations.models import Province as ProvinceModel
@@ -75,12 +74,11 @@ class AddressInput(graphene.InputObjectType):
     postal_code = graphene.String(required=True, description="Iran: 10 digits.")
 
 
-class AccountAddressMutation(graphene.ObjectType):
+class AccountAddressMutation(Payload):
     address = graphene.Field(Address)
     addresses = graphene.List(
         graphene.NonNull(Address), description="The caller's saved addresses after the change."
     )
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 def _saved(info, value: str) -> AddressModel:
@@ -91,10 +89,9 @@ def _saved(info, value: str) -> AddressModel:
 
 
 def _payload(info, address: AddressModel | None) -> AccountAddressMutation:
-    return AccountAddressMutation(
+    return AccountAddressMutation.ok(
         address=address,
         addresses=batch.mark_siblings(services.saved_addresses(info.context.user)),
-        errors=[],
     )
 
 

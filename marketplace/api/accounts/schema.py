@@ -30,7 +30,7 @@ class AccountRegister(BaseMutation):
             phone=input.get("phone"),
             language=(get_language() or "fa")[:2],
         )
-        return cls(user=user, errors=[])
+        return cls.ok(user=user)
 
 
 class TokenCreate(BaseMutation):
@@ -45,7 +45,7 @@ class TokenCreate(BaseMutation):
     @classmethod
     def perform(cls, info, email, password):
         user, access, refresh = services.create_tokens(login=email, password=password)
-        return cls(token=access, refresh_token=refresh, user=user, errors=[])
+        return cls.ok(token=access, refresh_token=refresh, user=user)
 
 
 class TokenRefresh(BaseMutation):
@@ -58,7 +58,7 @@ class TokenRefresh(BaseMutation):
     @classmethod
     def perform(cls, info, refresh_token):
         user, access = services.refresh_access_token(refresh_token=refresh_token)
-        return cls(token=access, user=user, errors=[])
+        return cls.ok(token=access, user=user)
 
 
 class AccountQueries(graphene.ObjectType):

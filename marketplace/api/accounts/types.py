@@ -5,7 +5,9 @@ from marketplace.accounts.addresses import saved_addresses
 from marketplace.accounts.models import User as UserModel
 from marketplace.api.accounts.addresses import Address
 from marketplace.api.core import batch
+from marketplace.api.core.connection import connection_field
 from marketplace.api.core.types import ModelObjectType
+from marketplace.api.orders.users import resolve_user_orders
 from marketplace.api.sellers.types import Cooperative, Seller
 from marketplace.sellers import selectors as seller_selectors
 
@@ -25,6 +27,12 @@ class User(ModelObjectType):
         graphene.NonNull(Cooperative),
         required=True,
         description="Cooperatives where this user is staff.",
+    )
+    orders = connection_field(
+        "Order",
+        "marketplace.api.orders.types.Order",
+        resolver=resolve_user_orders,
+        description="The user's orders, newest first (the user and platform staff).",
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.api.core.errors import query_error
 from marketplace.api.core.ids import decode_id
-from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 
 MAX_FILTER_IDS = 100
 
@@ -67,7 +67,12 @@ def _ids(values: list[str] | None, type_name: str, field: str) -> list[int] | No
             field,
             _("At most %(n)d identifiers are allowed.") % {"n": MAX_FILTER_IDS},
         )
-    return [decode_id(value, type_name, field=f"{field}.{i}") for i, value in enumerate(values)]
+    errors = ErrorCollector()
+    ids = [
+        errors.collect(decode_id, v, type_name, field=f"{field}.{i}") for i, v in enumerate(values)
+    ]
+    errors.raise_if_any()
+    return ids
 
 
 def _price(value: float | None, field: str) -> Decimal | None:
@@ -83,23 +88,25 @@ def _price(value: float | None, field: str) -> Decimal | None:
 
 
 def listing_arguments(product_filter: dict | None, sort_by: dict | None) -> dict:
-    """Keyword arguments for selectors.product_listing; a bad ID or number is a GraphQL
+    """Keyword arguments for selectors.product_listing; each bad ID or number is a GraphQL
     error with code INVALID (queries have no `errors` field)."""
     product_filter = product_filter or {}
     price = product_filter.get("price") or {}
-    try:
-        arguments = {
-            "category_ids": _ids(product_filter.get("categories"), "Category", "filter.categories"),
-            "sellers": _ids(product_filter.get("sellers"), "Seller", "filter.sellers"),
-            "cooperatives": _ids(
-                product_filter.get("cooperatives"), "Cooperative", "filter.cooperatives"
-            ),
-            "price_gte": _price(price.get("gte"), "filter.price.gte"),
-            "price_lte": _price(price.get("lte"), "filter.price.lte"),
-            "is_available": product_filter.get("is_available"),
-        }
-    except DomainError as exc:
-        raise query_error(exc) from None
+    errors = ErrorCollector()
+    arguments = {
+        "category_ids": errors.collect(
+            _ids, product_filter.get("categories"), "Category", "filter.categories"
+        ),
+        "sellers": errors.collect(_ids, product_filter.get("sellers"), "Seller", "filter.sellers"),
+        "cooperatives": errors.collect(
+            _ids, product_filter.get("cooperatives"), "Cooperative", "filter.cooperatives"
+        ),
+        "price_gte": errors.collect(_price, price.get("gte"), "filter.price.gte"),
+        "price_lte": errors.collect(_price, price.get("lte"), "filter.price.lte"),
+        "is_available": product_filter.get("is_available"),
+    }
+    if errors.errors:
+        raise query_error(DomainError(*errors.errors))
     if sort_by:
         arguments["sort_field"] = _enum_value(sort_by["field"])
         arguments["descending"] = _enum_value(sort_by["direction"]) == "DESC"

@@ -8,9 +8,8 @@ import graphene
 from graphene_file_upload.scalars import Upload
 
 from marketplace.api.catalog.types import Product, ProductMedia
-from marketplace.api.core.errors import Error
 from marketplace.api.core.ids import get_instance
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.catalog import media as media_service
 from marketplace.catalog import selectors
 from marketplace.catalog.models import Product as ProductModel
@@ -29,10 +28,9 @@ class ProductMediaCreateInput(graphene.InputObjectType):
     alt = graphene.String(description="What the photo shows, for screen readers.")
 
 
-class ProductMediaMutation(graphene.ObjectType):
+class ProductMediaMutation(Payload):
     media = graphene.Field(ProductMedia)
     product = graphene.Field(Product)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 def _require_signed_in(info) -> None:
@@ -68,7 +66,7 @@ class ProductMediaCreate(BaseMutation):
             upload=input.get("image"),
             alt=input.get("alt"),
         )
-        return ProductMediaMutation(media=media, product=_product_page(product.pk), errors=[])
+        return ProductMediaMutation.ok(media=media, product=_product_page(product.pk))
 
 
 class ProductMediaDelete(BaseMutation):
@@ -85,6 +83,4 @@ class ProductMediaDelete(BaseMutation):
         _require_signed_in(info)
         media = get_instance(ProductMediaModel.objects.all(), id, "ProductMedia", field="id")
         deleted = media_service.delete_product_media(actor=info.context.user, media=media)
-        return ProductMediaMutation(
-            media=deleted, product=_product_page(deleted.product_id), errors=[]
-        )
+        return ProductMediaMutation.ok(media=deleted, product=_product_page(deleted.product_id))

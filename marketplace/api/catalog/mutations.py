@@ -7,9 +7,8 @@ import graphene
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.api.catalog.types import Product, ProductVariant
-from marketplace.api.core.errors import Error
 from marketplace.api.core.ids import get_instance, get_optional_instance
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.catalog import selectors, services
 from marketplace.catalog.models import Category as CategoryModel
 from marketplace.catalog.models import Product as ProductModel
@@ -19,6 +18,7 @@ from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, perm
 from marketplace.inventory.models import Warehouse
 from marketplace.locations.models import Village
 from marketplace.sellers import permissions as seller_permissions
+from marketplace.sellers import selectors as seller_selectors
 from marketplace.sellers.models import Seller
 
 MAX_PRICES = 20
@@ -69,14 +69,12 @@ class ProductVariantCreateInput(graphene.InputObjectType):
     stocks = graphene.List(graphene.NonNull(StockInput))
 
 
-class ProductMutation(graphene.ObjectType):
+class ProductMutation(Payload):
     product = graphene.Field(Product)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
-class ProductVariantMutation(graphene.ObjectType):
+class ProductVariantMutation(Payload):
     product_variant = graphene.Field(ProductVariant)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class _Decoder:
@@ -122,10 +120,6 @@ def _require_signed_in(info) -> None:
         raise permission_denied()
 
 
-def _own_seller(user) -> Seller | None:
-    return Seller.objects.filter(owner_id=user.pk).first()
-
-
 class ProductCreate(BaseMutation):
     class Meta:
         output = ProductMutation
@@ -141,7 +135,7 @@ class ProductCreate(BaseMutation):
         if input.get("seller"):
             seller = decoder.get(Seller.objects.all(), input.seller, "Seller", "seller")
         else:
-            seller = _own_seller(user)
+            seller = seller_selectors.seller_owned_by(user)
             if seller is None:
                 decoder.errors.add(ErrorCode.REQUIRED, "seller")
         category = decoder.get(CategoryModel.objects.all(), input.category, "Category", "category")
@@ -161,7 +155,7 @@ class ProductCreate(BaseMutation):
             slug=input.get("slug"),
             is_published=input.get("is_published"),
         )
-        return ProductMutation(product=product, errors=[])
+        return ProductMutation.ok(product=product)
 
 
 class ProductUpdate(BaseMutation):
@@ -199,7 +193,7 @@ class ProductUpdate(BaseMutation):
             origin=origin,
             is_published=input.get("is_published"),
         )
-        return ProductMutation(product=product, errors=[])
+        return ProductMutation.ok(product=product)
 
 
 class ProductDelete(BaseMutation):
@@ -218,7 +212,7 @@ class ProductDelete(BaseMutation):
         # Read before deleting: the payload shows what was there.
         snapshot = selectors.load_product(channel_selectors.channel_by_slug(None), pk=product.pk)
         services.delete_product(actor=info.context.user, product=product)
-        return ProductMutation(product=snapshot, errors=[])
+        return ProductMutation.ok(product=snapshot)
 
 
 class ProductVariantCreate(BaseMutation):
@@ -246,7 +240,7 @@ class ProductVariantCreate(BaseMutation):
             weight=input.get("weight"),
             stocks=stocks,
         )
-        return ProductVariantMutation(product_variant=variant, errors=[])
+        return ProductVariantMutation.ok(product_variant=variant)
 
 
 class ProductVariantStocksUpdate(BaseMutation):
@@ -269,7 +263,7 @@ class ProductVariantStocksUpdate(BaseMutation):
         variant = services.update_variant_stocks(
             actor=info.context.user, variant=variant, stocks=stock_inputs
         )
-        return ProductVariantMutation(product_variant=variant, errors=[])
+        return ProductVariantMutation.ok(product_variant=variant)
 
 
 class ProductVariantPricesUpdate(BaseMutation):
@@ -296,4 +290,4 @@ class ProductVariantPricesUpdate(BaseMutation):
         variant = services.set_variant_prices(
             actor=info.context.user, variant=variant, prices=prices
         )
-        return ProductVariantMutation(product_variant=variant, errors=[])
+        return ProductVariantMutation.ok(product_variant=variant)

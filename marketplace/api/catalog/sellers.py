@@ -1,22 +1,19 @@
-"""The catalogue's fields on the Seller type: `products` and `rating`.
+"""The resolvers of the catalogue's fields on the Seller type: `products` and `rating`.
 
-They live with the catalogue (the Seller type must not import the catalogue's types, which
-import it); `extend_seller_type()` adds them before the schema is built.
+The Seller type declares the fields and names the Product type by import string (the
+catalogue's types import the Seller type); the reading stays here, with the catalogue.
 `Seller.products` of a whole page of sellers is read in one query (a window per seller),
 not one per seller.
 """
 
 from __future__ import annotations
 
-import graphene
 from django.conf import settings
 from graphql_relay import cursor_to_offset
 
 from marketplace.api.catalog import loaders
-from marketplace.api.catalog.types import Product
 from marketplace.api.core import batch
-from marketplace.api.core.connection import countable_connection, paginate
-from marketplace.api.sellers.types import Seller
+from marketplace.api.core.connection import paginate
 from marketplace.catalog import selectors
 from marketplace.sellers.models import Seller as SellerModel
 
@@ -70,20 +67,3 @@ def resolve_rating(root: SellerModel, info) -> float | None:
     # Reviews do not exist yet; when sellers get a rating it is read from here.
     rating = getattr(root, "rating", None)
     return float(rating) if rating is not None else None
-
-
-def extend_seller_type() -> None:
-    fields = Seller._meta.fields
-    if "products" not in fields:
-        fields["products"] = graphene.Field(
-            graphene.NonNull(countable_connection("Product", Product)),
-            channel=graphene.String(),
-            first=graphene.Int(),
-            after=graphene.String(),
-            resolver=resolve_products,
-            description="Newest first: the public ones, and all but hidden to their editors.",
-        )
-    if "rating" not in fields:
-        fields["rating"] = graphene.Field(
-            graphene.Float, resolver=resolve_rating, description="Null until reviews exist."
-        )

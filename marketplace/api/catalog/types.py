@@ -1,9 +1,7 @@
 """Catalogue types. Resolvers stay trivial: every relation comes from `loaders`, which read
-it once per page; money is plain dicts (the default resolver reads them cheaply)."""
+it once per page; prices are the plain dicts of `api.core.money`."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import graphene
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from graphene import relay
 
 from marketplace.api.catalog import loaders
 from marketplace.api.core.i18n import localized
+from marketplace.api.core.money import MoneyRange, TaxedMoney, money_range, taxed_money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.inventory.types import Warehouse
 from marketplace.api.locations.types import Village
@@ -27,34 +26,7 @@ from marketplace.sellers import permissions as seller_permissions
 MAX_IMAGE_SIZE = 4096
 
 
-# ---------------------------------------------------------------- money
-
-
-class Money(graphene.ObjectType):
-    amount = graphene.Float(required=True, description="In the currency's units.")
-    currency = graphene.String(required=True)
-
-
-class TaxedMoney(graphene.ObjectType):
-    gross = graphene.Field(graphene.NonNull(Money))
-    net = graphene.Field(graphene.NonNull(Money))
-    tax = graphene.Field(graphene.NonNull(Money))
-    currency = graphene.String(required=True)
-
-
-class MoneyRange(graphene.ObjectType):
-    start = graphene.Field(TaxedMoney)
-    stop = graphene.Field(TaxedMoney)
-
-
-def money(amount: Decimal | int, currency: str) -> dict:
-    return {"amount": float(amount), "currency": currency}
-
-
-def taxed_money(amount: Decimal, currency: str) -> dict:
-    """Prices are gross; no tax is charged yet, so net = gross and tax = 0."""
-    price = money(amount, currency)
-    return {"gross": price, "net": price, "tax": money(0, currency), "currency": currency}
+# ---------------------------------------------------------------- pricing
 
 
 class ProductPricingInfo(graphene.ObjectType):
@@ -322,9 +294,8 @@ class Product(ModelObjectType):
         prices = loaders.price_range(info, root, loaders.channel_of(info, root, channel))
         if prices is None:
             return None
-        start = taxed_money(prices.start, prices.currency)
-        stop = start if prices.stop == prices.start else taxed_money(prices.stop, prices.currency)
-        return {"price_range": {"start": start, "stop": stop}, "on_sale": False}
+        price_range = money_range(prices.start, prices.stop, prices.currency)
+        return {"price_range": price_range, "on_sale": False}
 
     @staticmethod
     def resolve_rating(root, info) -> float | None:

@@ -35,7 +35,7 @@ class ProductVariantUpdate(BaseMutation):
             name=input.get("name"),
             weight=input.get("weight"),
         )
-        return ProductVariantMutation(product_variant=variant, errors=[])
+        return ProductVariantMutation.ok(product_variant=variant)
 
 
 class VariantUpdateMutations(graphene.ObjectType):

@@ -1,6 +1,6 @@
 """Checkout queries and mutations. Only translation: IDs in, the service's CheckoutInfo
 out (kept on the request, so the answer costs no second computation); the rules are in
-marketplace.checkout."""
+marketplace.checkout, and checkoutComplete's (placing the order) in marketplace.orders."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from django.utils.translation import get_language
 from marketplace.api.accounts.addresses import AddressInput
 from marketplace.api.catalog.loaders import channel_for
 from marketplace.api.checkout.types import Checkout, decode_group, decode_token, remember
-from marketplace.api.core.errors import Error, query_error
+from marketplace.api.core.errors import query_error
 from marketplace.api.core.ids import decode_id
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
+from marketplace.api.orders.types import Order
+from marketplace.api.payments.types import Payment
 from marketplace.checkout import selectors, services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
+from marketplace.orders import services as order_services
 
 
 def _checkout(info, value: str | None, *, field: str = "id") -> CheckoutModel:
@@ -94,14 +97,13 @@ class CheckoutCreateInput(graphene.InputObjectType):
     lines = graphene.List(graphene.NonNull(CheckoutLineInput), required=True)
 
 
-class CheckoutMutation(graphene.ObjectType):
+class CheckoutMutation(Payload):
     checkout = graphene.Field(Checkout)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 def _payload(info, checkout_info) -> CheckoutMutation:
     remember(info, checkout_info)
-    return CheckoutMutation(checkout=checkout_info.checkout, errors=[])
+    return CheckoutMutation.ok(checkout=checkout_info.checkout)
 
 
 class CheckoutCreate(BaseMutation):
@@ -293,6 +295,35 @@ class CheckoutCustomerAttach(BaseMutation):
         return _payload(info, result)
 
 
+class CheckoutComplete(BaseMutation):
+    """Place the order: COD gives CONFIRMED / NOT_CHARGED; an online gateway gives
+    UNCONFIRMED and a payment whose `action` says what the client does next. Completing
+    the same checkout again returns the same order."""
+
+    owns_transaction = True
+    order = graphene.Field(Order)
+    payment = graphene.Field(Payment)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The checkout's ID.")
+        payment_gateway = graphene.String(required=True, description="e.g. cod")
+        redirect_url = graphene.String(
+            description="Where an online gateway sends the buyer back to."
+        )
+
+    @classmethod
+    def perform(cls, info, id, payment_gateway, redirect_url=None):
+        token = decode_token(id)
+        # The service locks and reads the checkout itself; only its token is needed.
+        order, payment = order_services.complete_checkout(
+            actor=info.context.user,
+            checkout=CheckoutModel(token=token),
+            gateway=payment_gateway,
+            redirect_url=redirect_url,
+        )
+        return cls.ok(order=order, payment=payment)
+
+
 class CheckoutMutations(graphene.ObjectType):
     checkout_create = CheckoutCreate.Field()
     checkout_lines_add = CheckoutLinesAdd.Field()
@@ -303,3 +334,4 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_add_promo_code = CheckoutAddPromoCode.Field()
     checkout_remove_promo_code = CheckoutRemovePromoCode.Field()
     checkout_customer_attach = CheckoutCustomerAttach.Field()
+    checkout_complete = CheckoutComplete.Field()

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 import graphene
 from django.utils.translation import gettext_lazy as _
 from graphene import relay
-from graphql_relay import from_global_id, to_global_id
 
 from marketplace.api.accounts.addresses import Address
-from marketplace.api.catalog.types import Money, ProductVariant, TaxedMoney, money, taxed_money
+from marketplace.api.catalog.types import ProductVariant
 from marketplace.api.channels.types import Channel
 from marketplace.api.core import batch
+from marketplace.api.core.ids import decode_global_id, to_global_id
+from marketplace.api.core.money import Money, TaxedMoney, money, taxed_money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.sellers.types import Cooperative, Seller
 from marketplace.api.shipping.types import DeliveryMethod
@@ -28,7 +29,6 @@ from marketplace.checkout import selectors
 from marketplace.checkout.info import CheckoutInfo, GroupInfo, LineInfo, build_checkout_info
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
-from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.shipping.selectors import with_price
 
 CHECKOUT_TYPE = "Checkout"
@@ -57,24 +57,10 @@ class PaymentGateway(graphene.ObjectType):
 
 def decode_token(value: str | None, *, field: str = "id") -> uuid.UUID:
     """The token inside a Checkout global ID; the bare token is accepted too."""
-    if not value:
-        raise DomainError.of(ErrorCode.REQUIRED, field)
-    invalid = DomainError.of(
-        ErrorCode.INVALID, field, _("Expected an ID of type %(type)s.") % {"type": CHECKOUT_TYPE}
-    )
-    if not isinstance(value, str) or len(value) > 200:
-        raise invalid
-    token = selectors.parse_token(value)
-    if token is not None:
-        return token
-    try:
-        found_type, raw = from_global_id(value)
-    except (ValueError, TypeError, UnicodeDecodeError):
-        raise invalid from None
-    token = selectors.parse_token(raw) if found_type == CHECKOUT_TYPE else None
-    if token is None:
-        raise invalid
-    return token
+    bare = selectors.parse_token(value) if value else None
+    if bare is not None:
+        return bare
+    return decode_global_id(value, CHECKOUT_TYPE, field=field, parse=selectors.parse_token)
 
 
 def group_id(checkout: CheckoutModel, group: GroupInfo) -> str:
@@ -83,23 +69,20 @@ def group_id(checkout: CheckoutModel, group: GroupInfo) -> str:
 
 def decode_group(value: str | None, checkout: CheckoutModel, *, field: str = "groupId") -> str:
     """The group key ("c12", "s7") inside a CheckoutGroup ID of this checkout."""
-    if not value:
-        raise DomainError.of(ErrorCode.REQUIRED, field)
-    invalid = DomainError.of(
-        ErrorCode.INVALID, field, _("This group is not part of this checkout.")
+
+    def key_of_this_checkout(raw: str) -> str | None:
+        token, _sep, key = raw.rpartition(":")
+        if token != str(checkout.pk) or len(key) < 2:
+            return None
+        return key if key[0] in "cs" and key[1:].isdigit() else None
+
+    return decode_global_id(
+        value,
+        GROUP_TYPE,
+        field=field,
+        parse=key_of_this_checkout,
+        message=_("This group is not part of this checkout."),
     )
-    if not isinstance(value, str) or len(value) > 200:
-        raise invalid
-    try:
-        found_type, raw = from_global_id(value)
-    except (ValueError, TypeError, UnicodeDecodeError):
-        raise invalid from None
-    token, _sep, key = raw.rpartition(":")
-    if found_type != GROUP_TYPE or token != str(checkout.pk) or len(key) < 2:
-        raise invalid
-    if key[0] not in "cs" or not key[1:].isdigit():
-        raise invalid
-    return key
 
 
 # ---------------------------------------------------------------- the request's infos

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import FunctionType
 from typing import Any
 
 import graphene
 from django.conf import settings
 from django.utils.translation import gettext as _
 from graphene.relay import PageInfo
+from graphene.types.utils import get_type
 from graphql import GraphQLError
 from graphql_relay import cursor_to_offset, offset_to_cursor
 
@@ -154,11 +154,11 @@ def countable_connection(name: str, node_type) -> type[graphene.ObjectType]:
 def connection_field(
     name: str, node_type, *, backward: bool = False, **arguments
 ) -> graphene.Field:
-    """A connection field; `node_type` may be a lambda for types defined later."""
+    """A connection field; `node_type` may be a lambda or an import string for a type
+    defined later or in a module that imports this one's."""
 
     def connection():
-        resolved = node_type() if isinstance(node_type, FunctionType) else node_type
-        return countable_connection(name, resolved)
+        return countable_connection(name, get_type(node_type))
 
     paging = {"first": graphene.Int(), "after": graphene.String()}
     if backward:

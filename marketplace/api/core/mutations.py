@@ -6,13 +6,37 @@ from marketplace.api.core.errors import Error, to_errors
 from marketplace.core.errors import DomainError
 
 
-class BaseMutation(graphene.Mutation):
-    """Mutations translate input, call one service and translate its result or errors.
-
-    Each subclass defines `perform(cls, info, **arguments)`, returning its payload. Several
-    mutations may share one payload type (`Meta.output`, e.g. SellerMutation)."""
+class _Answer:
+    """`errors`, declared once for every mutation's answer, and the answer without any."""
 
     errors = graphene.List(graphene.NonNull(Error), required=True)
+
+    @classmethod
+    def ok(cls, **fields):
+        """The answer of a mutation that succeeded: these fields and no errors."""
+        return cls(errors=[], **fields)
+
+
+class Payload(_Answer, graphene.ObjectType):
+    """The answer several mutations share (their `Meta.output`): what the mutation
+    changed, then `errors`, as the API contract lists them."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def __init_subclass_with_meta__(cls, **options):
+        super().__init_subclass_with_meta__(**options)
+        # graphene lists a base's fields first; the payload's own come before `errors`.
+        cls._meta.fields["errors"] = cls._meta.fields.pop("errors")
+
+
+class BaseMutation(_Answer, graphene.Mutation):
+    """Mutations translate input, call one service and translate its result or errors.
+
+    Each subclass defines `perform(cls, info, **arguments)`, returning its answer: the
+    mutation's own fields (`cls.ok(...)`), or a Payload several mutations share
+    (`Meta.output`, e.g. SellerMutation)."""
 
     # True when `perform` makes exactly one call to a service that runs its own
     # transaction (and runs it again after a deadlock): sent alone, such a mutation then

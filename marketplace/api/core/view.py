@@ -31,6 +31,7 @@ from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
+from marketplace.api.core.errors import each_error
 from marketplace.core.db import prepared_statements
 from marketplace.core.outage import is_connection_failure
 
@@ -86,6 +87,14 @@ def owns_transaction(schema: GraphQLSchema, operation: OperationDefinitionNode) 
     field = schema.mutation_type.fields.get(fields[0].name.value)
     mutation = getattr(field.resolve, "__self__", None) if field is not None else None
     return bool(getattr(mutation, "owns_transaction", False))
+
+
+def _execute(schema: GraphQLSchema, document, **options) -> ExecutionResult:
+    result = execute(schema, document, **options)
+    if result.errors:
+        # A query's resolver reports all its field errors, not only the first.
+        result.errors = each_error(result.errors)
+    return result
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -167,14 +176,14 @@ class APIView(GraphQLView):
             "middleware": self.get_middleware(request),
         }
         if not is_mutation:
-            return execute(schema, document, **options)
+            return _execute(schema, document, **options)
         with prepared_statements():
             if owns_transaction(schema, operation):
-                return execute(schema, document, **options)
+                return _execute(schema, document, **options)
             # Each mutation's service is atomic; the whole operation is too, so a request
             # with several mutations is all or nothing.
             with transaction.atomic():
-                result = execute(schema, document, **options)
+                result = _execute(schema, document, **options)
                 if result.errors:
                     transaction.set_rollback(True)
             return result

@@ -1,8 +1,7 @@
 import graphene
 
-from marketplace.api.core.errors import Error
 from marketplace.api.core.ids import get_optional_instance
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.inventory.types import Warehouse
 from marketplace.inventory import services
 from marketplace.locations.models import Village
@@ -17,9 +16,8 @@ class WarehouseInput(graphene.InputObjectType):
     address = graphene.String()
 
 
-class WarehouseMutation(graphene.ObjectType):
+class WarehouseMutation(Payload):
     warehouse = graphene.Field(Warehouse)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class WarehouseCreate(BaseMutation):
@@ -51,7 +49,7 @@ class WarehouseCreate(BaseMutation):
             village=village,
             address=input.get("address"),
         )
-        return WarehouseMutation(warehouse=warehouse, errors=[])
+        return WarehouseMutation.ok(warehouse=warehouse)
 
 
 class InventoryMutations(graphene.ObjectType):

@@ -1,5 +1,5 @@
-"""Order queries and mutations: completing a checkout, reading orders and shipments,
-canceling. Only translation: the rules are in marketplace.orders."""
+"""Order queries and mutations: reading orders and shipments, canceling. Only
+translation: the rules are in marketplace.orders."""
 
 from __future__ import annotations
 
@@ -7,18 +7,13 @@ import graphene
 from django.utils.translation import gettext_lazy as _
 from graphql import GraphQLError
 
-from marketplace.accounts.models import User as UserModel
-from marketplace.api.accounts.types import User
-from marketplace.api.checkout.types import decode_token
-from marketplace.api.core.connection import connection_field, countable_connection, paginate
-from marketplace.api.core.errors import Error, query_error
+from marketplace.api.core.connection import connection_field, paginate
+from marketplace.api.core.errors import query_error
 from marketplace.api.core.ids import decode_id
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.orders.types import Order, Shipment
-from marketplace.api.payments.types import Payment
-from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.orders import permissions, selectors, services
+from marketplace.orders import selectors, services
 from marketplace.orders.models import ShipmentStatus
 
 
@@ -86,65 +81,11 @@ class OrderQueries(graphene.ObjectType):
         return paginate(rows, first=first, after=after)
 
 
-def resolve_user_orders(root: UserModel, info, first=None, after=None):
-    """`User.orders`: the user's orders, for themselves and platform staff."""
-    viewer = info.context.user
-    if not permissions.is_signed_in(viewer) or (
-        viewer.pk != root.pk and not permissions.is_platform_viewer(viewer)
-    ):
-        return paginate([], first=first, after=after)
-    return paginate(selectors.orders_by_user([root.pk]), first=first, after=after)
-
-
-def extend_user_type() -> None:
-    """Add `orders` to the User type (which must not import the order types, which
-    import it); called before the schema is built."""
-    fields = User._meta.fields
-    if "orders" not in fields:
-        fields["orders"] = graphene.Field(
-            graphene.NonNull(countable_connection("Order", Order)),
-            first=graphene.Int(),
-            after=graphene.String(),
-            resolver=resolve_user_orders,
-            description="The user's orders, newest first (the user and platform staff).",
-        )
-
-
 # ---------------------------------------------------------------- mutations
 
 
-class CheckoutComplete(BaseMutation):
-    """Place the order: COD gives CONFIRMED / NOT_CHARGED; an online gateway gives
-    UNCONFIRMED and a payment whose `action` says what the client does next. Completing
-    the same checkout again returns the same order."""
-
-    owns_transaction = True
+class OrderMutation(Payload):
     order = graphene.Field(Order)
-    payment = graphene.Field(Payment)
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The checkout's ID.")
-        payment_gateway = graphene.String(required=True, description="e.g. cod")
-        redirect_url = graphene.String(
-            description="Where an online gateway sends the buyer back to."
-        )
-
-    @classmethod
-    def perform(cls, info, id, payment_gateway, redirect_url=None):
-        token = decode_token(id)
-        # The service locks and reads the checkout itself; only its token is needed.
-        order, payment = services.complete_checkout(
-            actor=info.context.user,
-            checkout=CheckoutModel(token=token),
-            gateway=payment_gateway,
-            redirect_url=redirect_url,
-        )
-        return cls(order=order, payment=payment, errors=[])
-
-
-class OrderMutation(graphene.ObjectType):
-    order = graphene.Field(Order)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class OrderCancel(BaseMutation):
@@ -161,9 +102,8 @@ class OrderCancel(BaseMutation):
     def perform(cls, info, id):
         order = _order_or_not_found(info, id)
         order = services.cancel_order(actor=info.context.user, order=order)
-        return OrderMutation(order=order, errors=[])
+        return OrderMutation.ok(order=order)
 
 
 class OrderMutations(graphene.ObjectType):
-    checkout_complete = CheckoutComplete.Field()
     order_cancel = OrderCancel.Field()

@@ -13,10 +13,10 @@ import graphene
 from graphene import relay
 
 from marketplace.api.accounts.addresses import Address
-from marketplace.api.catalog.types import Money, TaxedMoney, money, taxed_money
 from marketplace.api.channels.types import Channel
 from marketplace.api.checkout.types import Fulfiller
 from marketplace.api.core import batch
+from marketplace.api.core.money import Money, TaxedMoney, money, taxed_money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.payments.types import Payment, PaymentStatus
 from marketplace.api.sellers.types import Seller

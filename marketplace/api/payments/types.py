@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphene
 from graphene import relay
 
-from marketplace.api.catalog.types import Money, money
+from marketplace.api.core.money import Money, money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.orders import selectors as order_selectors
 from marketplace.orders.models import PaymentStatus as PaymentStatusChoices

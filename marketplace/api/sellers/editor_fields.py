@@ -1,8 +1,9 @@
 """Fields for those who act for a seller or a cooperative (the producers' and the
-cooperatives' panel): `Seller.warehouses`, `Seller.sales` and `Cooperative.applicants`.
+cooperatives' panel): the resolvers of `Seller.warehouses`, `Seller.sales` and
+`Cooperative.applicants`, and the SellerSale type.
 
-They read order lines and warehouses, whose types import the seller types, so
-`extend_editor_fields()` adds them before the schema is built.
+The seller types declare the fields. The order types import the seller types, so
+SellerSale names them by import string.
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ from __future__ import annotations
 import graphene
 
 from marketplace.api.core import batch
-from marketplace.api.core.connection import countable_connection, paginate
-from marketplace.api.inventory.types import Warehouse
-from marketplace.api.orders.types import OrderLine, ShipmentStatus
-from marketplace.api.sellers.types import Cooperative, Seller
+from marketplace.api.core.connection import paginate
 from marketplace.inventory import selectors as inventory_selectors
 from marketplace.orders import selectors as order_selectors
 from marketplace.orders.models import OrderLine as OrderLineModel
@@ -25,9 +23,9 @@ from marketplace.sellers.models import Seller as SellerModel
 class SellerSale(graphene.ObjectType):
     """One order line of the seller's goods, with where its order and parcel stand."""
 
-    line = graphene.Field(graphene.NonNull(OrderLine))
+    line = graphene.Field(graphene.NonNull("marketplace.api.orders.types.OrderLine"))
     order_number = graphene.String(required=True)
-    shipment_status = graphene.Field(ShipmentStatus, required=True)
+    shipment_status = graphene.Field("marketplace.api.orders.types.ShipmentStatus", required=True)
     created = graphene.DateTime(required=True, description="When the order was placed.")
 
     @staticmethod
@@ -68,33 +66,3 @@ def resolve_seller_sales(root: SellerModel, info, first=None, after=None):
 
 def resolve_cooperative_applicants(root: CooperativeModel, info, first=None, after=None):
     return paginate(selectors.applicants(info.context.user, root), first=first, after=after)
-
-
-def extend_editor_fields() -> None:
-    seller_fields = Seller._meta.fields
-    if "warehouses" not in seller_fields:
-        seller_fields["warehouses"] = graphene.Field(
-            graphene.List(graphene.NonNull(Warehouse)),
-            resolver=resolve_seller_warehouses,
-            description="The seller's own warehouses (not their cooperative's): for the "
-            "owner, their cooperative's staff and platform staff; null for others.",
-        )
-    if "sales" not in seller_fields:
-        seller_fields["sales"] = graphene.Field(
-            graphene.NonNull(countable_connection("SellerSale", SellerSale)),
-            first=graphene.Int(),
-            after=graphene.String(),
-            resolver=resolve_seller_sales,
-            description="Order lines of the seller's goods, newest first: for the owner, "
-            "their cooperative's staff and platform staff; empty for others.",
-        )
-    cooperative_fields = Cooperative._meta.fields
-    if "applicants" not in cooperative_fields:
-        cooperative_fields["applicants"] = graphene.Field(
-            graphene.NonNull(countable_connection("Seller", Seller)),
-            first=graphene.Int(),
-            after=graphene.String(),
-            resolver=resolve_cooperative_applicants,
-            description="Sellers waiting for approval, oldest first: for its staff and "
-            "platform staff; empty for others.",
-        )

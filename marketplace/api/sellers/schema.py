@@ -2,9 +2,9 @@ import graphene
 from graphql import GraphQLError
 
 from marketplace.api.core.connection import connection_field, paginate
-from marketplace.api.core.errors import Error, query_error
+from marketplace.api.core.errors import query_error
 from marketplace.api.core.ids import decode_id, get_instance, get_optional_instance
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.sellers.types import Cooperative, Seller
 from marketplace.core.errors import DomainError
 from marketplace.locations.models import County, Village
@@ -63,9 +63,8 @@ class CooperativeInput(graphene.InputObjectType):
     phone = graphene.String()
 
 
-class CooperativeMutation(graphene.ObjectType):
+class CooperativeMutation(Payload):
     cooperative = graphene.Field(Cooperative)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class CooperativeCreate(BaseMutation):
@@ -89,7 +88,7 @@ class CooperativeCreate(BaseMutation):
             county=county,
             phone=input.get("phone"),
         )
-        return CooperativeMutation(cooperative=cooperative, errors=[])
+        return CooperativeMutation.ok(cooperative=cooperative)
 
 
 class CooperativeStaffAdd(BaseMutation):
@@ -108,7 +107,7 @@ class CooperativeStaffAdd(BaseMutation):
         instance = services.add_cooperative_staff(
             actor=info.context.user, cooperative=instance, email=email
         )
-        return CooperativeMutation(cooperative=instance, errors=[])
+        return CooperativeMutation.ok(cooperative=instance)
 
 
 class SellerCreateInput(graphene.InputObjectType):
@@ -130,9 +129,8 @@ class SellerUpdateInput(graphene.InputObjectType):
     payout_holder = graphene.String()
 
 
-class SellerMutation(graphene.ObjectType):
+class SellerMutation(Payload):
     seller = graphene.Field(Seller)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class SellerCreate(BaseMutation):
@@ -163,7 +161,7 @@ class SellerCreate(BaseMutation):
             payout_iban=input.get("payout_iban"),
             payout_holder=input.get("payout_holder"),
         )
-        return SellerMutation(seller=seller, errors=[])
+        return SellerMutation.ok(seller=seller)
 
 
 class SellerUpdate(BaseMutation):
@@ -190,7 +188,7 @@ class SellerUpdate(BaseMutation):
             payout_iban=input.get("payout_iban"),
             payout_holder=input.get("payout_holder"),
         )
-        return SellerMutation(seller=seller, errors=[])
+        return SellerMutation.ok(seller=seller)
 
 
 class SellerApprove(BaseMutation):
@@ -204,7 +202,7 @@ class SellerApprove(BaseMutation):
     def perform(cls, info, id):
         seller = get_instance(SellerModel.objects.all(), id, "Seller", field="id")
         seller = services.approve_seller(actor=info.context.user, seller=seller)
-        return SellerMutation(seller=seller, errors=[])
+        return SellerMutation.ok(seller=seller)
 
 
 class SellerMutations(graphene.ObjectType):

@@ -3,11 +3,13 @@ from __future__ import annotations
 import graphene
 from graphene import relay
 
+from marketplace.api.catalog import sellers as catalog_fields
 from marketplace.api.core import batch
 from marketplace.api.core.connection import connection_field, paginate
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.inventory.types import Warehouse
 from marketplace.api.locations.types import Village
+from marketplace.api.sellers import editor_fields
 from marketplace.inventory import selectors as inventory_selectors
 from marketplace.sellers import permissions, selectors
 from marketplace.sellers.models import Cooperative as CooperativeModel
@@ -31,6 +33,13 @@ class Cooperative(ModelObjectType):
     fee_rate = graphene.Float(required=True, description="Share of each line total, e.g. 0.05.")
     members = connection_field("Seller", lambda: Seller)
     warehouses = graphene.List(graphene.NonNull(Warehouse), required=True)
+    applicants = connection_field(
+        "Seller",
+        lambda: Seller,
+        resolver=editor_fields.resolve_cooperative_applicants,
+        description="Sellers waiting for approval, oldest first: for its staff and "
+        "platform staff; empty for others.",
+    )
 
     class Meta:
         model = CooperativeModel
@@ -79,6 +88,29 @@ class Seller(ModelObjectType):
     phone = graphene.String(description="The owner, their cooperative's staff and platform staff.")
     payout_account = graphene.Field(
         PayoutAccount, description="The owner, their cooperative's staff and platform staff."
+    )
+    products = connection_field(
+        "Product",
+        "marketplace.api.catalog.types.Product",
+        channel=graphene.String(),
+        resolver=catalog_fields.resolve_products,
+        description="Newest first: the public ones, and all but hidden to their editors.",
+    )
+    rating = graphene.Float(
+        resolver=catalog_fields.resolve_rating, description="Null until reviews exist."
+    )
+    warehouses = graphene.List(
+        graphene.NonNull(Warehouse),
+        resolver=editor_fields.resolve_seller_warehouses,
+        description="The seller's own warehouses (not their cooperative's): for the "
+        "owner, their cooperative's staff and platform staff; null for others.",
+    )
+    sales = connection_field(
+        "SellerSale",
+        editor_fields.SellerSale,
+        resolver=editor_fields.resolve_seller_sales,
+        description="Order lines of the seller's goods, newest first: for the owner, "
+        "their cooperative's staff and platform staff; empty for others.",
     )
 
     class Meta:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import graphene
 
 from marketplace.api.core import batch
-from marketplace.api.core.errors import Error, query_error
+from marketplace.api.core.errors import query_error
 from marketplace.api.core.ids import decode_id, get_instance, get_optional_instance
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.shipping.types import DeliveryMethod, DeliveryMethodKind, ShippingZone
 from marketplace.channels.selectors import channel_by_slug
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, permission_denied
@@ -139,9 +139,8 @@ class ShippingZoneUpdateInput(graphene.InputObjectType):
     provinces = graphene.List(graphene.NonNull(graphene.ID), description="Replaces the list.")
 
 
-class ShippingZoneMutation(graphene.ObjectType):
+class ShippingZoneMutation(Payload):
     shipping_zone = graphene.Field(ShippingZone)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 class ShippingZoneCreate(BaseMutation):
@@ -161,7 +160,7 @@ class ShippingZoneCreate(BaseMutation):
             countries=input.get("countries"),
             provinces=_instances(Province, input.get("provinces"), "Province", field="provinces"),
         )
-        return ShippingZoneMutation(shipping_zone=zone, errors=[])
+        return ShippingZoneMutation.ok(shipping_zone=zone)
 
 
 class ShippingZoneUpdate(BaseMutation):
@@ -184,7 +183,7 @@ class ShippingZoneUpdate(BaseMutation):
             countries=input.get("countries"),
             provinces=_instances(Province, input.get("provinces"), "Province", field="provinces"),
         )
-        return ShippingZoneMutation(shipping_zone=zone, errors=[])
+        return ShippingZoneMutation.ok(shipping_zone=zone)
 
 
 class ShippingZoneDelete(BaseMutation):
@@ -198,7 +197,7 @@ class ShippingZoneDelete(BaseMutation):
     def perform(cls, info, id):
         zone = get_instance(ShippingZoneModel.objects.all(), id, "ShippingZone", field="id")
         services.delete_zone(actor=info.context.user, zone=zone)
-        return ShippingZoneMutation(shipping_zone=None, errors=[])
+        return ShippingZoneMutation.ok(shipping_zone=None)
 
 
 # ---------- methods
@@ -237,9 +236,8 @@ class DeliveryMethodUpdateInput(graphene.InputObjectType):
     is_active = graphene.Boolean()
 
 
-class DeliveryMethodMutation(graphene.ObjectType):
+class DeliveryMethodMutation(Payload):
     delivery_method = graphene.Field(DeliveryMethod)
-    errors = graphene.List(graphene.NonNull(Error), required=True)
 
 
 def _warehouse(value) -> Warehouse | None:
@@ -273,7 +271,7 @@ class DeliveryMethodCreate(BaseMutation):
             max_days=input.get("max_days"),
             is_active=True if is_active is None else is_active,
         )
-        return DeliveryMethodMutation(delivery_method=method, errors=[])
+        return DeliveryMethodMutation.ok(delivery_method=method)
 
 
 class DeliveryMethodUpdate(BaseMutation):
@@ -302,7 +300,7 @@ class DeliveryMethodUpdate(BaseMutation):
             is_active=input.get("is_active"),
             **optional,
         )
-        return DeliveryMethodMutation(delivery_method=method, errors=[])
+        return DeliveryMethodMutation.ok(delivery_method=method)
 
 
 class DeliveryMethodDeactivate(BaseMutation):
@@ -316,7 +314,7 @@ class DeliveryMethodDeactivate(BaseMutation):
     def perform(cls, info, id):
         method = get_instance(DeliveryMethodModel.objects.all(), id, "DeliveryMethod", field="id")
         method = services.deactivate_method(actor=info.context.user, method=method)
-        return DeliveryMethodMutation(delivery_method=method, errors=[])
+        return DeliveryMethodMutation.ok(delivery_method=method)
 
 
 class ShippingMutations(graphene.ObjectType):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import graphene
 from graphene import relay
 
-from marketplace.api.catalog.types import Money, money
 from marketplace.api.core import batch
 from marketplace.api.core.i18n import localized
+from marketplace.api.core.money import Money, money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.inventory.types import Warehouse
 from marketplace.api.locations.types import Province
