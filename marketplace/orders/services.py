@@ -43,13 +43,12 @@ from marketplace.orders.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
-    PaymentStatus,
     Shipment,
     ShipmentStatus,
 )
 from marketplace.orders.permissions import OPEN_STATUSES, can_cancel, is_cancelable, is_signed_in
 from marketplace.payments.gateways import PaymentGateway, get_gateway
-from marketplace.payments.models import Payment, Transaction
+from marketplace.payments.models import Payment, PaymentStatus, Transaction
 
 logger = logging.getLogger("marketplace.orders")
 

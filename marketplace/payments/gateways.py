@@ -20,8 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.orders.models import PaymentStatus
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, PaymentStatus
 
 # Implementations the registry loads when it is first asked; settings.PAYMENT_GATEWAYS
 # may replace the list (dotted paths of PaymentGateway subclasses).

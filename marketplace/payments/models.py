@@ -1,9 +1,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.orders.models import PaymentStatus
-
 MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+class PaymentStatus(models.TextChoices):
+    NOT_CHARGED = "NOT_CHARGED", _("Not charged")
+    PENDING = "PENDING", _("Pending")
+    CHARGED = "CHARGED", _("Charged")
+    REFUNDED = "REFUNDED", _("Refunded")
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED", _("Partially refunded")
+    FAILED = "FAILED", _("Failed")
 
 
 class Payment(models.Model):

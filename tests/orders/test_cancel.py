@@ -14,7 +14,8 @@ from marketplace.discounts.models import VoucherUsage
 from marketplace.inventory.models import Allocation
 from marketplace.orders import services, tasks
 from marketplace.orders.events import EventType
-from marketplace.orders.models import OrderStatus, PaymentStatus, ShipmentStatus
+from marketplace.orders.models import OrderStatus, ShipmentStatus
+from marketplace.payments.models import PaymentStatus
 from tests.commerce import make_checkout, make_variant, make_voucher, stock_of
 from tests.conftest import make_user
 from tests.orders.gateways import online_gateway

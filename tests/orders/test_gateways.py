@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.utils import translation
 
 from integrations.payments.cod import CashOnDelivery
-from marketplace.orders.models import PaymentStatus
 from marketplace.payments.gateways import (
     PaymentAction,
     gateways_for_channel,
     gateways_for_currency,
     get_gateway,
 )
+from marketplace.payments.models import PaymentStatus
 from tests.orders.gateways import online_gateway
 
 

@@ -8,9 +8,9 @@ from graphene import relay
 from marketplace.api.catalog.types import Money, money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.orders import selectors as order_selectors
-from marketplace.orders.models import PaymentStatus as PaymentStatusChoices
 from marketplace.payments.gateways import PaymentAction as PaymentActionData
 from marketplace.payments.models import Payment as PaymentModel
+from marketplace.payments.models import PaymentStatus as PaymentStatusChoices
 
 PaymentStatus = graphene.Enum.from_enum(
     PaymentStatusChoices, name="PaymentStatus", description="Where a payment stands."
