@@ -3,6 +3,8 @@ canceling. Only translation: the rules are in marketplace.orders."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import graphene
 from django.utils.translation import gettext_lazy as _
 from graphql import GraphQLError
@@ -18,8 +20,11 @@ from marketplace.api.orders.types import Order, Shipment
 from marketplace.api.payments.types import Payment
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.orders import permissions, selectors, services
+from marketplace.orders import paying, permissions, selectors, services
 from marketplace.orders.models import ShipmentStatus
+from marketplace.payments import selectors as payment_selectors
+from marketplace.payments import services as payment_services
+from marketplace.payments.models import PaymentStatus
 
 
 def _order_or_not_found(info, value: str) -> object:
@@ -139,7 +144,41 @@ class CheckoutComplete(BaseMutation):
             gateway=payment_gateway,
             redirect_url=redirect_url,
         )
-        return cls(order=order, payment=payment, errors=[])
+        return cls(order=order, payment=payment, errors=_start_errors(payment))
+
+
+def _start_errors(payment) -> list[Error]:
+    # The order exists either way; a gateway that could not start the payment leaves it
+    # FAILED, and the buyer tries again with orderPay.
+    if payment is None or payment.status != PaymentStatus.FAILED:
+        return []
+    message = _("The payment could not be started. Please try again.")
+    return [Error(field="paymentGateway", code=ErrorCode.PAYMENT_ERROR.value, message=message)]
+
+
+class OrderPay(BaseMutation):
+    """The buyer pays an UNCONFIRMED order again after a failed or abandoned payment,
+    with the same or another gateway."""
+
+    owns_transaction = True
+
+    class Meta:
+        output = CheckoutComplete
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The order's ID.")
+        payment_gateway = graphene.String(required=True)
+        redirect_url = graphene.String(
+            description="Where an online gateway sends the buyer back to."
+        )
+
+    @classmethod
+    def perform(cls, info, id, payment_gateway, redirect_url=None):
+        order = _order_or_not_found(info, id)
+        order, payment = paying.pay_order(
+            actor=info.context.user, order=order, gateway=payment_gateway, redirect_url=redirect_url
+        )
+        return CheckoutComplete(order=order, payment=payment, errors=_start_errors(payment))
 
 
 class OrderMutation(graphene.ObjectType):
@@ -164,6 +203,41 @@ class OrderCancel(BaseMutation):
         return OrderMutation(order=order, errors=[])
 
 
+class OrderRefund(BaseMutation):
+    """Platform staff: give money back through the gateway that took it, never more
+    than was captured less what was refunded."""
+
+    owns_transaction = True
+
+    class Meta:
+        output = OrderMutation
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        amount = graphene.Float(required=True)
+
+    @classmethod
+    def perform(cls, info, id, amount):
+        order = _order_or_not_found(info, id)
+        payment = payment_selectors.refundable_payment(order)
+        if payment is None:
+            raise DomainError.of(
+                ErrorCode.INVALID_STATUS, "id", _("Nothing was paid online for this order.")
+            )
+        try:
+            value = Decimal(str(amount))
+        except InvalidOperation:
+            raise DomainError.of(ErrorCode.INVALID, "amount") from None
+        if not value.is_finite():
+            raise DomainError.of(ErrorCode.INVALID, "amount")
+        payment_services.refund_payment(
+            actor=info.context.user, payment=payment, amount=value, reason="staff"
+        )
+        return OrderMutation(order=selectors.order_for_user(info.context.user, order.pk), errors=[])
+
+
 class OrderMutations(graphene.ObjectType):
     checkout_complete = CheckoutComplete.Field()
+    order_pay = OrderPay.Field()
     order_cancel = OrderCancel.Field()
+    order_refund = OrderRefund.Field()

@@ -1,0 +1,62 @@
+"""Fixtures of the payment tests: the sandbox gateway switched on, a buyer's two-fulfiller
+order placed through it, and the steps a buyer's browser takes on the sandbox page."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+
+from marketplace.orders import services
+from marketplace.payments.gateways import get_gateway
+from tests.commerce import ensure_seeded, make_checkout, make_variant
+
+RETURN_URL = "https://shop.example.com/cart/return/"
+
+
+@pytest.fixture
+def seeded(db) -> None:
+    ensure_seeded()
+
+
+@pytest.fixture
+def sandbox(settings, seeded):
+    settings.PAYMENT_SANDBOX = True
+    settings.PAYMENT_PUBLIC_URL = ""
+    return get_gateway("sandbox")
+
+
+@pytest.fixture
+def goods(seeded, seller_a, seller_b):
+    """Two products of two cooperatives (two shipments)."""
+    return [make_variant(seller_a, quantity=5), make_variant(seller_b, quantity=5)]
+
+
+def place(buyer, goods, gateway: str = "sandbox", redirect_url: str | None = RETURN_URL):
+    checkout = make_checkout([(goods[0], 1), (goods[1], 2)], user=buyer)
+    return services.complete_checkout(
+        actor=buyer, checkout=checkout, gateway=gateway, redirect_url=redirect_url
+    )
+
+
+@pytest.fixture
+def placed(sandbox, buyer, goods):
+    return place(buyer, goods)
+
+
+def decide(client: Client, action_url: str, result: str):
+    """Press Pay or Cancel on the sandbox page; returns the redirect to our callback."""
+    page = client.get(action_url)
+    assert page.status_code == 200
+    response = client.post(action_url, {"result": result})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def callback(client: Client, location: str):
+    return client.get(location)
+
+
+def query_of(location: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
