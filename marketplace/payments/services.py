@@ -273,7 +273,9 @@ def handle_webhook(*, gateway_id: str, notice: WebhookNotice) -> bool:
 def reconcile_pending(*, older_than: timedelta | None = None, limit: int = 200) -> int:
     """Ask the gateways about payments left PENDING (a buyer who paid and closed the tab)
     and settle them as a callback would. Returns how many were settled."""
-    age = older_than or timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    age = older_than
+    if age is None:
+        age = timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
     rows = list(
         Payment.objects.filter(status=PaymentStatus.PENDING, created__lte=timezone.now() - age)
         .exclude(psp_reference="")

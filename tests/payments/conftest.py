@@ -6,8 +6,11 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from django.test import Client
+from requests.adapters import BaseAdapter
 
+from integrations.payments.sandbox import IN_PROCESS_BASE, SANDBOX_MERCHANT_ID, InProcessAdapter
 from marketplace.orders import services
 from marketplace.payments.gateways import get_gateway
 from tests.commerce import ensure_seeded, make_checkout, make_variant
@@ -60,3 +63,44 @@ def callback(client: Client, location: str):
 
 def query_of(location: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+class Faulty(BaseAdapter):
+    """A provider that times out, or answers with `status`."""
+
+    def __init__(self, status: int | None = None) -> None:
+        super().__init__()
+        self.status = status
+
+    def send(self, request, **kwargs):
+        if self.status is None:
+            raise requests.Timeout("read timed out")
+        response = requests.Response()
+        response.status_code = self.status
+        response._content = b"<html>Bad gateway</html>"
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        return None
+
+
+@pytest.fixture
+def shaparak(settings, sandbox):
+    """The real `shaparak` gateway, its API pointed at the sandbox; `.fail(adapter)`
+    swaps the transport for a faulty one, `.heal()` restores it."""
+    settings.SHAPARAK_MERCHANT_ID = SANDBOX_MERCHANT_ID
+    settings.SHAPARAK_API_BASE = f"{IN_PROCESS_BASE}/payments/sandbox"
+    settings.SHAPARAK_STARTPAY_BASE = "/payments/sandbox"
+    gateway = get_gateway("shaparak")
+
+    def use(adapter: BaseAdapter) -> None:
+        session = requests.Session()
+        session.mount(f"{IN_PROCESS_BASE}/", adapter)
+        gateway._local.session = session
+
+    gateway.fail = lambda adapter: use(adapter)
+    gateway.heal = lambda: use(InProcessAdapter())
+    gateway.heal()
+    yield gateway
+    gateway._local.session = None
