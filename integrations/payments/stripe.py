@@ -91,7 +91,6 @@ class StripeGateway(PaymentGateway):
             "amount": minor_units(payment.total, payment.currency),
             "currency": payment.currency.lower(),
             "payment_method_types": ["card"],
-            "description": f"Bazarcheh {order.number}",
             "metadata": {"payment_id": str(payment.pk), "order_number": str(order.number)},
         }
         options = {"idempotency_key": f"bazarcheh-payment-{payment.pk}"}
