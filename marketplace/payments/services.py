@@ -297,6 +297,33 @@ def reconcile_pending(*, older_than: timedelta | None = None, limit: int = 200) 
     return settled
 
 
+def record_cash_payment(*, payment: Payment) -> Payment:
+    """Cash on delivery: the fulfiller collected the payment's total at the door. The
+    fulfilment step calls this (it checks who may); a second call changes nothing."""
+    with transaction.atomic():
+        order, locked = _locked(payment.pk)
+        gateway = get_gateway(locked.gateway)
+        if gateway is None or not gateway.confirms_at_once:
+            raise DomainError.of(
+                ErrorCode.PAYMENT_ERROR, "id", _("Only cash on delivery is paid at the door.")
+            )
+        if locked.status in CAPTURED_STATUSES:
+            return locked
+        locked.status = PaymentStatus.CHARGED
+        locked.captured_amount = locked.total
+        locked.captured_at = timezone.now()
+        locked.save(update_fields=["status", "captured_amount", "captured_at", "updated"])
+        order.payment_status = PaymentStatus.CHARGED
+        order.save(update_fields=["payment_status", "updated"])
+        events.record(
+            events.event(
+                order, EventType.PAYMENT_CAPTURED, gateway=locked.gateway, total=str(locked.total)
+            )
+        )
+        payment_captured.send(sender=Payment, payment=locked, amount=locked.captured_amount)
+    return locked
+
+
 # ---------------------------------------------------------------- refunds
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from marketplace.core.errors import DomainError
 from marketplace.payments.models import Payment, PaymentStatus, RefundStatus, SandboxSession
-from marketplace.payments.services import refund_payment
+from marketplace.payments.services import record_cash_payment, refund_payment
 from marketplace.payments.signals import payment_refunded
 from tests.conftest import make_user
-from tests.payments.conftest import callback, decide
+from tests.payments.conftest import callback, decide, place
 
 
 @pytest.fixture
@@ -97,3 +97,20 @@ def test_an_unpaid_payment_cannot_be_refunded(placed, operator):
     with pytest.raises(DomainError) as caught:
         refund_payment(actor=operator, payment=payment, amount=Decimal(1000))
     assert codes(caught) == ["INVALID_STATUS"]
+
+
+def test_cash_collected_at_the_door_is_recorded_once(buyer, goods, seeded):
+    order, payment = place(buyer, goods, gateway="cod", redirect_url=None)
+    assert payment.status == PaymentStatus.NOT_CHARGED
+    captured = record_cash_payment(payment=payment)
+    again = record_cash_payment(payment=payment)
+    assert captured.status == again.status == PaymentStatus.CHARGED
+    assert again.captured_amount == order.total
+    assert order.events.filter(type="PAYMENT_CAPTURED").count() == 1
+
+
+def test_an_online_payment_is_not_paid_at_the_door(placed):
+    _order, payment = placed
+    with pytest.raises(DomainError) as caught:
+        record_cash_payment(payment=payment)
+    assert codes(caught) == ["PAYMENT_ERROR"]
