@@ -81,3 +81,14 @@ def test_cash_on_delivery_stays_the_default(buyer_in):
     placed = buyer_in.post(reverse("cart:place"))
     assert placed["Location"] == reverse("cart:done")
     assert Order.objects.get().status == OrderStatus.CONFIRMED
+
+
+def test_a_guest_pays_through_the_sandbox(settings, seeded, shopper, seller_a):
+    settings.PAYMENT_SANDBOX = True
+    shopper.defaults["HTTP_HOST"] = "localhost"
+    ready_cart(shopper, make_variant(seller_a))
+    placed = shopper.post(reverse("cart:place"), {"gateway": "sandbox"})
+    back = sandbox_decides(shopper, placed["Location"], "paid")
+    done = shopper.get(back, follow=True)
+    assert "Paid online" in text(done)
+    assert Order.objects.get().status == OrderStatus.CONFIRMED
