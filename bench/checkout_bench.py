@@ -16,7 +16,10 @@ set, else in an embedded PostgreSQL under .data/bench-checkout):
    each scenario and number of buyers, runs virtual buyers (threads, one keep-alive HTTP
    connection each) for --duration seconds. A buyer repeats: checkoutCreate,
    checkoutLinesAdd, checkoutShippingAddressUpdate, checkoutDeliveryMethodUpdate for each
-   group, checkoutComplete with `cod`; every request is timed;
+   group, checkoutComplete with `cod`; every request is timed. The "sandbox" rows pay
+   online instead: checkoutComplete with the built-in `sandbox` gateway, then the
+   buyer's browser steps: the gateway's page (GET), Pay (POST), and our callback (GET),
+   which verifies the payment and confirms the order;
 5. prints a Markdown table: completed checkouts per second and each mutation's median
    (and the completion's p95) latency, plus the query counts.
 Only loopback addresses are used.
@@ -29,6 +32,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -38,13 +42,13 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "bazarcheh_bench_checkout"
-STEPS = ("create", "linesAdd", "shippingAddress", "deliveryMethod", "complete")
+STEPS = ("create", "linesAdd", "shippingAddress", "deliveryMethod", "complete", "callback")
 PLENTY = 10_000_000
 
 CREATE = """mutation($input: CheckoutCreateInput!) { checkoutCreate(input: $input) {
@@ -60,9 +64,10 @@ DELIVERY = """mutation($id: ID!, $group: ID!, $method: ID!) {
   checkoutDeliveryMethodUpdate(id: $id, groupId: $group, deliveryMethodId: $method) {
     checkout { shippingPrice { gross { amount } } totalPrice { gross { amount } } }
     errors { field code message } } }"""
-COMPLETE = """mutation($id: ID!) { checkoutComplete(id: $id, paymentGateway: "cod") {
+COMPLETE = """mutation($id: ID!, $gateway: String!) {
+  checkoutComplete(id: $id, paymentGateway: $gateway) {
   order { id number status paymentStatus total { gross { amount } } }
-  payment { status } errors { field code message } } }"""
+  payment { status action { kind url } } errors { field code message } } }"""
 ADDRESS_INPUT = {
     "firstName": "سارا",
     "lastName": "احمدی",
@@ -233,8 +238,16 @@ class Failed(Exception):
         self.detail = detail
 
 
-def checkout_once(post, pair: tuple[str, str], email: str, timings: dict[str, list]) -> None:
-    """One buyer's whole checkout; `post(query, variables)` returns (data, seconds)."""
+def checkout_once(
+    post,
+    pair: tuple[str, str],
+    email: str,
+    timings: dict[str, list],
+    gateway: str = "cod",
+    pay=None,
+) -> None:
+    """One buyer's whole checkout; `post(query, variables)` returns (data, seconds);
+    `pay(url)` takes the buyer through an online gateway's page and back."""
 
     def call(step: str, name: str, query: str, variables: dict) -> dict:
         data, seconds = post(query, variables)
@@ -282,13 +295,50 @@ def checkout_once(post, pair: tuple[str, str], email: str, timings: dict[str, li
             DELIVERY,
             {"id": checkout_id, "group": group["id"], "method": methods[0]["id"]},
         )
-    completed = call("complete", "checkoutComplete", COMPLETE, {"id": checkout_id})
+    variables = {"id": checkout_id, "gateway": gateway}
+    completed = call("complete", "checkoutComplete", COMPLETE, variables)
+    if gateway != "cod":
+        action = completed["payment"]["action"] or {}
+        if action.get("kind") != "REDIRECT":
+            raise Failed("complete", completed["payment"]["status"])
+        timings["callback"].append(pay(action["url"]))
+        return
     if completed["order"]["status"] != "CONFIRMED":
         raise Failed("complete", completed["order"]["status"])
 
 
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def sandbox_pay(conn: http.client.HTTPConnection, url: str) -> float:
+    """The buyer on the sandbox's page: open it, press Pay, follow the redirect to our
+    callback, which verifies and confirms. Returns the seconds it took."""
+    began = time.perf_counter()
+    conn.request("GET", url, headers={"Accept-Language": "fa"})
+    page = conn.getresponse()
+    html = page.read().decode()
+    cookie = (page.getheader("Set-Cookie") or "").split(";")[0]
+    match = CSRF_INPUT.search(html)
+    if page.status != 200 or match is None:
+        raise Failed("callback", f"page {page.status}")
+    body = urlencode({"csrfmiddlewaretoken": match.group(1), "result": "paid"})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    conn.request("POST", url, body=body, headers=headers)
+    decided = conn.getresponse()
+    decided.read()
+    location = decided.getheader("Location") or ""
+    if decided.status != 302 or "Status=OK" not in location:
+        raise Failed("callback", f"pay {decided.status}")
+    conn.request("GET", location, headers={"Accept-Language": "fa"})
+    back = conn.getresponse()
+    back.read()
+    if back.status != 200:
+        raise Failed("callback", f"callback {back.status}")
+    return time.perf_counter() - began
+
+
 def complete_once(post, checkout_id: str, timings: dict[str, list]) -> None:
-    data, seconds = post(COMPLETE, {"id": checkout_id})
+    data, seconds = post(COMPLETE, {"id": checkout_id, "gateway": "cod"})
     timings["complete"].append(seconds)
     payload = (data.get("data") or {}).get("checkoutComplete")
     if payload is None or payload["errors"]:
@@ -321,7 +371,7 @@ def query_counts(carts: Carts) -> dict[str, int]:
 
 
 def _step_of(query: str) -> str:
-    for step, text in zip(STEPS, (CREATE, LINES_ADD, ADDRESS, DELIVERY, COMPLETE), strict=True):
+    for step, text in zip(STEPS[:5], (CREATE, LINES_ADD, ADDRESS, DELIVERY, COMPLETE), strict=True):
         if query is text:
             return step
     raise KeyError(query)
@@ -349,6 +399,7 @@ def run_load(
     buyers: int,
     duration: float,
     ready: list[str] | None = None,
+    gateway: str = "cod",
 ) -> Result:
     """`buyers` threads, each with its own keep-alive connection, checking out until the
     time is up; only checkouts begun and finished inside the window count. With `ready`
@@ -389,7 +440,14 @@ def run_load(
                         checkout_id = ready.pop()
                     complete_once(post, checkout_id, timings)
                 else:
-                    checkout_once(post, rng.choice(pairs), f"b{index}-{n}@example.com", timings)
+                    checkout_once(
+                        post,
+                        rng.choice(pairs),
+                        f"b{index}-{n}@example.com",
+                        timings,
+                        gateway,
+                        lambda url: sandbox_pay(conn, url),
+                    )
                 finished += 1
                 if time.perf_counter() <= stop_at[0]:
                     completed += 1
@@ -498,10 +556,14 @@ def main() -> None:
     env = prepare_database(args.products, args.database_url)
     carts = pick_variants(many=2000)
     levels = [int(b) for b in args.buyers.split(",")]
-    scenarios = (("many products", carts.many), ("hot products", carts.hot))
+    scenarios = (
+        ("many products", carts.many, "cod"),
+        ("hot products", carts.hot, "cod"),
+        ("many products, sandbox", carts.many, "sandbox"),
+    )
     ready: dict[tuple[str, int], list[str]] = {}
     if args.complete_only:
-        for scenario, pairs in scenarios:
+        for scenario, pairs, _gateway in scenarios:
             for buyers in levels:
                 # More than the server can complete in the time (rows say if it ran out).
                 rate = 150 if buyers > 1 else 60
@@ -515,17 +577,25 @@ def main() -> None:
     from bench.catalog_bench import server_workers, start_server
 
     # The same production server as the catalogue benchmark; checkouts are never cached.
-    proc, base = start_server(env, cache_seconds=0)
+    # The built-in sandbox gateway for the online-payment rows, as in the demo.
+    proc, base = start_server({**env, "PAYMENT_SANDBOX": "1"}, cache_seconds=0)
     port = urlsplit(base).port
     SERVER.update(pid=proc.pid, database_url=env["DATABASE_URL"])
     try:
         # Warm up the workers and their connections.
         run_load(port, carts.many, server_workers() + 1, 3, ready=ready.get(("warm-up", 0)))
         analyze()
-        for scenario, pairs in scenarios:
+        for scenario, pairs, gateway in scenarios:
+            if ready and gateway != "cod":
+                continue
             for buyers in levels:
                 result = run_load(
-                    port, pairs, buyers, args.duration, ready=ready.get((scenario, buyers))
+                    port,
+                    pairs,
+                    buyers,
+                    args.duration,
+                    ready=ready.get((scenario, buyers)),
+                    gateway=gateway,
                 )
                 rows.append((scenario, buyers, result))
     finally:
@@ -541,9 +611,10 @@ def main() -> None:
     )
     print(
         "| scenario | buyers | checkouts/s | create | linesAdd | shippingAddress "
-        "| deliveryMethod | complete | complete p95 | failed | server CPU ms / checkout |"
+        "| deliveryMethod | complete | callback | complete p95 | failed "
+        "| server CPU ms / checkout |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for scenario, buyers, r in rows:
         cells = " | ".join(median_ms(r.timings[step]) for step in STEPS)
         failed = sum(r.failures.values())
@@ -555,7 +626,8 @@ def main() -> None:
     print(
         "\nMedian latency in ms, measured by the client. Server CPU: gunicorn and its "
         "PostgreSQL backends, per finished checkout; 2 dedicated cores give at most "
-        "2000 / that many checkouts per second. SQL queries per mutation:"
+        "2000 / that many checkouts per second. callback: the sandbox page, Pay and our "
+        "callback (verification included), one buyer's three requests. SQL queries per mutation:"
     )
     print("| " + " | ".join(STEPS) + " |")
     print("| " + " | ".join("---" for _ in STEPS) + " |")

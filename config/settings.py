@@ -235,10 +235,38 @@ CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
 CHECKOUT_ABANDONED_DAYS = int(os.environ.get("CHECKOUT_ABANDONED_DAYS", "30"))
+# --- payments (see README "Payments" for a real Zarinpal merchant and Stripe account)
+# The site's origin as buyers' browsers reach it, e.g. https://bazarcheh.ir: gateways
+# send buyers back to callback URLs under it. Empty: relative URLs (sandbox only).
+PAYMENT_PUBLIC_URL = os.environ.get("PAYMENT_PUBLIC_URL", "").rstrip("/")
+SHAPARAK_MERCHANT_ID = os.environ.get("SHAPARAK_MERCHANT_ID", "")
+SHAPARAK_API_BASE = os.environ.get("SHAPARAK_API_BASE", "https://payment.zarinpal.com")
+SHAPARAK_STARTPAY_BASE = os.environ.get("SHAPARAK_STARTPAY_BASE", "https://payment.zarinpal.com")
+SHAPARAK_TIMEOUT_SECONDS = float(os.environ.get("SHAPARAK_TIMEOUT_SECONDS", "10"))
+# Zarinpal reverses a verified payment within 30 minutes; later refunds are owed.
+SHAPARAK_REVERSE_MINUTES = int(os.environ.get("SHAPARAK_REVERSE_MINUTES", "30"))
+# The built-in sandbox gateway: on for `make run` and the demo, off in production (tests
+# switch it on where they use it).
+PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", default=DEV_MODE and not TESTING)
+# Empty: the sandbox adapter reaches the sandbox's views in-process; a URL (e.g.
+# http://127.0.0.1:8000/payments/sandbox) sends its requests over HTTP instead.
+SANDBOX_API_BASE = os.environ.get("SANDBOX_API_BASE", "").rstrip("/")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Empty: Stripe's own API; tests point it at a local Stripe-protocol server.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE_SECONDS", "300"))
+# PENDING payments older than this are settled by asking their gateway.
+PAYMENT_RECONCILE_AFTER_MINUTES = int(os.environ.get("PAYMENT_RECONCILE_AFTER_MINUTES", "20"))
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {
         "task": "marketplace.orders.tasks.expire_unpaid_orders",
         "schedule": 60.0,
+    },
+    "reconcile-pending-payments": {
+        "task": "marketplace.payments.tasks.reconcile_pending_payments",
+        "schedule": 300.0,
     },
     "delete-abandoned-checkouts": {
         "task": "marketplace.checkout.tasks.delete_abandoned_checkouts",

@@ -14,6 +14,7 @@ admin.site.index_title = _("Platform operations")
 urlpatterns = [
     path("graphql/", APIView.as_view(), name="api"),
     path("health/", health, name="health"),
+    path("payments/", include("marketplace.api.payments.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("storefront.urls")),

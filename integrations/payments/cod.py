@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.orders.models import PaymentStatus
 from marketplace.payments.gateways import GatewayResponse, PaymentGateway
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, PaymentStatus
 
 
 class CashOnDelivery(PaymentGateway):

@@ -15,6 +15,7 @@ class EventType:
     CONFIRMED = "CONFIRMED"
     PAYMENT_STARTED = "PAYMENT_STARTED"
     PAYMENT_FAILED = "PAYMENT_FAILED"
+    PAYMENT_CAPTURED = "PAYMENT_CAPTURED"
     PAYMENT_REFUNDED = "PAYMENT_REFUNDED"
     VOUCHER_USED = "VOUCHER_USED"
     VOUCHER_RELEASED = "VOUCHER_RELEASED"
@@ -30,6 +31,7 @@ DESCRIPTIONS = {
     EventType.CONFIRMED: _("The order was confirmed."),
     EventType.PAYMENT_STARTED: _("The payment was started."),
     EventType.PAYMENT_FAILED: _("The payment failed."),
+    EventType.PAYMENT_CAPTURED: _("The payment was received."),
     EventType.PAYMENT_REFUNDED: _("The payment was refunded."),
     EventType.VOUCHER_USED: _("A promo code was used."),
     EventType.VOUCHER_RELEASED: _("The promo code was given back."),

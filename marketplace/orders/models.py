@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.payments.models import PaymentStatus
+
 MONEY = {"max_digits": 20, "decimal_places": 2}
 
 
@@ -12,15 +14,6 @@ class OrderStatus(models.TextChoices):
     FULFILLED = "FULFILLED", _("Delivered")
     COMPLETED = "COMPLETED", _("Completed")
     CANCELED = "CANCELED", _("Canceled")
-
-
-class PaymentStatus(models.TextChoices):
-    NOT_CHARGED = "NOT_CHARGED", _("Not charged")
-    PENDING = "PENDING", _("Pending")
-    CHARGED = "CHARGED", _("Charged")
-    REFUNDED = "REFUNDED", _("Refunded")
-    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED", _("Partially refunded")
-    FAILED = "FAILED", _("Failed")
 
 
 class Order(models.Model):

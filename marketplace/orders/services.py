@@ -43,13 +43,13 @@ from marketplace.orders.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
-    PaymentStatus,
     Shipment,
     ShipmentStatus,
 )
 from marketplace.orders.permissions import OPEN_STATUSES, can_cancel, is_cancelable, is_signed_in
+from marketplace.payments import services as payment_services
 from marketplace.payments.gateways import PaymentGateway, get_gateway
-from marketplace.payments.models import Payment, Transaction
+from marketplace.payments.models import Payment, PaymentStatus, Transaction
 
 logger = logging.getLogger("marketplace.orders")
 
@@ -99,7 +99,7 @@ class Placement:
     voucher: Voucher | None
 
 
-def _clean_redirect_url(value: str | None) -> str | None:
+def clean_redirect_url(value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
@@ -302,14 +302,19 @@ def _use_voucher(order: Order, voucher: Voucher, user) -> None:
     VoucherUsage.objects.create(voucher=voucher, order=order, user=user, email=order.email)
 
 
-def _start_payment(order: Order, gateway: PaymentGateway, redirect_url: str | None) -> Payment:
+def start_payment(order: Order, gateway: PaymentGateway, redirect_url: str | None) -> Payment:
     payment = Payment.objects.create(
         order=order,
         gateway=gateway.id,
         status=gateway.initial_status,
         total=order.total,
         currency=order.currency,
+        return_url=redirect_url or "",
     )
+    if gateway.calls_provider:
+        # Asked after the commit (payments.services.request_payment): never while this
+        # transaction holds the stock and voucher locks.
+        return payment
     response = gateway.start(payment, redirect_url)
     if response.raw is not None:
         Transaction.objects.create(
@@ -349,7 +354,7 @@ def _place(actor, token, gateway_id: str, redirect_url: str | None) -> tuple[Ord
     placement = _validate(actor, checkout, gateway_id)
     order = _create_order(actor, placement)
     lines = _create_lines(order, placement.info)
-    payment = _start_payment(order, placement.gateway, redirect_url)
+    payment = start_payment(order, placement.gateway, redirect_url)
     events.record(*_placement_events(actor, order, placement, payment, len(lines)))
     Checkout.objects.filter(pk=checkout.pk).update(order=order, updated=timezone.now())
     checkout.order = order
@@ -410,8 +415,23 @@ def complete_checkout(
     own copy of the address), one shipment per group, line snapshots, stock allocations,
     the voucher's use and the payment through `gateway`. Completing the same checkout
     again returns the same order and payment."""
-    redirect = _clean_redirect_url(redirect_url)
-    return run_with_retries(lambda: _place(actor, checkout.pk, gateway or "", redirect))
+    redirect = clean_redirect_url(redirect_url)
+    order, payment = run_with_retries(lambda: _place(actor, checkout.pk, gateway or "", redirect))
+    return after_commit(order, payment)
+
+
+def after_commit(order: Order, payment: Payment | None) -> tuple[Order, Payment | None]:
+    """Ask the provider of a payment just committed for its reference and next step."""
+    if payment is None or payment.status != PaymentStatus.PENDING or payment.psp_reference:
+        return order, payment
+    gateway = get_gateway(payment.gateway)
+    if gateway is None or not gateway.calls_provider:
+        return order, payment
+    payment.order = order
+    payment = payment_services.request_payment(payment=payment)
+    if payment.status == PaymentStatus.FAILED:
+        order.refresh_from_db(fields=["payment_status", "updated"])
+    return order, payment
 
 
 # ---------------------------------------------------------------- canceling
@@ -442,7 +462,7 @@ def _release(order: Order, *, actor, reason: str) -> None:
     bump_catalog_version()
 
 
-def _lock_order(order_id: int) -> Order | None:
+def lock_order(order_id: int) -> Order | None:
     return (
         Order.objects.select_for_update(of=("self",))
         .select_related("channel", "shipping_address")
@@ -452,7 +472,7 @@ def _lock_order(order_id: int) -> Order | None:
 
 
 def _cancel(actor, order_id: int) -> Order:
-    order = _lock_order(order_id)
+    order = lock_order(order_id)
     if order is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, "id")
     allowed, as_staff = can_cancel(actor, order)
@@ -486,7 +506,7 @@ def cancel_order(*, actor, order: Order) -> Order:
 
 
 def _expire(order_id: int, now: datetime) -> bool:
-    order = _lock_order(order_id)
+    order = lock_order(order_id)
     # Paid, canceled or confirmed while we were waiting for the lock: nothing to do.
     if (
         order is None

@@ -1,9 +1,15 @@
 """The payment gateway interface and the registry of gateways.
 
-The domain defines what a gateway must do; the implementations (cash on delivery now,
-Stripe and a Shaparak-style redirect gateway later) live in `integrations/payments/` and
-are found by their id ("cod", "stripe", …) through the registry. A checkout offers the
-gateways that support its channel's currency.
+The domain defines what a gateway must do; the implementations (cash on delivery, the
+Shaparak-protocol gateway and its built-in sandbox, Stripe) live in
+`integrations/payments/` and are found by their id ("cod", "shaparak", …) through the
+registry. A checkout offers the enabled gateways that support its channel's currency.
+
+Gateways that talk to a provider (`calls_provider`) are never called inside the order's
+transaction: the order and a PENDING payment are committed first, then
+marketplace.payments.services asks the provider and stores its answer. A slow or
+failing provider thus holds no stock or voucher lock, and a provider's answer is never
+lost to a rollback.
 """
 
 from __future__ import annotations
@@ -20,12 +26,41 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.orders.models import PaymentStatus
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, PaymentStatus
 
 # Implementations the registry loads when it is first asked; settings.PAYMENT_GATEWAYS
-# may replace the list (dotted paths of PaymentGateway subclasses).
-DEFAULT_GATEWAYS = ("integrations.payments.cod.CashOnDelivery",)
+# may replace the list (dotted paths of PaymentGateway subclasses). A gateway whose
+# `is_enabled()` is false (no merchant configured, sandbox switched off) is not offered.
+DEFAULT_GATEWAYS = (
+    "integrations.payments.cod.CashOnDelivery",
+    "integrations.payments.shaparak.ShaparakGateway",
+    "integrations.payments.sandbox.SandboxGateway",
+    "integrations.payments.stripe.StripeGateway",
+)
+
+
+class GatewayUnavailable(Exception):
+    """The provider did not answer in time or answered with a server error: nothing is
+    known, so nothing changes (reconciliation asks again later). `raw` is what was
+    exchanged, kept for audits."""
+
+    def __init__(self, message: str, raw: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.raw = raw or {"error": message}
+
+
+class InvalidWebhook(Exception):
+    """A webhook that is unsigned, badly signed, outside the time tolerance or garbled."""
+
+
+@dataclass(frozen=True)
+class WebhookNotice:
+    """What a verified webhook says: the provider's event id (handled once), its type
+    and the payment's reference at the provider ("" when it concerns no payment)."""
+
+    event_id: str
+    type: str
+    reference: str
 
 
 class ActionKind:
@@ -86,9 +121,16 @@ class PaymentGateway(ABC):
     confirms_at_once: bool = False
     # The status a new payment of this gateway starts with.
     initial_status: str = PaymentStatus.PENDING
+    # True when `start` calls a provider over the network: it then runs after the
+    # order's transaction has committed (see the module docstring).
+    calls_provider: bool = False
+
+    def is_enabled(self) -> bool:
+        """Whether this gateway is configured to be offered at all."""
+        return True
 
     def supports_currency(self, currency: str) -> bool:
-        return currency in self.currencies
+        return currency in self.currencies and self.is_enabled()
 
     @abstractmethod
     def start(self, payment: Payment, redirect_url: str | None) -> GatewayResponse:
@@ -96,13 +138,26 @@ class PaymentGateway(ABC):
         block on slow calls that cannot be undone when the transaction rolls back."""
 
     def verify_callback(self, payment: Payment, data: Mapping[str, Any]) -> GatewayResponse:
-        """Check a provider's callback or webhook about `payment` and say what it means."""
+        """Check a provider's callback or webhook about `payment` with the provider and
+        say what it means: status CHARGED (with the amount taken), FAILED, or PENDING
+        when nothing is known yet. Raises GatewayUnavailable when the provider cannot be
+        reached."""
         raise DomainError.of(
             ErrorCode.PAYMENT_ERROR, None, _("This payment method sends no confirmations.")
         )
 
+    def inquire(self, payment: Payment) -> GatewayResponse:
+        """Ask the provider where a PENDING payment stands (reconciliation)."""
+        return self.verify_callback(payment, {})
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookNotice:
+        """Check a webhook's signature and read it; raises InvalidWebhook."""
+        raise InvalidWebhook("this gateway sends no webhooks")
+
     def refund(self, payment: Payment, amount: Decimal) -> GatewayResponse:
-        """Give `amount` of a charged payment back to the buyer."""
+        """Give `amount` of a charged payment back to the buyer: status DONE when the
+        provider gave it back, OWED when it cannot (the money issue pays it out), FAILED
+        when the provider refused. Raises GatewayUnavailable when it cannot be reached."""
         raise DomainError.of(
             ErrorCode.PAYMENT_ERROR, None, _("This payment method cannot refund online.")
         )

@@ -1,9 +1,17 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.orders.models import PaymentStatus
-
 MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+class PaymentStatus(models.TextChoices):
+    NOT_CHARGED = "NOT_CHARGED", _("Not charged")
+    PENDING = "PENDING", _("Pending")
+    CHARGED = "CHARGED", _("Charged")
+    REFUNDED = "REFUNDED", _("Refunded")
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED", _("Partially refunded")
+    FAILED = "FAILED", _("Failed")
 
 
 class Payment(models.Model):
@@ -17,6 +25,13 @@ class Payment(models.Model):
     )
     # What the client must do next: {"kind": "REDIRECT", "url": …} or {"kind": "CLIENT_SECRET", …}.
     action = models.JSONField(null=True, blank=True)
+    captured_amount = models.DecimalField(_("captured"), default=0, **MONEY)
+    # Refunds paid back or owed to the buyer (pending ones included, so two refunds at
+    # once never give back more than was captured).
+    refunded_amount = models.DecimalField(_("refunded"), default=0, **MONEY)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    # Where the buyer is sent after the gateway's callback.
+    return_url = models.CharField(max_length=2000, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -26,6 +41,22 @@ class Payment(models.Model):
         ordering = ("created", "id")
         constraints = [
             models.CheckConstraint(condition=models.Q(total__gte=0), name="payments_total_nonneg"),
+            models.CheckConstraint(
+                condition=models.Q(captured_amount__gte=0, captured_amount__lte=models.F("total")),
+                name="payments_captured_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    refunded_amount__gte=0, refunded_amount__lte=models.F("captured_amount")
+                ),
+                name="payments_refunded_within_captured",
+            ),
+            # One payment per gateway reference: a callback or webhook finds exactly one.
+            models.UniqueConstraint(
+                fields=["gateway", "psp_reference"],
+                condition=~models.Q(psp_reference=""),
+                name="payments_gateway_reference_uniq",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -47,3 +78,81 @@ class Transaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "PENDING", _("In progress")
+    DONE = "DONE", _("Refunded")
+    # The gateway could not give the money back (a Shaparak payment past its reverse
+    # window, a partial amount): the buyer is owed it, paid out to their bank account.
+    OWED = "OWED", _("Owed to the buyer")
+    FAILED = "FAILED", _("Failed")
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=RefundStatus.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    psp_reference = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ("created", "id")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payments_refund_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.status}"
+
+
+class WebhookEvent(models.Model):
+    """A provider's event handled once: the unique key turns a replay into a no-op."""
+
+    gateway = models.CharField(max_length=32)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "event_id"], name="payments_webhook_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.event_id}"
+
+
+class SandboxStatus(models.TextChoices):
+    NEW = "NEW"
+    PAID = "PAID"
+    CANCELED = "CANCELED"
+    VERIFIED = "VERIFIED"
+    REVERSED = "REVERSED"
+
+
+class SandboxSession(models.Model):
+    """The built-in sandbox gateway's own state: what a real gateway keeps on its side
+    for one payment request (integrations/payments/sandbox_server.py)."""
+
+    authority = models.CharField(max_length=36, unique=True)
+    merchant_id = models.CharField(max_length=36)
+    # In the currency's smallest unit, as the protocol sends it.
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3, default="IRR")
+    callback_url = models.CharField(max_length=2000)
+    description = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=SandboxStatus.choices)
+    ref_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.authority

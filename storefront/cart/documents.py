@@ -96,15 +96,41 @@ PROMO_ADD = _mutation(
 PROMO_REMOVE = _mutation("checkoutRemovePromoCode", "$id: ID!", "id: $id")
 ATTACH = _mutation("checkoutCustomerAttach", "$id: ID!", "id: $id")
 
+_PLACED = """
+    order {
+      id number email status paymentStatus total { gross { amount currency } } shipments { id }
+    }
+    payment { id gateway status action { kind url clientSecret } }
+"""
+
 COMPLETE = (
     """
-mutation Complete($id: ID!, $gateway: String!) {
-  checkoutComplete(id: $id, paymentGateway: $gateway) {
-    order { id number email total { gross { amount currency } } shipments { id } }
-    """
+mutation Complete($id: ID!, $gateway: String!, $redirect: String) {
+  checkoutComplete(id: $id, paymentGateway: $gateway, redirectUrl: $redirect) {"""
+    + _PLACED
     + _ERRORS
     + """
   }
 }
 """
 )
+
+ORDER_PAY = (
+    """
+mutation Pay($id: ID!, $gateway: String!, $redirect: String) {
+  orderPay(id: $id, paymentGateway: $gateway, redirectUrl: $redirect) {"""
+    + _PLACED
+    + _ERRORS
+    + """
+  }
+}
+"""
+)
+
+PAID_ORDER = """
+query PaidOrder($id: ID!) {
+  order(id: $id) { id number status paymentStatus total { gross { amount currency } } }
+}
+"""
+
+GATEWAYS = "query Gateways($id: ID!) { checkout(id: $id) { availablePaymentGateways { id name } } }"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.cart import views
+from storefront.cart import payment, views
 
 app_name = "cart"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("address/", views.address, name="address"),
     path("place/", views.place, name="place"),
     path("done/", views.done, name="done"),
+    path("paid/", payment.paid, name="paid"),
+    path("pay/", payment.pay_again, name="pay"),
+    path("card/", payment.card, name="card"),
 ]

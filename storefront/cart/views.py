@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from storefront import client
-from storefront.cart import documents, session
+from storefront.cart import documents, payment, session
 from storefront.cart.fields import (
     address_input,
     address_values,
@@ -223,12 +223,12 @@ def place(request):
     if token is None:
         messages.error(request, _("Your cart is empty."))
         return _cart()
-    payload, errors = client.mutate(
-        request,
-        documents.COMPLETE,
-        {"id": token, "gateway": documents.PAYMENT_GATEWAY},
-        root="checkoutComplete",
-    )
+    gateways = payment.gateways_of(request, token)
+    gateway = posted(request, "gateway") or documents.PAYMENT_GATEWAY
+    # Cash on delivery sends nobody anywhere: no return address needed.
+    redirect_to = None if gateway == documents.PAYMENT_GATEWAY else payment.return_url(request)
+    variables = {"id": token, "gateway": gateway, "redirect": redirect_to}
+    payload, errors = client.mutate(request, documents.COMPLETE, variables, root="checkoutComplete")
     order = payload.get("order")
     if order is None:
         if _gone(errors):
@@ -239,14 +239,8 @@ def place(request):
         forms = Forms(place_errors=[e["message"] for e in errors.items], email_errors=email_errors)
         return render_page(request, forms)
     session.forget(request)
-    request.session[session.LAST_ORDER] = {
-        "id": order["id"],
-        "number": order["number"],
-        "email": order.get("email") or "",
-        "total": order["total"],
-        "shipments": len(order.get("shipments") or []),
-    }
-    return redirect("cart:done")
+    payment.remember_order(request, order, gateways)
+    return payment.go_pay(request, payload.get("payment"), errors)
 
 
 @require_GET

@@ -128,6 +128,8 @@ class Shop:
                 "AWS_S3_ENDPOINT_URL": self.s3_url,
                 "AWS_S3_REGION_NAME": "us-east-1",
                 "NO_PROXY": "127.0.0.1,localhost",
+                # The built-in sandbox gateway, as in the demo.
+                "PAYMENT_SANDBOX": "1",
                 **S3_KEYS,
             }
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from marketplace.orders.models import PaymentStatus
 from marketplace.payments.gateways import (
     ActionKind,
     GatewayResponse,
@@ -13,6 +12,7 @@ from marketplace.payments.gateways import (
     PaymentGateway,
     registry,
 )
+from marketplace.payments.models import PaymentStatus
 
 
 class RedirectTestGateway(PaymentGateway):

@@ -14,7 +14,8 @@ from marketplace.discounts.models import VoucherUsage
 from marketplace.inventory.models import Allocation
 from marketplace.orders import services, tasks
 from marketplace.orders.events import EventType
-from marketplace.orders.models import OrderStatus, PaymentStatus, ShipmentStatus
+from marketplace.orders.models import OrderStatus, ShipmentStatus
+from marketplace.payments.models import PaymentStatus
 from tests.builders.accounts import make_user
 from tests.builders.catalog import make_variant
 from tests.builders.checkout import make_checkout

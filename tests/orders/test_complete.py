@@ -15,8 +15,8 @@ from marketplace.discounts.models import VoucherUsage
 from marketplace.inventory.models import Allocation, Reservation
 from marketplace.orders import services
 from marketplace.orders.events import EventType
-from marketplace.orders.models import Order, OrderStatus, PaymentStatus, ShipmentStatus
-from marketplace.payments.models import Payment, Transaction
+from marketplace.orders.models import Order, OrderStatus, ShipmentStatus
+from marketplace.payments.models import Payment, PaymentStatus, Transaction
 from marketplace.shipping.models import DeliveryMethod
 from tests.builders.catalog import make_variant
 from tests.builders.checkout import make_checkout

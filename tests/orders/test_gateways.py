@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
 from integrations.payments.cod import CashOnDelivery
-from marketplace.orders.models import PaymentStatus
 from marketplace.payments.gateways import (
     PaymentAction,
     gateways_for_channel,
     gateways_for_currency,
     get_gateway,
 )
+from marketplace.payments.models import PaymentStatus
 from tests.orders.gateways import online_gateway
 
 
-def test_cod_is_offered_in_rial_only(ir, intl):
+@pytest.fixture
+def online_off(settings):
+    settings.PAYMENT_SANDBOX = False
+    settings.SHAPARAK_MERCHANT_ID = ""
+    settings.STRIPE_SECRET_KEY = ""
+
+
+def test_cod_is_offered_in_rial_only(ir, intl, online_off):
     assert [g.id for g in gateways_for_channel(ir)] == ["cod"]
     assert gateways_for_channel(intl) == []
     assert isinstance(get_gateway("cod"), CashOnDelivery)
@@ -35,7 +43,17 @@ def test_cod_confirms_at_once_without_charging():
         assert str(cod.name) == "Cash on delivery"
 
 
-def test_registered_gateways_join_by_currency():
+def test_online_gateways_are_offered_when_configured(ir, intl, settings):
+    settings.PAYMENT_SANDBOX = True
+    settings.SHAPARAK_MERCHANT_ID = "x" * 36
+    settings.STRIPE_SECRET_KEY = "sk_test_1"
+    assert [g.id for g in gateways_for_channel(ir)] == ["cod", "shaparak", "sandbox"]
+    assert [g.id for g in gateways_for_channel(intl)] == ["sandbox", "stripe"]
+    settings.PAYMENT_SANDBOX = False
+    assert [g.id for g in gateways_for_channel(intl)] == ["stripe"]
+
+
+def test_registered_gateways_join_by_currency(online_off):
     with online_gateway():
         assert {g.id for g in gateways_for_currency("USD")} == {"test-redirect"}
         assert {g.id for g in gateways_for_currency("IRR")} == {"cod", "test-redirect"}

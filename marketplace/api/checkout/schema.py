@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import graphene
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.api.accounts.addresses import AddressInput
 from marketplace.api.catalog.loaders import channel_for
 from marketplace.api.checkout.types import Checkout, decode_group, decode_token, remember
-from marketplace.api.core.errors import query_error
+from marketplace.api.core.errors import query_error, to_errors
 from marketplace.api.core.ids import decode_id
 from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.orders.types import Order
@@ -19,6 +20,7 @@ from marketplace.checkout import selectors, services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.orders import services as order_services
+from marketplace.payments.models import PaymentStatus
 
 
 def _checkout(info, value: str | None, *, field: str = "id") -> CheckoutModel:
@@ -321,7 +323,16 @@ class CheckoutComplete(BaseMutation):
             gateway=payment_gateway,
             redirect_url=redirect_url,
         )
-        return cls.ok(order=order, payment=payment)
+        return cls(order=order, payment=payment, errors=payment_start_errors(payment))
+
+
+def payment_start_errors(payment) -> list:
+    """The order exists either way; a gateway that could not start the payment leaves it
+    FAILED, and the buyer tries again with orderPay."""
+    if payment is None or payment.status != PaymentStatus.FAILED:
+        return []
+    message = _("The payment could not be started. Please try again.")
+    return to_errors(DomainError.of(ErrorCode.PAYMENT_ERROR, "payment_gateway", message))
 
 
 class CheckoutMutations(graphene.ObjectType):

@@ -8,9 +8,9 @@ from graphene import relay
 from marketplace.api.core.money import Money, money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.orders import selectors as order_selectors
-from marketplace.orders.models import PaymentStatus as PaymentStatusChoices
 from marketplace.payments.gateways import PaymentAction as PaymentActionData
 from marketplace.payments.models import Payment as PaymentModel
+from marketplace.payments.models import PaymentStatus as PaymentStatusChoices
 
 PaymentStatus = graphene.Enum.from_enum(
     PaymentStatusChoices, name="PaymentStatus", description="Where a payment stands."
@@ -31,6 +31,11 @@ class Payment(ModelObjectType):
     status = graphene.Field(PaymentStatus, required=True)
     total = graphene.Field(graphene.NonNull(Money))
     action = graphene.Field(PaymentAction)
+    psp_reference = graphene.String(
+        description="The gateway's id for it (authority, PaymentIntent id)."
+    )
+    captured_amount = graphene.Field(graphene.NonNull(Money))
+    refunded_amount = graphene.Field(graphene.NonNull(Money))
     created = graphene.DateTime(required=True)
 
     class Meta:
@@ -44,6 +49,18 @@ class Payment(ModelObjectType):
     @staticmethod
     def resolve_total(root: PaymentModel, info):
         return money(root.total, root.currency)
+
+    @staticmethod
+    def resolve_psp_reference(root: PaymentModel, info):
+        return root.psp_reference or None
+
+    @staticmethod
+    def resolve_captured_amount(root: PaymentModel, info):
+        return money(root.captured_amount, root.currency)
+
+    @staticmethod
+    def resolve_refunded_amount(root: PaymentModel, info):
+        return money(root.refunded_amount, root.currency)
 
     @staticmethod
     def resolve_action(root: PaymentModel, info):

@@ -1,0 +1,218 @@
+"""The gateway side of the Shaparak (Zarinpal v4) protocol, served by Bazarcheh itself
+for the sandbox gateway: payment request, the StartPay page, verify, reverse and the
+unverified list, with the gateway's own state in SandboxSession.
+
+Mounted at /payments/sandbox/; every view answers 404 unless settings.PAYMENT_SANDBOX
+is on. The JSON
+methods are server-to-server (no CSRF, as a real gateway's API); the StartPay page is
+a form in the buyer's browser and keeps Django's CSRF protection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
+from functools import wraps
+
+from django.conf import settings
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.channels.money import MINOR_UNITS
+from marketplace.payments.models import SandboxSession, SandboxStatus
+
+logger = logging.getLogger("integrations.payments.sandbox")
+
+MIN_AMOUNT = 1000  # rial, as the real gateways require
+REVERSE_MINUTES = 30
+CARD_PAN = "502229******5995"
+
+
+def sandbox_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.PAYMENT_SANDBOX:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _ok(**data) -> JsonResponse:
+    return JsonResponse({"data": {"message": "Success", **data}, "errors": []})
+
+
+def _error(code: int, message: str, status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        {"data": [], "errors": {"code": code, "message": message, "validations": []}},
+        status=status,
+    )
+
+
+def _body(request: HttpRequest) -> dict | None:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _amount(value) -> int | None:
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return None
+    return amount if amount > 0 else None
+
+
+@csrf_exempt
+@require_POST
+def payment_request(request: HttpRequest) -> JsonResponse:
+    body = _body(request)
+    if body is None:
+        return _error(-9, "The input params invalid, validation error.", status=400)
+    amount = _amount(body.get("amount"))
+    currency = str(body.get("currency") or "IRR")[:3]
+    callback = str(body.get("callback_url") or "")
+    if not body.get("merchant_id") or not callback or not body.get("description"):
+        return _error(-9, "The input params invalid, validation error.")
+    if amount is None or (currency == "IRR" and amount < MIN_AMOUNT):
+        return _error(-9, "The input params invalid, validation error.")
+    session = SandboxSession.objects.create(
+        authority="S" + "".join(secrets.choice("0123456789") for _ in range(35)),
+        merchant_id=str(body["merchant_id"])[:36],
+        amount=amount,
+        currency=currency,
+        callback_url=callback[:2000],
+        description=str(body.get("description"))[:500],
+        status=SandboxStatus.NEW,
+    )
+    return _ok(code=100, authority=session.authority, fee_type="Merchant", fee=0)
+
+
+def _shown_amount(session: SandboxSession) -> tuple[Decimal, str]:
+    """The amount as a buyer reads it: toman for rial, units for other currencies."""
+    if session.currency == "IRR":
+        return Decimal(session.amount) / 10, "toman"
+    return Decimal(session.amount).scaleb(-MINOR_UNITS.get(session.currency, 2)), session.currency
+
+
+def _back(session: SandboxSession, paid: bool) -> HttpResponseRedirect:
+    query = urlencode({"Authority": session.authority, "Status": "OK" if paid else "NOK"})
+    separator = "&" if "?" in session.callback_url else "?"
+    return HttpResponseRedirect(f"{session.callback_url}{separator}{query}")
+
+
+@require_http_methods(["GET", "POST"])
+def start_pay(request: HttpRequest, authority: str) -> HttpResponse:
+    session = get_object_or_404(SandboxSession, authority=authority)
+    if request.method == "POST":
+        result = request.POST.get("result")
+        if result not in {"paid", "canceled"}:
+            return HttpResponse(status=400)
+        target = SandboxStatus.PAID if result == "paid" else SandboxStatus.CANCELED
+        # A double click, or Pay then Cancel: the first decision stands.
+        SandboxSession.objects.filter(pk=session.pk, status=SandboxStatus.NEW).update(
+            status=target,
+            paid_at=timezone.now() if target == SandboxStatus.PAID else None,
+            ref_id=secrets.randbelow(10**9) + 10**9 if target == SandboxStatus.PAID else None,
+        )
+        session.refresh_from_db()
+        return _back(session, session.status in {SandboxStatus.PAID, SandboxStatus.VERIFIED})
+    if session.status != SandboxStatus.NEW:
+        return _back(session, session.status in {SandboxStatus.PAID, SandboxStatus.VERIFIED})
+    amount, unit = _shown_amount(session)
+    return render(
+        request,
+        "payments/sandbox_pay.html",
+        {"session": session, "amount": amount, "unit": unit},
+    )
+
+
+def _session_for(body: dict) -> SandboxSession | None:
+    return SandboxSession.objects.filter(
+        authority=str(body.get("authority") or ""), merchant_id=str(body.get("merchant_id") or "")
+    ).first()
+
+
+@csrf_exempt
+@require_POST
+def verify(request: HttpRequest) -> JsonResponse:
+    body = _body(request)
+    if body is None:
+        return _error(-9, "The input params invalid, validation error.", status=400)
+    session = _session_for(body)
+    if session is None:
+        return _error(-54, "Invalid authority.")
+    if _amount(body.get("amount")) != session.amount:
+        logger.warning("sandbox verify with another amount for %s", session.authority)
+        return _error(-50, "Session is not valid, amounts values is not the same.")
+    # Exactly one verification answers 100; the others see it verified (101).
+    first = SandboxSession.objects.filter(pk=session.pk, status=SandboxStatus.PAID).update(
+        status=SandboxStatus.VERIFIED
+    )
+    session.refresh_from_db()
+    if session.status != SandboxStatus.VERIFIED:
+        return _error(-51, "Session is not valid, session is not active paid try.")
+    return _ok(
+        code=100 if first else 101,
+        ref_id=session.ref_id,
+        card_pan=CARD_PAN,
+        card_hash="sandbox",
+        fee_type="Merchant",
+        fee=0,
+    )
+
+
+@csrf_exempt
+@require_POST
+def reverse(request: HttpRequest) -> JsonResponse:
+    body = _body(request)
+    session = _session_for(body) if body is not None else None
+    if session is None:
+        return _error(-54, "Invalid authority.")
+    window = timezone.now() - timezone.timedelta(minutes=REVERSE_MINUTES)
+    reversed_ = SandboxSession.objects.filter(
+        pk=session.pk, status=SandboxStatus.VERIFIED, paid_at__gte=window
+    ).update(status=SandboxStatus.REVERSED)
+    if not reversed_:
+        return _error(-63, "Maximum time for reverse this session is expired.")
+    return _ok(code=100)
+
+
+@csrf_exempt
+@require_POST
+def unverified(request: HttpRequest) -> JsonResponse:
+    body = _body(request) or {}
+    rows = SandboxSession.objects.filter(
+        merchant_id=str(body.get("merchant_id") or ""), status=SandboxStatus.PAID
+    ).values("authority", "amount", "callback_url", paid=F("paid_at"))
+    authorities = [
+        {
+            "authority": row["authority"],
+            "amount": row["amount"],
+            "callback_url": row["callback_url"],
+            "referer": "",
+            "date": row["paid"].isoformat() if row["paid"] else "",
+        }
+        for row in rows
+    ]
+    return _ok(code=100, authorities=authorities)
+
+
+urlpatterns = [
+    path("pg/v4/payment/request.json", sandbox_only(payment_request), name="sandbox_request"),
+    path("pg/v4/payment/verify.json", sandbox_only(verify), name="sandbox_verify"),
+    path("pg/v4/payment/reverse.json", sandbox_only(reverse), name="sandbox_reverse"),
+    path("pg/v4/payment/unVerified.json", sandbox_only(unverified), name="sandbox_unverified"),
+    path("pg/StartPay/<str:authority>", sandbox_only(start_pay), name="sandbox_startpay"),
+]

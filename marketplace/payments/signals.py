@@ -1,0 +1,15 @@
+"""Domain hooks for what money did, for the ledger to post.
+
+Both are sent inside the transaction that records the change, so a receiver that
+writes (a ledger posting) commits or rolls back with it; a receiver must not call out
+to other services.
+
+- `payment_captured(payment, amount)`: the gateway confirmed `amount` was taken.
+- `payment_refunded(payment, refund)`: `refund.amount` went back to the buyer, or is
+  owed to them (`refund.status` DONE or OWED).
+"""
+
+from django.dispatch import Signal
+
+payment_captured = Signal()
+payment_refunded = Signal()

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from marketplace.payments import services
+
+
+@shared_task
+def reconcile_pending_payments() -> int:
+    """Settle payments left PENDING (the buyer paid and closed the tab) by asking their
+    gateway. Safe to run twice or in parallel: settling re-checks under row locks."""
+    return services.reconcile_pending()

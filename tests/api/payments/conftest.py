@@ -1,0 +1,3 @@
+"""The payment tests' fixtures, shared with the API tests."""
+
+from tests.payments.conftest import goods, sandbox, seeded  # noqa: F401
