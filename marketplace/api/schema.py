@@ -2,6 +2,7 @@ import graphene
 from graphene import relay
 
 from marketplace.api.accounts.addresses import AddressMutations, AddressQueries
+from marketplace.api.accounts.login_codes import LoginCodeMutations
 from marketplace.api.accounts.schema import AccountMutations, AccountQueries
 from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
 from marketplace.api.catalog.sellers import extend_seller_type
@@ -10,6 +11,7 @@ from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
+from marketplace.api.notifications.schema import NotificationMutations, NotificationQueries
 from marketplace.api.orders.schema import OrderMutations, OrderQueries, extend_user_type
 from marketplace.api.sellers.editor_fields import extend_editor_fields
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
@@ -33,6 +35,7 @@ class Query(
     ShippingQueries,
     OrderQueries,
     CheckoutQueries,
+    NotificationQueries,
     graphene.ObjectType,
 ):
     node = relay.Node.Field()
@@ -40,6 +43,8 @@ class Query(
 
 class Mutation(
     AccountMutations,
+    LoginCodeMutations,
+    NotificationMutations,
     SellerMutations,
     InventoryMutations,
     CatalogMutations,

@@ -40,8 +40,6 @@ NOT_YET_SERVED = {
     "Mutation.shipmentDeliver",
     "Mutation.orderPay",
     "Mutation.orderRefund",
-    "Mutation.accountRequestLoginCode",
-    "Mutation.tokenCreateFromLoginCode",
     "Mutation.returnRequestCreate",
     "Mutation.returnRequestDecide",
     "Mutation.productReviewCreate",
