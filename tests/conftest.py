@@ -170,6 +170,8 @@ def celery_worker_process(transactional_db, tmp_path, settings):
         "CELERY_BROKER_URL": broker,
         "EMAIL_FILE_PATH": str(outbox),
         "BAZARCHEH_TESTING": "1",
+        # Jobs the worker itself queues go to the queue it consumes.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     settings.CELERY_BROKER_URL = broker
     app.conf.broker_url = broker

@@ -22,6 +22,7 @@ class SmsLog:
     fail_next: int = 0  # answer HTTP 500 this many times
     refuse_status: int | None = None  # answer this provider status (e.g. 411)
     hang_seconds: float = 0.0
+    hang_after_accept: float = 0.0  # take the message, then answer late (or never)
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -113,6 +114,8 @@ class KavenegarServer:
                         message_id = 8000 + len(log.messages)
                         if localid:
                             log.by_localid[localid] = message_id
+                if log.hang_after_accept:
+                    time.sleep(log.hang_after_accept)
                 entry = {
                     "messageid": message_id,
                     "message": params["message"],
