@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.core.tasks.dispatch_due_jobs",
         "schedule": float(os.environ.get("OUTBOX_SWEEP_SECONDS", "30")),
     },
+    "delete-old-login-codes": {
+        "task": "marketplace.accounts.tasks.delete_old_login_codes",
+        "schedule": 86400.0,
+    },
     "purge-done-jobs": {
         "task": "marketplace.core.tasks.purge_done_jobs",
         "schedule": 86400.0,

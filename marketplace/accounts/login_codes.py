@@ -140,3 +140,8 @@ def set_first_password(*, actor: User, password: str | None) -> tuple[User, str,
     user.set_password(password)
     user.save(update_fields=["password"])
     return user, tokens.create_access_token(user), tokens.create_refresh_token(user)
+
+
+def delete_old_codes(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Codes long expired or used serve nothing (the throttles keep their own counts)."""
+    return LoginCode.objects.filter(expires_at__lt=timezone.now() - older_than).delete()[0]

@@ -6,7 +6,7 @@ from graphql_relay import to_global_id
 from marketplace.inventory.models import Warehouse
 from marketplace.notifications.models import Notification
 from marketplace.sellers.models import Seller, SellerStatus
-from tests.conftest import make_seller, make_user
+from tests.conftest import make_seller, make_user, use_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -228,11 +228,9 @@ def broker_down(settings):
     from config.celery import app
 
     previous = app.conf.broker_url
-    app.close()
-    app.conf.broker_url = "amqp://guest:guest@127.0.0.1:1//"
+    use_broker("amqp://guest:guest@127.0.0.1:1//")
     yield
-    app.close()
-    app.conf.broker_url = previous
+    use_broker(previous)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from marketplace.core import outbox
 from marketplace.core.models import Job, JobStatus
+from tests.conftest import use_broker
 
 TASK = "marketplace.core.tasks.purge_done_jobs"
 
@@ -61,15 +62,13 @@ def test_a_broker_that_is_down_fails_nothing(settings):
     from config.celery import app
 
     previous = app.conf.broker_url
-    app.close()
-    app.conf.broker_url = "amqp://guest:guest@127.0.0.1:1//"
+    use_broker("amqp://guest:guest@127.0.0.1:1//")
     try:
         with transaction.atomic():
             outbox.enqueue(TASK)
         assert outbox.publish(1, TASK, {}) is False
     finally:
-        app.close()
-        app.conf.broker_url = previous
+        use_broker(previous)
     assert Job.objects.get().status == JobStatus.PENDING
 
 

@@ -169,3 +169,12 @@ def test_a_phone_only_account_adds_a_password_once(api):
     assert signed["errors"] == [] and signed["token"]
     again = api(SET_PASSWORD, {"password": "Another-1405-pass"}, token=result["token"])
     assert again["data"]["accountSetPassword"]["errors"][0]["code"] == "INVALID_STATUS"
+
+
+def test_old_codes_are_deleted(api):
+    from marketplace.accounts.login_codes import delete_old_codes
+
+    request_code(api)
+    assert delete_old_codes() == 0
+    LoginCode.objects.update(expires_at=timezone.now() - timedelta(days=2))
+    assert delete_old_codes() == 1 and not LoginCode.objects.exists()
