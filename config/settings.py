@@ -225,7 +225,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_DEFAULT_QUEUE = "bazarcheh"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "bazarcheh")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
@@ -284,11 +284,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.inventory.tasks.delete_expired_reservations",
         "schedule": 600.0,
     },
-    "resend-pending-notifications": {
-        "task": "marketplace.notifications.tasks.resend_pending_notifications",
-        "schedule": 300.0,
+    "dispatch-outbox": {
+        "task": "marketplace.core.tasks.dispatch_due_jobs",
+        "schedule": float(os.environ.get("OUTBOX_SWEEP_SECONDS", "30")),
+    },
+    "delete-old-login-codes": {
+        "task": "marketplace.accounts.tasks.delete_old_login_codes",
+        "schedule": 86400.0,
+    },
+    "purge-done-jobs": {
+        "task": "marketplace.core.tasks.purge_done_jobs",
+        "schedule": 86400.0,
     },
 }
+# The outbox (marketplace/core/outbox.py) publishes a job again when no task has
+# reported it done this long after it was last published, doubling each time.
+OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "120"))
+OUTBOX_MAX_DISPATCHES = int(os.environ.get("OUTBOX_MAX_DISPATCHES", "20"))
 
 if REDIS_URL:
     CACHES = {
@@ -296,6 +308,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttle counters must be shared by every web process: Redis when there is one, else a
+# table in the database (created by the notifications app's migrations).
+CACHES["throttle"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "throttle_cache"}
+)
 
 # --- e-mail
 EMAIL_BACKEND = os.environ.get(
@@ -311,6 +330,34 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bazarcheh <no-reply@bazarcheh.ir>")
+
+# --- notifications (marketplace/notifications)
+# SMS: the file outbox below unless a provider is configured.
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "integrations.notifications.kavenegar.Kavenegar"
+    if os.environ.get("KAVENEGAR_API_KEY")
+    else "integrations.notifications.files.FileSms",
+)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(DATA_DIR / "outbox" / "sms"))
+KAVENEGAR_BASE_URL = os.environ.get("KAVENEGAR_BASE_URL", "https://api.kavenegar.com")
+KAVENEGAR_API_KEY = os.environ.get("KAVENEGAR_API_KEY", "")
+KAVENEGAR_SENDER = os.environ.get("KAVENEGAR_SENDER", "")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("SMS_TIMEOUT_SECONDS", "10"))
+NOTIFICATION_MESSAGE_DOMAIN = os.environ.get("NOTIFICATION_MESSAGE_DOMAIN", "bazarcheh.ir")
+# A message that fails is tried again after 30 s, 60 s, 120 s, … and FAILED after this many.
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "6"))
+NOTIFICATION_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+# A message claimed for sending this long ago by a worker that never finished is sent
+# again (with the same provider reference); longer than any provider timeout.
+NOTIFICATION_SEND_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_SEND_LEASE_SECONDS", "300"))
+# Sign-in codes by SMS: valid this long, this many tries, at most this many per phone and
+# per client address an hour (the counters live in the "throttle" cache).
+LOGIN_CODE_TTL_SECONDS = int(os.environ.get("LOGIN_CODE_TTL_SECONDS", "120"))
+LOGIN_CODE_MAX_TRIES = 5
+LOGIN_CODE_PER_PHONE_HOUR = int(os.environ.get("LOGIN_CODE_PER_PHONE_HOUR", "5"))
+LOGIN_CODE_PER_CLIENT_HOUR = int(os.environ.get("LOGIN_CODE_PER_CLIENT_HOUR", "20"))
+LOGIN_CODE_RESEND_SECONDS = int(os.environ.get("LOGIN_CODE_RESEND_SECONDS", "60"))
 
 # --- GraphQL
 GRAPHENE = {

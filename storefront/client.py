@@ -110,12 +110,14 @@ def _over_http(query: str, variables: dict, token: str | None, language: str) ->
         return {"data": None, "errors": [{"message": response.text[:200]}]}
 
 
-def _send(query: str, variables: dict, token: str | None, language: str) -> dict:
+def _send(
+    query: str, variables: dict, token: str | None, language: str, client: str | None = None
+) -> dict:
     if getattr(settings, "STOREFRONT_API_URL", ""):
         return _over_http(query, variables, token, language)
     from marketplace.api.inprocess import execute
 
-    return execute(query, variables, token=token, language=language)
+    return execute(query, variables, token=token, language=language, client_address=client)
 
 
 def _token_rejected(body: dict) -> bool:
@@ -144,12 +146,13 @@ def raw(request, query: str, variables: dict | None = None) -> dict:
     variables = variables or {}
     language = _language(request)
     token = request.session.get(ACCESS) if hasattr(request, "session") else None
-    body = _send(query, variables, token, language)
+    client = getattr(request, "META", {}).get("REMOTE_ADDR")
+    body = _send(query, variables, token, language, client)
     if token and _token_rejected(body):
         token = _refresh(request)
         if token is None:
             sign_out(request)
-        body = _send(query, variables, token, language)
+        body = _send(query, variables, token, language, client)
     return body
 
 

@@ -203,6 +203,18 @@ def broker_url_for_test_database() -> str:
     )
 
 
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at `url`. `app.close()` alone keeps the producer
+    pool, whose connections still lead to the previous broker."""
+    from config.celery import app
+
+    app.close()
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+    app.conf.broker_url = url
+
+
 def worker_command(*extra: str) -> list[str]:
     """A real Celery worker of the project in one process, quiet on the broker."""
     return [
@@ -241,9 +253,12 @@ def celery_worker_process(transactional_db, tmp_path, settings):
         "CELERY_BROKER_URL": broker,
         "EMAIL_FILE_PATH": str(outbox),
         "BAZARCHEH_TESTING": "1",
+        # Jobs the worker itself queues go to the queue it consumes.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     settings.CELERY_BROKER_URL = broker
-    app.conf.broker_url = broker
+    previous_broker = app.conf.broker_url
+    use_broker(broker)
     app.conf.task_default_queue = queue
     proc = subprocess.Popen(
         worker_command("--queues", queue),
@@ -257,7 +272,7 @@ def celery_worker_process(transactional_db, tmp_path, settings):
         _wait_until_ready(proc)
         yield outbox
     finally:
-        app.close()  # closes the producer pool; the next use opens a fresh one
+        use_broker(previous_broker)  # the next use opens fresh connections
         _dispose_sqla_engines()
         proc.terminate()
         try:

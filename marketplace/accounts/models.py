@@ -110,3 +110,22 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}, {self.city}"
+
+
+class LoginCode(models.Model):
+    """A one-time sign-in code sent by SMS; only its hash is kept."""
+
+    phone = models.CharField(_("mobile number"), max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        indexes = [models.Index(fields=["phone", "-created"], name="accounts_logincode_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.created:%Y-%m-%d %H:%M}"

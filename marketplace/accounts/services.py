@@ -25,6 +25,12 @@ def _clean_password(password: str | None, user: User, errors: ErrorCollector) ->
         errors.add(ErrorCode.INVALID, "password", " ".join(exc.messages))
 
 
+def check_new_password(password: str | None, user: User) -> None:
+    errors = ErrorCollector()
+    _clean_password(password, user, errors)
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def register_user(
     *,

@@ -25,6 +25,7 @@ def execute(
     *,
     token: str | None = None,
     language: str | None = None,
+    client_address: str | None = None,
 ) -> dict[str, Any]:
     """The response body /graphql/ would send: {"data": ..., "errors": [...]} where an
     invalid or expired token answers like the HTTP endpoint's 401, with INVALID_TOKEN."""
@@ -32,6 +33,9 @@ def execute(
     request.method = "POST"
     request.LANGUAGE_CODE = language or get_language() or "fa"
     request.META["HTTP_ACCEPT_LANGUAGE"] = request.LANGUAGE_CODE
+    if client_address:
+        # Throttles count per client: the browser's address, not the storefront's.
+        request.META["REMOTE_ADDR"] = client_address
     request.user = AnonymousUser()
     if token:
         user = user_from_token(token)

@@ -2,6 +2,7 @@ import graphene
 from graphene import relay
 
 from marketplace.api.accounts.addresses import AddressMutations, AddressQueries
+from marketplace.api.accounts.login_codes import LoginCodeMutations
 from marketplace.api.accounts.schema import AccountMutations, AccountQueries
 from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
 from marketplace.api.catalog.variant_update import VariantUpdateMutations
@@ -9,6 +10,7 @@ from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
+from marketplace.api.notifications.schema import NotificationMutations, NotificationQueries
 from marketplace.api.orders.schema import OrderMutations, OrderQueries
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
 from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
@@ -24,6 +26,7 @@ class Query(
     ShippingQueries,
     OrderQueries,
     CheckoutQueries,
+    NotificationQueries,
     graphene.ObjectType,
 ):
     node = relay.Node.Field()
@@ -31,6 +34,8 @@ class Query(
 
 class Mutation(
     AccountMutations,
+    LoginCodeMutations,
+    NotificationMutations,
     SellerMutations,
     InventoryMutations,
     CatalogMutations,

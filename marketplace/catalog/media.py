@@ -35,6 +35,7 @@ from marketplace.accounts.models import User
 from marketplace.catalog import permissions
 from marketplace.catalog.models import Product, ProductMedia
 from marketplace.catalog.versioning import bump_catalog_version
+from marketplace.core import outbox
 from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.core.validators import clean_text
 
@@ -311,11 +312,13 @@ def add_product_media(
     except BaseException:
         default_storage.delete(name)
         raise
-    # robust: a broker that is down must not fail a committed upload; the original is
-    # served meanwhile and `queue_missing_thumbnails` tries again later.
-    # A closure, not functools.partial: Django logs a failed robust callback by __qualname__.
-    media_id = media.pk
-    transaction.on_commit(lambda: _queue_thumbnails(media_id), robust=True)
+    # Through the outbox: the job commits with the photo, so neither a broker that is down
+    # nor a crash after the commit loses it; the original is served meanwhile.
+    outbox.enqueue(
+        "marketplace.catalog.tasks.make_thumbnails",
+        kwargs={"media_id": media.pk},
+        dedup_key=f"thumbnails:{media.pk}",
+    )
     bump_catalog_version()
     return media
 

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     DELIVERY_METHOD_REQUIRED = "DELIVERY_METHOD_REQUIRED"
     PAYMENT_ERROR = "PAYMENT_ERROR"
     VOUCHER_INVALID = "VOUCHER_INVALID"
+    THROTTLED = "THROTTLED"
 
 
 DEFAULT_MESSAGES = {
@@ -36,6 +37,7 @@ DEFAULT_MESSAGES = {
     ErrorCode.TOO_LONG: _("This value is too long."),
     ErrorCode.INVALID_CREDENTIALS: _("The email, mobile number or password is wrong."),
     ErrorCode.INVALID_STATUS: _("This cannot be done in the current status."),
+    ErrorCode.THROTTLED: _("Too many attempts. Please wait a few minutes and try again."),
 }
 
 

@@ -1,21 +1,51 @@
+"""Recording and sending messages.
+
+`notify` records one Notification per recipient and channel in the caller's transaction
+and leaves one outbox job per row (marketplace/core/outbox.py), so a message is never
+lost to a broker that is down. `deliver` sends one row exactly once:
+
+- the sending task claims the row with a conditional UPDATE (PENDING and due, or SENDING
+  with an expired lease → SENDING), committed before the provider is called: of two
+  workers, or two runs of one task, one claims and the other finds nothing to do;
+- a failure is recorded in its own statement (never inside a transaction the error rolls
+  back): attempts counted, PENDING again after an exponential backoff, FAILED after
+  NOTIFICATION_MAX_ATTEMPTS or an error that trying again cannot fix;
+- a worker that dies between the provider's answer and the SENT mark leaves the row
+  SENDING; once the lease expires it is sent again with the same reference (the
+  notification id): the SMS provider's `localid` and the e-mail's Message-ID make that
+  repeat the same message, so the person gets it once. (An SMTP relay that does not
+  deduplicate by Message-ID can deliver a second copy in that narrow window: we prefer
+  that to losing a message.)
+"""
+
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from marketplace.notifications.models import Notification, NotificationStatus
+from marketplace.core import outbox
+from marketplace.notifications import channels
+from marketplace.notifications.models import ChannelKind, Notification, NotificationStatus
+from marketplace.notifications.recipients import Recipient, channels_for, deliveries
 from marketplace.notifications.templates_text import TEMPLATES
 
+SEND_TASK = "marketplace.notifications.tasks.send_notification"
+# Their context (a sign-in code) is wiped once the message is sent or given up.
+SECRET_TEMPLATES = frozenset({"account.login_code"})
 _state = threading.local()
 
 
 @contextmanager
 def muted() -> Iterator[None]:
-    """No messages are queued inside (bulk imports, demo data)."""
+    """No messages are recorded inside (bulk imports, demo data)."""
     previous = getattr(_state, "muted", False)
     _state.muted = True
     try:
@@ -24,74 +54,166 @@ def muted() -> Iterator[None]:
         _state.muted = previous
 
 
-def queue_email(*, template: str, email: str, language: str, context: dict) -> Notification | None:
-    """Record a message and send it from the worker once the current transaction commits."""
-    if not email or template not in TEMPLATES or getattr(_state, "muted", False):
-        return None
-    notification = Notification.objects.create(
-        template=template, email=email, language=language, context=context
-    )
-    from marketplace.notifications.tasks import send_notification
+def is_muted() -> bool:
+    return getattr(_state, "muted", False)
 
-    transaction.on_commit(lambda: send_notification.delay(notification.pk))
-    return notification
+
+def notify(
+    *,
+    event: str,
+    recipients: Sequence[Recipient],
+    context: dict,
+    dedup_key: str,
+    only: str | None = None,
+) -> list[Notification]:
+    """Record the message `event` (a template name) to each recipient, on the channels
+    their preferences choose (`only`: that channel alone), once per `dedup_key`.
+
+    Call it inside the transaction of the event; it returns the rows it added."""
+    template = TEMPLATES[event]
+    if is_muted() or not recipients:
+        return []
+    chosen = deliveries([r.user_id for r in recipients], template.kind)
+    existing = set(
+        Notification.objects.filter(event_key=dedup_key).values_list("recipient", "channel")
+    )
+    rows = []
+    for recipient in {r.key: r for r in recipients}.values():
+        kinds = channels_for(recipient, template.kind, chosen.get(recipient.user_id))
+        if only is not None:
+            kinds = (
+                [only] if (recipient.phone if only == ChannelKind.SMS else recipient.email) else []
+            )
+        for kind in kinds:
+            if (recipient.key, kind) in existing:
+                continue
+            rows.append(
+                Notification(
+                    template=event,
+                    event_key=dedup_key,
+                    recipient=recipient.key,
+                    channel=kind,
+                    user_id=recipient.user_id,
+                    email=recipient.email if kind == ChannelKind.EMAIL else "",
+                    phone=recipient.phone if kind == ChannelKind.SMS else "",
+                    language=recipient.language,
+                    context=context,
+                )
+            )
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        # The same event recorded at the same moment by another transaction: its rows
+        # are the ones that will be sent.
+        return []
+    for row in created:
+        outbox.enqueue(
+            SEND_TASK, kwargs={"notification_id": row.pk}, dedup_key=f"notification:{row.pk}"
+        )
+    return created
 
 
 def render(notification: Notification) -> tuple[str, str]:
-    subject, body = TEMPLATES[notification.template]
+    """(subject, text) in the recipient's language; the SMS text for SMS."""
+    template = TEMPLATES[notification.template]
     with translation.override(notification.language):
-        return str(subject) % notification.context, str(body) % notification.context
+        text = template.sms if notification.channel == ChannelKind.SMS else template.body
+        return str(template.subject) % notification.context, str(text) % notification.context
 
 
-def deliver(*, notification_id: int) -> bool:
-    """Send one notification exactly once; returns whether it was sent by this call."""
-    from django.core.mail import send_mail
+@dataclass(frozen=True)
+class Outcome:
+    """What a sending task does next: nothing (`retry_in` None) or run again later."""
 
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status == NotificationStatus.SENT:
-            return False
-        notification.attempts += 1
-        subject, body = render(notification)
-        try:
-            send_mail(subject, body, None, [notification.email])
-        except Exception as exc:
-            notification.last_error = repr(exc)[:2000]
-            notification.status = NotificationStatus.FAILED
-            notification.save(update_fields=["attempts", "last_error", "status"])
-            raise
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["attempts", "status", "sent_at"])
-        return True
+    sent: bool = False
+    retry_in: float | None = None
 
 
-def notify_seller_applied(*, seller) -> None:
-    cooperative = seller.cooperative
-    if cooperative is None:
-        from django.contrib.auth import get_user_model
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
-        recipients = get_user_model().objects.filter(
-            is_staff=True, is_superuser=True, is_active=True
+
+def _claim(notification_id: int, now) -> bool:
+    lease = now - timedelta(seconds=settings.NOTIFICATION_SEND_LEASE_SECONDS)
+    due = Q(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
+    abandoned = Q(status=NotificationStatus.SENDING, claimed_at__lt=lease)
+    return bool(
+        Notification.objects.filter(due | abandoned, pk=notification_id).update(
+            status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-        cooperative_name = "—"
-    else:
-        recipients = cooperative.staff.filter(is_active=True)
-        cooperative_name = cooperative.name
-    for user in recipients:
-        queue_email(
-            template="seller_applied",
-            email=user.email or "",
-            language=user.language,
-            context={"seller": seller.name, "cooperative": cooperative_name},
+    )
+
+
+def _not_claimed(notification_id: int, now) -> Outcome:
+    row = Notification.objects.filter(pk=notification_id).first()
+    if row is None or row.status in (NotificationStatus.SENT, NotificationStatus.FAILED):
+        return Outcome()
+    if row.status == NotificationStatus.PENDING:
+        return Outcome(retry_in=max((row.next_attempt_at - now).total_seconds(), 1.0))
+    lease_end = row.claimed_at + timedelta(seconds=settings.NOTIFICATION_SEND_LEASE_SECONDS)
+    return Outcome(retry_in=max((lease_end - now).total_seconds(), 1.0))
+
+
+def _wiped(notification: Notification, final: bool) -> dict:
+    return {"context": {}} if final and notification.template in SECRET_TEMPLATES else {}
+
+
+def deliver(*, notification_id: int) -> Outcome:
+    """Send one notification once (see the module's docstring). Runs outside any
+    transaction: each step commits on its own."""
+    now = timezone.now()
+    if not _claim(notification_id, now):
+        return _not_claimed(notification_id, now)
+    notification = Notification.objects.get(pk=notification_id)
+    mine = Notification.objects.filter(
+        pk=notification_id, status=NotificationStatus.SENDING, claimed_at=now
+    )
+    subject, text = render(notification)
+    to = notification.phone if notification.channel == ChannelKind.SMS else notification.email
+    message = channels.Message(to=to, subject=subject, text=text, reference=str(notification.pk))
+    try:
+        reference = channels.for_kind(notification.channel).send(message)
+    except channels.ChannelError as exc:
+        final = not exc.temporary or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        wait = _backoff(notification.attempts)
+        mine.update(
+            status=NotificationStatus.FAILED if final else NotificationStatus.PENDING,
+            last_error=str(exc)[:2000],
+            next_attempt_at=now + wait,
+            **_wiped(notification, final),
         )
+        return Outcome(retry_in=None if final else wait.total_seconds())
+    mine.update(
+        status=NotificationStatus.SENT,
+        sent_at=timezone.now(),
+        provider_ref=reference[:100],
+        **_wiped(notification, True),
+    )
+    return Outcome(sent=True)
 
 
-def notify_seller_approved(*, seller) -> None:
-    owner = seller.owner
-    queue_email(
-        template="seller_approved",
-        email=owner.email or "",
-        language=owner.language,
-        context={"seller": seller.name},
+@transaction.atomic
+def set_preference(*, actor, kind: str, delivery: str) -> None:
+    """How `actor` wants `kind` of message. Transactional kinds cannot be turned off."""
+    from django.utils.translation import gettext_lazy as _
+
+    from marketplace.core.errors import DomainError, ErrorCode
+    from marketplace.notifications.models import Delivery, NotificationPreference
+    from marketplace.notifications.templates_text import KINDS, OPTIONAL_KINDS
+
+    if not getattr(actor, "is_authenticated", False):
+        raise DomainError.of(ErrorCode.PERMISSION_DENIED, None)
+    if kind not in KINDS:
+        raise DomainError.of(ErrorCode.INVALID, "kind")
+    if delivery not in Delivery.values:
+        raise DomainError.of(ErrorCode.INVALID, "delivery")
+    if delivery == Delivery.OFF and kind not in OPTIONAL_KINDS:
+        raise DomainError.of(
+            ErrorCode.INVALID, "delivery", _("Messages about your orders cannot be turned off.")
+        )
+    NotificationPreference.objects.update_or_create(
+        user_id=actor.pk, kind=kind, defaults={"delivery": delivery}
     )

@@ -1,20 +1,167 @@
-"""Message texts by template name; rendered in the recipient's language."""
+"""Message texts by template name, rendered in the recipient's language.
 
+Each template belongs to a kind of message (what a user's preferences choose channels
+for), has an e-mail subject and body, and a short SMS text: at most two SMS parts in
+Persian (UCS-2: 70 characters in one part, 67 per part when split), which
+tests/notifications/test_templates.py checks with the `sample` values, the longest a
+real message carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-TEMPLATES = {
-    "seller_applied": (
+# Kinds of message; every kind but marketing is transactional: it cannot be turned off.
+ORDERS = "orders"
+SHIPPING = "shipping"
+PAYMENTS = "payments"
+RETURNS = "returns"
+PAYOUTS = "payouts"
+SELLERS = "sellers"
+ACCOUNT = "account"
+MARKETING = "marketing"
+KINDS = (ORDERS, PAYMENTS, SHIPPING, RETURNS, PAYOUTS, SELLERS, ACCOUNT, MARKETING)
+OPTIONAL_KINDS = frozenset({MARKETING})
+KIND_LABELS = {
+    ORDERS: _("Orders"),
+    PAYMENTS: _("Payments"),
+    SHIPPING: _("Shipping and delivery"),
+    RETURNS: _("Returns"),
+    PAYOUTS: _("Payouts"),
+    SELLERS: _("Shop and cooperative"),
+    ACCOUNT: _("Sign-in codes"),
+    MARKETING: _("News and offers"),
+}
+
+NUMBER = "1405001234"
+MONEY = "12,345,000 ریال"
+SHOP = "زعفران خانواده رضایی"
+COOP = "تعاونی زعفران تربت"
+LINK = "https://bazarcheh.ir/t/IR1234567890"
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    subject: Promise
+    sms: Promise
+    body: Promise
+    sample: dict[str, str] = field(default_factory=dict)
+
+
+TEMPLATES: dict[str, Template] = {
+    "order.placed.buyer": Template(
+        ORDERS,
+        _("Order %(number)s is placed"),
+        _("Bazarcheh: order %(number)s is placed. Total: %(total)s"),
+        _("Thank you. Your order %(number)s is placed; total %(total)s."),
+        {"number": NUMBER, "total": MONEY},
+    ),
+    "order.placed.fulfiller": Template(
+        ORDERS,
+        _("New order %(number)s for %(fulfiller)s"),
+        _("Bazarcheh: new order %(number)s for %(fulfiller)s. Please pack it."),
+        _("Order %(number)s has items for %(fulfiller)s. Please pack and ship them."),
+        {"number": NUMBER, "fulfiller": COOP},
+    ),
+    "order.placed.seller": Template(
+        ORDERS,
+        _("New order %(number)s for %(seller)s"),
+        _("Bazarcheh: order %(number)s has your products (%(seller)s)."),
+        _("Order %(number)s has products of %(seller)s."),
+        {"number": NUMBER, "seller": SHOP},
+    ),
+    "payment.confirmed.buyer": Template(
+        PAYMENTS,
+        _("Payment for order %(number)s received"),
+        _("Bazarcheh: payment for order %(number)s received: %(total)s"),
+        _("We received %(total)s for your order %(number)s."),
+        {"number": NUMBER, "total": MONEY},
+    ),
+    "payment.failed.buyer": Template(
+        PAYMENTS,
+        _("Payment for order %(number)s failed"),
+        _("Bazarcheh: payment for order %(number)s failed. You can pay again."),
+        _("The payment for your order %(number)s failed. You can pay again from the order."),
+        {"number": NUMBER},
+    ),
+    "shipment.packed_short.buyer": Template(
+        SHIPPING,
+        _("Part of order %(number)s is not available"),
+        _("Bazarcheh: part of order %(number)s was not available; it is refunded."),
+        _("Some items of order %(number)s were not available; their price is refunded."),
+        {"number": NUMBER},
+    ),
+    "shipment.shipped.buyer": Template(
+        SHIPPING,
+        _("Order %(number)s is on its way"),
+        _("Bazarcheh: order %(number)s is shipped. Tracking: %(tracking_url)s"),
+        _("Your order %(number)s is shipped. Follow it here: %(tracking_url)s"),
+        {"number": NUMBER, "tracking_url": LINK},
+    ),
+    "shipment.delivered.buyer": Template(
+        SHIPPING,
+        _("Order %(number)s is delivered"),
+        _("Bazarcheh: order %(number)s is delivered. Thank you!"),
+        _("Your order %(number)s is delivered. Please confirm receipt in your account."),
+        {"number": NUMBER},
+    ),
+    "return.opened.fulfiller": Template(
+        RETURNS,
+        _("Return requested for order %(number)s"),
+        _("Bazarcheh: a return is requested for order %(number)s."),
+        _("The buyer of order %(number)s asked to return items. Please decide in the panel."),
+        {"number": NUMBER},
+    ),
+    "return.decided.buyer": Template(
+        RETURNS,
+        _("Your return for order %(number)s: %(decision)s"),
+        _("Bazarcheh: your return for order %(number)s: %(decision)s"),
+        _("Your return request for order %(number)s is %(decision)s."),
+        {"number": NUMBER, "decision": "پذیرفته شد"},
+    ),
+    "payout.sent.seller": Template(
+        PAYOUTS,
+        _("Payout of %(amount)s sent"),
+        _("Bazarcheh: %(amount)s was paid to your account."),
+        _("A payout of %(amount)s was sent to the account of %(seller)s."),
+        {"amount": MONEY, "seller": SHOP},
+    ),
+    "seller.applied.staff": Template(
+        SELLERS,
         _("New seller application: %(seller)s"),
+        _("Bazarcheh: %(seller)s applied to join %(cooperative)s."),
         _(
             "%(seller)s has applied to sell on Bazarcheh as a member of %(cooperative)s.\n"
             "Please review and approve the application in the cooperative panel."
         ),
+        {"seller": SHOP, "cooperative": COOP},
     ),
-    "seller_approved": (
+    "seller.applied.owner": Template(
+        SELLERS,
+        _("Your application for %(seller)s is received"),
+        _("Bazarcheh: your application for %(seller)s is received."),
+        _("Your application to sell as %(seller)s is received; you will hear when approved."),
+        {"seller": SHOP},
+    ),
+    "seller.approved.owner": Template(
+        SELLERS,
         _("Your shop %(seller)s is approved"),
+        _("Bazarcheh: %(seller)s is approved. You can list products now."),
         _(
             "Good news: %(seller)s is approved and can now list products on Bazarcheh.\n"
             "Your products become visible to buyers as soon as you publish them."
         ),
+        {"seller": SHOP},
+    ),
+    "account.login_code": Template(
+        ACCOUNT,
+        _("Your Bazarcheh sign-in code"),
+        _("Bazarcheh sign-in code: %(code)s\nValid for 2 minutes. Do not share it."),
+        _("Your sign-in code is %(code)s. It is valid for 2 minutes."),
+        {"code": "123456"},
     ),
 }

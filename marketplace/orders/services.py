@@ -36,6 +36,7 @@ from marketplace.checkout.selectors import locked_checkout
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.discounts.models import Voucher, VoucherUsage
 from marketplace.inventory import stock
+from marketplace.notifications import announce
 from marketplace.orders import events
 from marketplace.orders.events import EventType
 from marketplace.orders.models import (
@@ -356,6 +357,7 @@ def _place(actor, token, gateway_id: str, redirect_url: str | None) -> tuple[Ord
     lines = _create_lines(order, placement.info)
     payment = start_payment(order, placement.gateway, redirect_url)
     events.record(*_placement_events(actor, order, placement, payment, len(lines)))
+    announce.queue_order_placed(order=order)
     Checkout.objects.filter(pk=checkout.pk).update(order=order, updated=timezone.now())
     checkout.order = order
     # The shared rows come last, so their locks are held for as short a time as possible

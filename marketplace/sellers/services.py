@@ -19,7 +19,7 @@ from marketplace.core.validators import (
     unique_slug,
 )
 from marketplace.locations.models import County, Village
-from marketplace.notifications import services as notifications
+from marketplace.notifications import announce as notifications
 from marketplace.sellers import permissions
 from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
 
@@ -115,7 +115,7 @@ def create_seller(
         raise DomainError.of(
             ErrorCode.UNIQUE, None, _("You already have a seller profile.")
         ) from None
-    notifications.notify_seller_applied(seller=seller)
+    notifications.seller_applied(seller=seller)
     return seller
 
 
@@ -175,5 +175,5 @@ def approve_seller(*, actor: User, seller: Seller) -> Seller:
     seller.approved_by = actor
     seller.save(update_fields=["status", "approved_at", "approved_by"])
     bump_catalog_version()
-    notifications.notify_seller_approved(seller=seller)
+    notifications.seller_approved(seller=seller)
     return seller

@@ -13,7 +13,27 @@ REGISTER = (
     "accountRegister(input: $input) { user { id } " + _ERRORS + " } }"
 )
 
-ME = "query Me { me { id email phone firstName lastName } }"
+ME = (
+    "query Me { me { id email phone firstName lastName hasPassword } "
+    "notificationPreferences { kind label delivery optional } }"
+)
+REQUEST_CODE = (
+    "mutation RequestCode($phone: String!) { accountRequestLoginCode(phone: $phone) { "
+    + _ERRORS
+    + " } }"
+)
+CODE_SIGN_IN = (
+    "mutation CodeSignIn($phone: String!, $code: String!) { "
+    "tokenCreateFromLoginCode(phone: $phone, code: $code) { token refreshToken " + _ERRORS + " } }"
+)
+SET_PASSWORD = (
+    "mutation SetPassword($password: String!) { accountSetPassword(password: $password) { "
+    "token refreshToken " + _ERRORS + " } }"
+)
+PREFERENCE_UPDATE = (
+    "mutation Preference($kind: String!, $delivery: String!) { "
+    "notificationPreferenceUpdate(kind: $kind, delivery: $delivery) { " + _ERRORS + " } }"
+)
 
 _MONEY = "{ gross { amount currency } }"
 

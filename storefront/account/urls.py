@@ -1,12 +1,16 @@
 from django.urls import path
 
-from storefront.account import addresses, orders, views
+from storefront.account import addresses, login_code, orders, preferences, views
 
 app_name = "account"
 urlpatterns = [
     path("", views.index, name="index"),
     path("signin/", views.signin, name="signin"),
+    path("signin/code/", login_code.code_request, name="signin_code"),
+    path("signin/code/verify/", login_code.code_verify, name="signin_code_verify"),
     path("signup/", views.signup, name="signup"),
+    path("password/", preferences.set_password, name="password"),
+    path("messages/", preferences.save_preferences, name="preferences"),
     path("signout/", views.signout, name="signout"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<str:order_id>/", orders.order_detail, name="order"),

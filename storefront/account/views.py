@@ -87,13 +87,37 @@ def _sign_in(request, login: str, password: str) -> FormErrors:
     return FormErrors()
 
 
-def _form(request, template: str, fields: list[Field], general: list[str], status: int = 200):
-    context = {
-        "fields": fields,
-        "general": general,
-        "next": next_url(request, ""),
-    }
+def _form(
+    request,
+    template: str,
+    fields: list[Field],
+    general: list[str],
+    status: int = 200,
+    **extra,
+):
+    context = {"fields": fields, "general": general, "next": next_url(request, ""), **extra}
     return render(request, f"storefront/account/{template}", context, status=status)
+
+
+def signin_page(
+    request,
+    *,
+    fields: list[Field] | None = None,
+    general: list[str] | None = None,
+    code_fields: list[Field] | None = None,
+    code_general: list[str] | None = None,
+):
+    """The sign-in page: a code by SMS first, then email or mobile with a password."""
+    from storefront.account.login_code import phone_fields
+
+    return _form(
+        request,
+        "signin.html",
+        fields if fields is not None else _signin_fields(request),
+        general or [],
+        code_fields=code_fields if code_fields is not None else phone_fields(request),
+        code_general=code_general or [],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +127,7 @@ def signin(request):
         return redirect(back)
     fields = _signin_fields(request)
     if request.method == "GET":
-        return _form(request, "signin.html", fields, [])
+        return signin_page(request, fields=fields)
     login, password = posted(request, "login"), request.POST.get("password", "")
     errors = _sign_in(request, login, password if isinstance(password, str) else "")
     if errors:
@@ -111,7 +135,7 @@ def signin(request):
         for item in errors.items:
             if item.get("field") == "email":
                 item["field"] = "login"
-        return _form(request, "signin.html", fields, attach_errors(fields, errors))
+        return signin_page(request, fields=fields, general=attach_errors(fields, errors))
     messages.success(request, _("Welcome back."))
     return redirect(back)
 
@@ -152,10 +176,12 @@ def signout(request):
 @signed_in_required
 def index(request):
     try:
-        me = client.query(request, documents.ME).get("me")
+        data = client.query(request, documents.ME)
     except client.APIError:
-        me = None
+        data = {}
+    me = data.get("me")
     if me is None:
         client.sign_out(request)
         return redirect("account:signin")
-    return render(request, "storefront/account/index.html", {"me": me})
+    context = {"me": me, "preferences": data.get("notificationPreferences") or []}
+    return render(request, "storefront/account/index.html", context)

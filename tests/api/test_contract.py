@@ -40,8 +40,6 @@ NOT_YET_SERVED = {
     "Mutation.shipmentPack",
     "Mutation.shipmentShip",
     "Mutation.shipmentDeliver",
-    "Mutation.accountRequestLoginCode",
-    "Mutation.tokenCreateFromLoginCode",
     "Mutation.returnRequestCreate",
     "Mutation.returnRequestDecide",
     "Mutation.productReviewCreate",

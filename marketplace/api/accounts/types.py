@@ -19,6 +19,9 @@ class User(ModelObjectType):
     last_name = graphene.String(required=True)
     is_staff = graphene.Boolean(required=True)
     language = graphene.String(required=True)
+    has_password = graphene.Boolean(
+        required=True, description="False for an account made by SMS sign-in until it adds one."
+    )
     seller = graphene.Field(Seller, description="The seller this user owns, if any.")
     addresses = graphene.List(
         graphene.NonNull(Address), required=True, description="Saved addresses, the default first."
@@ -38,6 +41,12 @@ class User(ModelObjectType):
     class Meta:
         model = UserModel
         interfaces = (relay.Node,)
+
+    @staticmethod
+    def resolve_has_password(root: UserModel, info) -> bool:
+        viewer = info.context.user
+        own = viewer.is_authenticated and viewer.pk == root.pk
+        return root.has_usable_password() if own else True
 
     @staticmethod
     def resolve_seller(root: UserModel, info):

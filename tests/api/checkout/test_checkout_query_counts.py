@@ -56,9 +56,10 @@ EXPECTED = {
     "promoRemove": 13,
     # the checkout, its lines with prices, the choices with their rates, the payload
     "query": 9,
-    # the order, shipments, lines, payment, events; the stock rows locked, what is
-    # usable read, the units moved in one statement; the order's lines in the payload
-    "complete": 18,
+    # the order, shipments, lines, payment, events, the outbox job announcing the order;
+    # the stock rows locked, what is usable read, the units moved in one statement; the
+    # order's lines in the payload
+    "complete": 19,
 }
 # An anonymous checkout handed to the signed-in buyer: as theirs when they have none
 # open, else merged into the one they have (its lines and holds moved, the anonymous

@@ -7,6 +7,7 @@ from marketplace.notifications.models import Notification
 from marketplace.sellers.models import Seller, SellerStatus
 from tests.builders.accounts import make_user
 from tests.builders.sellers import make_seller
+from tests.conftest import use_broker
 from tests.support import gid
 
 pytestmark = pytest.mark.django_db
@@ -203,15 +204,50 @@ def test_members_show_only_approved_sellers_to_the_public(api, coop_a, seller_a,
 def test_applying_emails_the_cooperative_staff_from_a_real_worker(
     api, celery_worker_process, coop_a, staff_a
 ):
+    from marketplace.core.models import Job
     from tests.conftest import wait_for
 
     buyer = make_user("applicant@example.com")
     result = create(api, buyer, cooperative=gid(coop_a))
     assert result["errors"] == []
-    notification = Notification.objects.get()
+    notification = Notification.objects.get(template="seller.applied.staff")
     assert notification.email == staff_a.email
-    assert wait_for(lambda: Notification.objects.get().status == "SENT", timeout=60)
-    messages = list(celery_worker_process.glob("*.log"))
-    assert len(messages) == 1
-    text = messages[0].read_text(encoding="utf-8")
-    assert "staff-a@example.com" in text
+    assert wait_for(lambda: Notification.objects.get(pk=notification.pk).status == "SENT", 60)
+    messages = [path.read_text(encoding="utf-8") for path in celery_worker_process.glob("*.log")]
+    assert len([text for text in messages if "staff-a@example.com" in text]) == 1
+    # The worker reported the outbox job done.
+    job = Job.objects.get(dedup_key=f"notification:{notification.pk}")
+    assert wait_for(lambda: Job.objects.get(pk=job.pk).status == "DONE", 30)
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The broker cannot be reached (nothing listens on the port)."""
+    from config.celery import app
+
+    previous = app.conf.broker_url
+    use_broker("amqp://guest:guest@127.0.0.1:1//")
+    yield
+    use_broker(previous)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seller_create_and_approve_answer_normally_with_the_broker_down(
+    api, broker_down, coop_a, staff_a
+):
+    # Before the outbox, the message was queued after the commit unguarded: the seller
+    # was created, then the request answered 500 (and a retry got UNIQUE).
+    from marketplace.core.models import Job, JobStatus
+
+    applicant = make_user("applicant@example.com")
+    result = create(api, applicant, cooperative=gid(coop_a))
+    assert result["errors"] == []
+    approve = "mutation($id: ID!) { sellerApprove(id: $id) { seller { status } errors { code } } }"
+    approved = api(approve, {"id": result["seller"]["id"]}, user=staff_a)["data"]["sellerApprove"]
+    assert approved == {"seller": {"status": "APPROVED"}, "errors": []}
+    # Nothing is lost: every message waits in the outbox for the sweep.
+    templates = set(Notification.objects.values_list("template", flat=True))
+    assert templates == {"seller.applied.staff", "seller.applied.owner", "seller.approved.owner"}
+    jobs = Job.objects.filter(task="marketplace.notifications.tasks.send_notification")
+    assert jobs.count() == Notification.objects.count() == 3
+    assert set(jobs.values_list("status", flat=True)) == {JobStatus.PENDING}

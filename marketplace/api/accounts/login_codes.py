@@ -1,0 +1,96 @@
+"""Signing in with a code sent by SMS, and a first password for phone-only accounts."""
+
+import graphene
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts import login_codes
+from marketplace.api.accounts.schema import TokenCreate
+from marketplace.api.accounts.types import User
+from marketplace.api.core.errors import Error
+from marketplace.api.core.mutations import BaseMutation
+from marketplace.core.errors import DomainError, ErrorCode
+
+
+def _client(info) -> str:
+    return info.context.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _alone(info) -> None:
+    """Tries and throttles are counted in their own commits: a request that also does
+    other things (whose failure would roll back the count) is refused."""
+    fields = [
+        node
+        for node in info.operation.selection_set.selections
+        if getattr(getattr(node, "name", None), "value", None) != "__typename"
+    ]
+    if len(fields) != 1:
+        raise DomainError.of(ErrorCode.INVALID, None, _("Send this mutation alone in its request."))
+
+
+def _language() -> str:
+    return (get_language() or "fa")[:2]
+
+
+class LoginCodeRequest(graphene.ObjectType):
+    errors = graphene.List(graphene.NonNull(Error), required=True)
+
+
+class AccountRequestLoginCode(BaseMutation):
+    owns_transaction = True
+
+    class Arguments:
+        phone = graphene.String(required=True)
+
+    class Meta:
+        output = LoginCodeRequest
+
+    @classmethod
+    def perform(cls, info, phone):
+        _alone(info)
+        login_codes.request_code(phone=phone, client=_client(info), language=_language())
+        return LoginCodeRequest(errors=[])
+
+
+class TokenCreateFromLoginCode(BaseMutation):
+    owns_transaction = True
+
+    class Arguments:
+        phone = graphene.String(required=True)
+        code = graphene.String(required=True)
+
+    class Meta:
+        output = TokenCreate
+
+    @classmethod
+    def perform(cls, info, phone, code):
+        _alone(info)
+        user, access, refresh = login_codes.sign_in(
+            phone=phone, code=code, client=_client(info), language=_language()
+        )
+        return TokenCreate(token=access, refresh_token=refresh, user=user, errors=[])
+
+
+class AccountSetPassword(BaseMutation):
+    """A first password for an account made by SMS sign-in; returns fresh tokens."""
+
+    token = graphene.String()
+    refresh_token = graphene.String()
+    user = graphene.Field(User)
+
+    class Arguments:
+        password = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, info, password):
+        actor = info.context.user
+        if not actor.is_authenticated:
+            raise DomainError.of(ErrorCode.PERMISSION_DENIED, None)
+        user, access, refresh = login_codes.set_first_password(actor=actor, password=password)
+        return cls(token=access, refresh_token=refresh, user=user, errors=[])
+
+
+class LoginCodeMutations(graphene.ObjectType):
+    account_request_login_code = AccountRequestLoginCode.Field()
+    token_create_from_login_code = TokenCreateFromLoginCode.Field()
+    account_set_password = AccountSetPassword.Field()

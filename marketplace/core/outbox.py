@@ -1,0 +1,144 @@
+"""The transactional outbox: every background job of the project goes through here.
+
+    outbox.enqueue("marketplace.notifications.tasks.send_notification",
+                   kwargs={"notification_id": 7}, dedup_key="notification:7")
+
+writes a `core.Job` row in the caller's transaction. After the commit the job is
+published to Celery; if that fails (broker down, process killed before publishing) the
+row stays PENDING and `dispatch_due_jobs` (Celery beat, every OUTBOX_SWEEP_SECONDS)
+publishes it again once `dispatch_after` has passed, backing off each time. A task
+published from here is marked done when it returns (the `task_success` signal reads the
+job id from the message's headers); a task that raises, retries or dies leaves the job
+PENDING for the sweep. Tasks may therefore run more than once: they must be idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from celery import current_app
+from celery.signals import task_success
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from marketplace.core.models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+HEADER = "outbox_job"
+
+
+def resend_after() -> timedelta:
+    return timedelta(seconds=getattr(settings, "OUTBOX_RESEND_AFTER_SECONDS", 120))
+
+
+def enqueue(task: Any, *, kwargs: dict | None = None, dedup_key: str | None = None) -> int | None:
+    """Record a job in the current transaction; published once it commits.
+
+    `task` is a Celery task or its name. With `dedup_key`, a second job with the same
+    key (even one long done) is not recorded: None is returned."""
+    name = task if isinstance(task, str) else task.name
+    arguments = kwargs or {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_job (task, kwargs, dedup_key, status, dispatches, created,"
+            " dispatch_after, last_error) VALUES (%s, %s::jsonb, %s, %s, 0, now(),"
+            " now() + %s, '') ON CONFLICT DO NOTHING RETURNING id",
+            [name, json.dumps(arguments), dedup_key, JobStatus.PENDING, resend_after()],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    job_id = row[0]
+    # robust: a publishing failure after the commit must not fail the committed request.
+    transaction.on_commit(lambda: publish(job_id, name, arguments), robust=True)
+    return job_id
+
+
+def publish(job_id: int, name: str, kwargs: dict) -> bool:
+    """Hand one job to the broker; False (logged) when the broker cannot take it."""
+    try:
+        task = current_app.tasks.get(name)
+        options = {"kwargs": kwargs, "headers": {HEADER: job_id}, "retry": False}
+        if task is not None:
+            task.apply_async(**options)
+        else:
+            current_app.send_task(name, **options)
+    except Exception:
+        logger.warning("Job %s (%s) not published; the sweep sends it later", job_id, name)
+        return False
+    return True
+
+
+def mark_done(job_id: int) -> None:
+    Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+        status=JobStatus.DONE, done_at=timezone.now()
+    )
+
+
+def job_id_of(request: Any) -> int | None:
+    """The outbox job a running task's message carries, if any."""
+    value = getattr(request, HEADER, None)
+    if value is None:
+        value = (getattr(request, "headers", None) or {}).get(HEADER)
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+@task_success.connect(dispatch_uid="outbox-mark-done")
+def _task_succeeded(sender=None, **kwargs) -> None:
+    job_id = job_id_of(getattr(sender, "request", None))
+    if job_id is not None:
+        mark_done(job_id)
+
+
+def _backoff(dispatches: int) -> timedelta:
+    return resend_after() * (2 ** min(dispatches, 6))
+
+
+def dispatch_due(*, limit: int = 500, now=None) -> int:
+    """Publish again the jobs not done by their `dispatch_after`; give up on those
+    published OUTBOX_MAX_DISPATCHES times. Safe to run in several processes at once."""
+    now = now or timezone.now()
+    cap = getattr(settings, "OUTBOX_MAX_DISPATCHES", 20)
+    with transaction.atomic():
+        due = list(
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(status=JobStatus.PENDING, dispatch_after__lte=now)
+            .order_by("dispatch_after")
+            .values_list("pk", "task", "kwargs", "dispatches")[:limit]
+        )
+        give_up = [pk for pk, _task, _kwargs, count in due if count >= cap]
+        if give_up:
+            Job.objects.filter(pk__in=give_up).update(
+                status=JobStatus.FAILED, last_error="published too many times"
+            )
+        resend = [row for row in due if row[0] not in set(give_up)]
+        for pk, _task, _kwargs, count in resend:
+            Job.objects.filter(pk=pk).update(
+                dispatches=count + 1, dispatch_after=now + _backoff(count + 1)
+            )
+    sent = sum(publish(pk, task, kwargs) for pk, task, kwargs, _count in resend)
+    return sent
+
+
+def purge_done(*, older_than: timedelta = timedelta(days=7), limit: int = 5000) -> int:
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Job.objects.filter(status=JobStatus.DONE, done_at__lt=cutoff).values_list("pk", flat=True)[
+            :limit
+        ]
+    )
+    return Job.objects.filter(pk__in=ids).delete()[0]
+
+
+def pending(task: str | None = None) -> Iterable[Job]:
+    """Jobs not done yet (for tests and the admin)."""
+    jobs = Job.objects.filter(status=JobStatus.PENDING)
+    return jobs.filter(task=task) if task else jobs

@@ -1,0 +1,247 @@
+"""One function per kind of event: who hears of it and with which words.
+
+Every function records its messages in the caller's transaction (`services.notify`),
+deduplicated by a key naming the event, so announcing an event twice sends nothing
+twice. Events and recipients:
+
+  order.placed          buyer; each fulfiller (cooperative staff, or an independent
+                        seller); each seller with lines in it: queue_order_placed
+  payment.confirmed     buyer: payment_confirmed(order=)
+  payment.failed        buyer: payment_failed(order=, payment_id=)
+  shipment.packed_short buyer: shipment_packed_short(shipment=)
+  shipment.shipped      buyer, with the tracking link: shipment_shipped(shipment=, tracking_url=)
+  shipment.delivered    buyer: shipment_delivered(shipment=)
+  return.opened         the shipment's fulfiller: return_opened(shipment=, return_id=)
+  return.decided        buyer: return_decided(order=, return_id=, decision=)
+  payout.sent           the seller's owner: payout_sent(seller=, payout_id=, amount=, currency=)
+  seller.applied        the cooperative's staff (platform staff for an independent seller)
+                        and the owner: seller_applied(seller=)
+  seller.approved       the owner: seller_approved(seller=)
+  account.login_code    the phone, by SMS only: login_code(phone=, code=, code_id=)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from marketplace.core import outbox
+from marketplace.notifications import recipients as who
+from marketplace.notifications.models import ChannelKind
+from marketplace.notifications.services import is_muted, notify
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    places = 0 if currency == "IRR" else 2
+    names = {"IRR": "ریال"}
+    return f"{amount:,.{places}f} {names.get(currency, currency)}"
+
+
+def _buyer(order) -> list[who.Recipient]:
+    if order.user_id is not None:
+        return [who.of_user(order.user)]
+    phone = order.shipping_address.phone if order.shipping_address_id else ""
+    return [who.of_contact(email=order.email, phone=phone, language=order.language)]
+
+
+def _seller_owner(seller) -> who.Recipient:
+    owner = who.of_user(seller.owner)
+    if owner.phone or not seller.phone:
+        return owner
+    # A producer who signed up by e-mail still hears on the shop's mobile number.
+    return who.Recipient(
+        key=owner.key,
+        email=owner.email,
+        phone=seller.phone,
+        language=owner.language,
+        user_id=owner.user_id,
+    )
+
+
+def _fulfillers(shipment) -> list[who.Recipient]:
+    if shipment.cooperative_id is not None:
+        return who.of_users(shipment.cooperative.staff.filter(is_active=True))
+    return [_seller_owner(shipment.seller)]
+
+
+def queue_order_placed(*, order) -> None:
+    """Called in the checkout's transaction: one outbox row; the messages are recorded
+    by the job (announce_order_placed), which keeps the checkout's statements few."""
+    if is_muted():
+        return
+    outbox.enqueue(
+        "marketplace.notifications.tasks.announce_order_placed",
+        kwargs={"order_id": order.pk},
+        dedup_key=f"order:{order.pk}:placed",
+    )
+
+
+def order_placed(*, order_id: int) -> int:
+    from django.db import transaction
+
+    from marketplace.orders.models import Order
+
+    with transaction.atomic():
+        order = (
+            Order.objects.select_related("user", "shipping_address")
+            .prefetch_related("shipments__cooperative", "shipments__seller__owner")
+            .filter(pk=order_id)
+            .first()
+        )
+        if order is None:
+            return 0
+        number = str(order.number)
+        key = f"order:{order.pk}:placed"
+        rows = notify(
+            event="order.placed.buyer",
+            recipients=_buyer(order),
+            context={"number": number, "total": _money(order.total, order.currency)},
+            dedup_key=f"{key}:buyer",
+        )
+        fulfilling_sellers = set()
+        for shipment in order.shipments.all():
+            if shipment.cooperative_id is not None:
+                name = shipment.cooperative.name
+            else:
+                name = shipment.seller.name
+                fulfilling_sellers.add(shipment.seller_id)
+            rows += notify(
+                event="order.placed.fulfiller",
+                recipients=_fulfillers(shipment),
+                context={"number": number, "fulfiller": name},
+                dedup_key=f"{key}:fulfiller:{shipment.pk}",
+            )
+        from marketplace.sellers.models import Seller
+
+        sellers = Seller.objects.select_related("owner").filter(
+            pk__in=order.lines.values("seller_id")
+        )
+        for seller in sellers:
+            if seller.pk in fulfilling_sellers:
+                continue  # already told as the fulfiller
+            rows += notify(
+                event="order.placed.seller",
+                recipients=[_seller_owner(seller)],
+                context={"number": number, "seller": seller.name},
+                dedup_key=f"{key}:seller:{seller.pk}",
+            )
+        return len(rows)
+
+
+def payment_confirmed(*, order) -> None:
+    notify(
+        event="payment.confirmed.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number), "total": _money(order.total, order.currency)},
+        dedup_key=f"order:{order.pk}:paid",
+    )
+
+
+def payment_failed(*, order, payment_id: int) -> None:
+    notify(
+        event="payment.failed.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number)},
+        dedup_key=f"payment:{payment_id}:failed",
+    )
+
+
+def shipment_packed_short(*, shipment) -> None:
+    order = shipment.order
+    notify(
+        event="shipment.packed_short.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number)},
+        dedup_key=f"shipment:{shipment.pk}:packed_short",
+    )
+
+
+def shipment_shipped(*, shipment, tracking_url: str) -> None:
+    order = shipment.order
+    notify(
+        event="shipment.shipped.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number), "tracking_url": tracking_url},
+        dedup_key=f"shipment:{shipment.pk}:shipped",
+    )
+
+
+def shipment_delivered(*, shipment) -> None:
+    order = shipment.order
+    notify(
+        event="shipment.delivered.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number)},
+        dedup_key=f"shipment:{shipment.pk}:delivered",
+    )
+
+
+def return_opened(*, shipment, return_id: int) -> None:
+    notify(
+        event="return.opened.fulfiller",
+        recipients=_fulfillers(shipment),
+        context={"number": str(shipment.order.number)},
+        dedup_key=f"return:{return_id}:opened",
+    )
+
+
+def return_decided(*, order, return_id: int, decision: str) -> None:
+    """`decision`: the decision's words in the buyer's language (e.g. accepted)."""
+    notify(
+        event="return.decided.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number), "decision": decision},
+        dedup_key=f"return:{return_id}:decided",
+    )
+
+
+def payout_sent(*, seller, payout_id: int, amount: Decimal, currency: str) -> None:
+    notify(
+        event="payout.sent.seller",
+        recipients=[_seller_owner(seller)],
+        context={"amount": _money(amount, currency), "seller": seller.name},
+        dedup_key=f"payout:{payout_id}:sent",
+    )
+
+
+def seller_applied(*, seller) -> None:
+    cooperative = seller.cooperative
+    if cooperative is None:
+        staff = get_user_model().objects.filter(is_staff=True, is_superuser=True, is_active=True)
+        cooperative_name = "—"
+    else:
+        staff = cooperative.staff.filter(is_active=True)
+        cooperative_name = cooperative.name
+    key = f"seller:{seller.pk}:applied"
+    notify(
+        event="seller.applied.staff",
+        recipients=who.of_users(staff),
+        context={"seller": seller.name, "cooperative": cooperative_name},
+        dedup_key=key,
+    )
+    notify(
+        event="seller.applied.owner",
+        recipients=[_seller_owner(seller)],
+        context={"seller": seller.name},
+        dedup_key=f"{key}:owner",
+    )
+
+
+def seller_approved(*, seller) -> None:
+    notify(
+        event="seller.approved.owner",
+        recipients=[_seller_owner(seller)],
+        context={"seller": seller.name},
+        dedup_key=f"seller:{seller.pk}:approved",
+    )
+
+
+def login_code(*, phone: str, code: str, code_id: int, language: str = "fa") -> None:
+    notify(
+        event="account.login_code",
+        recipients=[who.of_contact(phone=phone, language=language)],
+        context={"code": code},
+        dedup_key=f"login-code:{code_id}",
+        only=ChannelKind.SMS,
+    )

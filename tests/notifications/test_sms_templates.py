@@ -1,0 +1,49 @@
+"""Every SMS text fits in one or two SMS parts, in Persian and in English."""
+
+import math
+
+import pytest
+from django.utils import translation
+
+from marketplace.notifications.templates_text import TEMPLATES
+
+# The GSM 03.38 basic alphabet; anything else makes the message UCS-2.
+GSM = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
+def sms_parts(text: str) -> int:
+    if set(text) <= GSM:
+        return 1 if len(text) <= 160 else math.ceil(len(text) / 153)
+    return 1 if len(text) <= 70 else math.ceil(len(text) / 67)
+
+
+def test_part_counting():
+    assert sms_parts("a" * 160) == 1 and sms_parts("a" * 161) == 2
+    assert sms_parts("س" * 70) == 1 and sms_parts("س" * 71) == 2 and sms_parts("س" * 135) == 3
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_every_sms_fits_in_two_parts(name, language):
+    template = TEMPLATES[name]
+    with translation.override(language):
+        text = str(template.sms) % template.sample
+        subject = str(template.subject) % template.sample
+        body = str(template.body) % template.sample
+    assert sms_parts(text) <= 2, (len(text), text)
+    assert subject and body and "\n" not in subject
+
+
+def test_persian_texts_are_translated():
+    untranslated = []
+    for name, template in TEMPLATES.items():
+        with translation.override("fa"):
+            persian = str(template.sms)
+        with translation.override("en"):
+            english = str(template.sms)
+        if persian == english:
+            untranslated.append(name)
+    assert untranslated == []
