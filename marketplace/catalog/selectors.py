@@ -40,8 +40,8 @@ from marketplace.catalog.models import (
 )
 from marketplace.catalog.public_listing import PublicRows
 from marketplace.catalog.rows import MISSING, AttributeRow, MediaRow, PriceRange, ProductRow
-from marketplace.catalog.search import prepare, search_products
-from marketplace.catalog.search_tiers import TieredSearch
+from marketplace.catalog.search.query import prepare, search_products
+from marketplace.catalog.search.tiers import TieredSearch
 from marketplace.channels.models import Channel
 from marketplace.core.normalize import normalize_text
 from marketplace.inventory import stock as inventory_stock
@@ -216,7 +216,7 @@ def _read_rows(queryset: QuerySet[Product], channel: Channel) -> list[ProductRow
 class ProductRows:
     """A listing to paginate: slicing it runs one query and returns ProductRows;
     `count()` runs only when a caller asks for totalCount. A search by rank is read
-    through `tiered` (catalog.search_tiers), page by page, in the queryset's order."""
+    through `tiered` (catalog.search.tiers), page by page, in the queryset's order."""
 
     def __init__(
         self, queryset: QuerySet[Product], channel: Channel, tiered: TieredSearch | None = None

@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts.addresses import ADDRESS_FIELDS, clean_address
 from marketplace.accounts.models import Address
 from marketplace.catalog.models import ProductVariant
-from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.channels.selectors import channel_by_slug
 from marketplace.checkout import selectors
 from marketplace.checkout.info import CheckoutInfo, build_checkout_info, voucher_discount
@@ -38,6 +37,7 @@ from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.transactions import lock, not_found, write
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, permission_denied
 from marketplace.core.validators import clean_email
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.discounts.selectors import clean_code, voucher_by_code, voucher_problem
 from marketplace.inventory import stock
 from marketplace.inventory.models import Reservation

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
-from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import (
     clean_email,
@@ -18,6 +17,7 @@ from marketplace.core.validators import (
     clean_text,
     unique_slug,
 )
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.locations.models import County, Village
 from marketplace.notifications import services as notifications
 from marketplace.sellers import permissions

@@ -6,8 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from marketplace.catalog import search, services
+from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
+from marketplace.catalog.search import index as search
+from marketplace.catalog.search.query import search_products
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Cooperative, Seller
 
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query: str) -> set[str]:
-    return set(search.search_products(Product.objects.all(), query).values_list("slug", flat=True))
+    return set(search_products(Product.objects.all(), query).values_list("slug", flat=True))
 
 
 def vocabulary() -> set[str]:

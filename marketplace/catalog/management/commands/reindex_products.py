@@ -1,5 +1,5 @@
 """Rebuild the product search index: after a bulk load, a restore, or a change to how
-documents are built (marketplace/catalog/search.py)."""
+documents are built (marketplace/catalog/search/index.py)."""
 
 import time
 
@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from marketplace.catalog.models import Product
-from marketplace.catalog.search import reindex_all
+from marketplace.catalog.search.index import reindex_all
 
 
 class Command(BaseCommand):

@@ -42,16 +42,13 @@ from django.db import connection, transaction
 from django.db.models import FloatField, Q, QuerySet, Value
 
 from marketplace.catalog.models import Product
-from marketplace.catalog.search import (
+from marketplace.catalog.search.index import ANYWHERE, CONTEXT, NAME, VOCABULARY
+from marketplace.catalog.search.query import (
     ALL_WORDS_BONUS,
-    ANYWHERE,
-    CONTEXT,
     IN_CONTEXT,
     IN_DESCRIPTION,
-    NAME,
     NAME_EXACT,
     NAME_PREFIX,
-    VOCABULARY,
     Matches,
     ParsedQuery,
     SearchRank,

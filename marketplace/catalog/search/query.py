@@ -1,4 +1,4 @@
-"""Product search: the query that reads the index built by catalog/search_index.py.
+"""Product search: the query that reads the index built by catalog/search/index.py.
 
 Both sides go through the same normaliser and word splitter (`words`), so whatever
 letters, digits or half-spaces a seller or a buyer typed, the index and the query meet
@@ -29,7 +29,7 @@ So a product with all the words always ranks above one with only some (all: at l
 1.6, some: below 1.4), a name match beats a context or description match, and among
 products named alike the one whose category or seller also says the word comes first.
 Ties are broken by the caller's ordering (the listing's: id). The listing reads a page
-in that order tier by tier (catalog/search_tiers.py) instead of ranking every candidate.
+in that order tier by tier (catalog/search/tiers.py) instead of ranking every candidate.
 """
 
 from __future__ import annotations
@@ -41,22 +41,13 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, F, FloatField, QuerySet, Value
 
 from marketplace.catalog.models import Product
-from marketplace.catalog.search_index import (  # noqa: F401  (the index's API, re-exported)
+from marketplace.catalog.search.index import (
     ANYWHERE,
     CONTEXT,
-    MAX_WORD_LENGTH,
     NAME,
     STOP_WORDS,
     VOCABULARY,
-    build_document,
-    document_parts,
     joinable,
-    reindex_all,
-    reindex_for_category,
-    reindex_for_cooperative,
-    reindex_for_seller,
-    reindex_for_village,
-    reindex_products,
     unique,
     words,
 )

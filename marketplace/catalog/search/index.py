@@ -1,5 +1,5 @@
 """The product search index: one tsvector per product, and the vocabulary of the
-catalogue's words (see catalog/search.py for the query that reads them).
+catalogue's words (see catalog/search/query.py for the query that reads them).
 
 Text goes through `core.normalize.normalize_text` and then `words`, which keeps runs of
 letters and runs of digits (so «۵گرمی» and «5 گرمی» both give "5", "گرمی"). Every word of
@@ -13,7 +13,7 @@ once more, tagged with their part:
 The descriptions keep only the words found in neither of the others. The vocabulary
 table holds the words of the names (joined neighbours included) and of the contexts,
 each flagged with where it occurs: the source of spelling corrections, and what tells
-the query which of a word's rank levels can occur at all (catalog/search_tiers.py).
+the query which of a word's rank levels can occur at all (catalog/search/tiers.py).
 
 The tag makes the part part of the lexeme, so the GIN index answers "this word in the
 name" exactly (with tsvector weights it can only answer "this word anywhere", and every
