@@ -47,10 +47,12 @@ from marketplace.catalog.search.index import (
     NAME,
     STOP_WORDS,
     VOCABULARY,
+    VOCABULARY_KEY,
     joinable,
     unique,
     words,
 )
+from marketplace.core import sql
 
 # Per-word scores in tenths, by where the word was found, and the bonus for all words
 # (see above): the bonus exceeds the highest per-word score (1.4), so no partial match
@@ -166,6 +168,9 @@ CROSS JOIN LATERAL (
     LIMIT {MAX_CORRECTIONS}
 ) AS c
 """
+sql.statement("catalog.search_corrections", uses=[VOCABULARY_KEY, f"{VOCABULARY}_trgm"])(
+    lambda: CORRECTIONS_SQL
+)
 
 
 def correct(parsed: ParsedQuery) -> ParsedQuery:
@@ -313,13 +318,13 @@ def explain(product_id: int, query: str) -> dict | None:
             parsed.word_query(index, ANYWHERE),
         ]
     rank, rank_params = rank_sql("search_vector", parsed)
-    sql = (
+    statement = (
         f"SELECT {', '.join(columns)}, search_vector @@ %s::tsquery, {rank}"
-        " FROM catalog_product WHERE id = %s AND search_vector @@ %s::tsquery"
+        f" FROM {sql.table_name(Product)} WHERE id = %s AND search_vector @@ %s::tsquery"
     )
     params += [parsed.all_words(), *rank_params, product_id, parsed.any_word()]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         return None
