@@ -145,9 +145,7 @@ def _available() -> str:
     )
 
 
-@sql.statement(
-    "catalog.listing_count", uses=[sql.index(ProductChannelListing, "channel", "price_min")]
-)
+@sql.statement("catalog.listing_count", uses=[sql.index(ProductChannelListing, "channel")])
 def _count() -> str:
     return count_sql(PUBLIC)
 

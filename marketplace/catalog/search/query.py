@@ -168,9 +168,9 @@ CROSS JOIN LATERAL (
     LIMIT {MAX_CORRECTIONS}
 ) AS c
 """
-sql.statement("catalog.search_corrections", uses=[VOCABULARY_KEY, f"{VOCABULARY}_trgm"])(
-    lambda: CORRECTIONS_SQL
-)
+# The prefix test reads the primary key whatever the vocabulary's size; the trigram
+# index pays only once the vocabulary outgrows a few pages, so it is not pinned here.
+sql.statement("catalog.search_corrections", uses=[VOCABULARY_KEY])(lambda: CORRECTIONS_SQL)
 
 
 def correct(parsed: ParsedQuery) -> ParsedQuery:
