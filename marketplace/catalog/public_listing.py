@@ -42,6 +42,10 @@ LISTING, PRODUCT, SELLER = (
 )
 
 
+# Where the card's extra columns sit in a row, by name.
+_CARD_AT = sql.positions(CardExtra, len(ROW_SOURCES))
+
+
 @cache
 def _from() -> str:
     return f"FROM {LISTING.ref} {sql.join(PRODUCT, sql.on(LISTING, 'product', PRODUCT))}"
@@ -212,18 +216,17 @@ class PublicRows:
             cursor.execute(statement, params)
             rows = cursor.fetchall()
         channel, read = self.channel, len(ROW_SOURCES)
-        result = []
-        for row in rows:
-            extra = CardExtra._make(row[read:])
-            result.append(
-                ProductRow(
-                    *row[:read],
-                    context_channel=channel,
-                    price_range=PriceRange(extra.currency, extra.price_min, extra.price_max),
-                    thumbnail_media=_media(extra.media),
-                )
+        at = _CARD_AT
+        currency, low, high, media = at.currency, at.price_min, at.price_max, at.media
+        return [
+            ProductRow(
+                *row[:read],
+                context_channel=channel,
+                price_range=PriceRange(row[currency], row[low], row[high]),
+                thumbnail_media=_media(row[media]),
             )
-        return result
+            for row in rows
+        ]
 
 
 def _media(value: str | dict | None) -> MediaRow | None:

@@ -53,6 +53,7 @@ from marketplace.catalog.rows import (
 from marketplace.catalog.search.query import prepare, search_products
 from marketplace.catalog.search.tiers import TieredSearch
 from marketplace.channels.models import Channel
+from marketplace.core import sql
 from marketplace.core.normalize import normalize_text
 from marketplace.inventory import stock as inventory_stock
 from marketplace.inventory.models import Stock
@@ -202,19 +203,19 @@ def _read_rows(queryset: QuerySet[Product], channel: Channel) -> list[ProductRow
     columns = (*ROW_SOURCES.values(), *(_EXTRA_SOURCES[name] for name in extra._fields))
     rows = queryset.annotate(first_media=_first_media()).values_list(*columns)
     read = len(ROW_SOURCES)
-    result = []
-    for row in rows:
-        more = extra._make(row[read:])
-        result.append(
-            ProductRow(
-                *row[:read],
-                context_channel=channel,
-                price_range=_price_range(more.currency, more.price_min, more.price_max),
-                thumbnail_media=MediaRow(**more.media) if more.media else None,
-                rank=more.rank if has_rank else None,
-            )
+    at = sql.positions(extra, read)
+    currency, low, high, media = at.currency, at.price_min, at.price_max, at.media
+    rank = at.rank if has_rank else None
+    return [
+        ProductRow(
+            *row[:read],
+            context_channel=channel,
+            price_range=PriceRange(row[currency], row[low], row[high]) if row[currency] else None,
+            thumbnail_media=MediaRow(**row[media]) if row[media] else None,
+            rank=row[rank] if has_rank else None,
         )
-    return result
+        for row in rows
+    ]
 
 
 class ProductRows:
