@@ -339,23 +339,3 @@ def products_of_category(category_id: int) -> QuerySet[Product]:
 
 def products_of_village(village_id: int) -> QuerySet[Product]:
     return Product.objects.filter(origin_id=village_id)
-
-
-def reindex_for_seller(seller_id: int) -> int:
-    """After a seller's name or cooperative changes: their products."""
-    return _reindex(products_of_seller(seller_id))
-
-
-def reindex_for_cooperative(cooperative_id: int) -> int:
-    """After a cooperative's name changes: the products of its members."""
-    return _reindex(products_of_cooperative(cooperative_id))
-
-
-def reindex_for_category(category_id: int) -> int:
-    """After a category's name or place in the tree changes."""
-    return _reindex(products_of_category(category_id))
-
-
-def reindex_for_village(village_id: int) -> int:
-    """After a village's name changes: the products that come from it."""
-    return _reindex(products_of_village(village_id))
