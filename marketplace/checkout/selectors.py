@@ -112,9 +112,9 @@ def locked_checkout(token: uuid.UUID) -> Checkout | None:
     return _fetch_checkout(_locked_sql(), token)
 
 
-def _fetch_checkout(sql: str, token: uuid.UUID) -> Checkout | None:
+def _fetch_checkout(statement: str, token: uuid.UUID) -> Checkout | None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [token])
+        cursor.execute(statement, [token])
         row = cursor.fetchone()
     return CHECKOUT_SHAPE.instance(row) if row is not None else None
 
