@@ -20,7 +20,7 @@ given with --database); without it, the embedded PostgreSQL under .data. Steps:
    the request as the client sees it, per query class and overall, and the slowest
    queries with how many products they match;
 3. shows EXPLAIN (ANALYZE, BUFFERS) of the SQL queries the listing runs for the first
-   page of a broad one-word query and of a misspelt multiword one (catalog/search_tiers.py:
+   page of a broad one-word query and of a misspelt multiword one (catalog/search/tiers.py:
    the newest products ranked, then the older ones that could rank higher), and of the
    latter's spelling-correction lookup (the trigram GIN index of the vocabulary).
 --random-page-cost sets that planner cost for the benchmark database only (the server's
@@ -107,8 +107,8 @@ def planner_setting(database: str, random_page_cost: float | None) -> None:
 def prepare(products: int, reindex: bool, vacuum_full: bool) -> dict:
     from django.core.management import call_command
 
-    from marketplace.catalog import search
     from marketplace.catalog.models import Product
+    from marketplace.catalog.search import index as search
 
     call_command("migrate", verbosity=0)
     facts: dict = {}
@@ -276,7 +276,7 @@ def explain_corrections(query: str) -> str:
     """The spelling-correction lookup that runs before the listing query."""
     from django.db import connection
 
-    from marketplace.catalog import search
+    from marketplace.catalog.search import query as search
 
     words = [w for w in search.parse_query(query).words if len(w) >= search.MIN_CORRECTED_LENGTH]
     with connection.cursor() as cursor:

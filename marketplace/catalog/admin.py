@@ -12,7 +12,7 @@ from marketplace.catalog.models import (
     VariantChannelListing,
 )
 from marketplace.catalog.services import refresh_price_ranges
-from marketplace.catalog.versioning import bump_catalog_version
+from marketplace.core.versioning import bump_catalog_version
 
 
 @admin.register(Category)

@@ -8,6 +8,6 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self) -> None:
-        from marketplace.catalog import search_sync
+        from marketplace.catalog.search import sync as search_sync
 
         search_sync.connect()

@@ -34,10 +34,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from marketplace.accounts.models import User
 from marketplace.catalog import permissions
 from marketplace.catalog.models import Product, ProductMedia
-from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core import outbox
 from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.core.validators import clean_text
+from marketplace.core.versioning import bump_catalog_version
 
 logger = logging.getLogger(__name__)
 

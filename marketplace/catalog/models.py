@@ -1,10 +1,17 @@
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from marketplace.catalog.rows import AttributeRow, MediaRow, PriceRange
+    from marketplace.channels.models import Channel
 
 MONEY_DIGITS = 20
 MONEY_PLACES = 2
@@ -137,6 +144,15 @@ class Product(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(default="", editable=False)
 
+    # Not columns: what a read for one channel leaves on the product for the API
+    # (catalog.selectors: load_product, products_by_id), so that showing it takes no
+    # further query. The channel; the price range there (None: not priced there); the
+    # photos and attribute values, when read with the product.
+    context_channel: Channel | None = None
+    price_range: PriceRange | None = None
+    media_list: list[MediaRow] | None = None
+    attribute_list: list[AttributeRow] | None = None
+
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
@@ -186,6 +202,12 @@ class ProductVariant(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # Not columns: the price in one channel, when read with it (catalog.product_page,
+    # the checkout's lines): None when not sold there.
+    context_channel: Channel | None = None
+    price_amount: Decimal | None = None
+    price_currency: str | None = None
 
     class Meta:
         verbose_name = _("variant")

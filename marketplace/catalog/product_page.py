@@ -1,5 +1,5 @@
 """A product page's product, and a page's sellers, each in one hand-written statement
-(catalog.joined): the ORM query behind the product (select_related over ten tables, two
+(core.sql): the ORM query behind the product (select_related over ten tables, two
 JSON aggregates and the channel's listing row) cost about 5 ms of CPU to build and
 compile on every request, against 0.4 ms for PostgreSQL to answer it; the sellers'
 query 0.8 ms of compiling for 0.5 ms of answer."""
@@ -7,145 +7,181 @@ query 0.8 ms of compiling for 0.5 ms of answer."""
 from __future__ import annotations
 
 import json
-from functools import cache
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db import connection
 
-from marketplace.catalog.joined import Table, build, columns, joins
-from marketplace.catalog.models import Category, Product, ProductVariant
+from marketplace.catalog.models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    Product,
+    ProductAttributeValue,
+    ProductChannelListing,
+    ProductMedia,
+    ProductVariant,
+    VariantChannelListing,
+)
+from marketplace.catalog.rows import ATTRIBUTE_JSON, MEDIA_JSON
+from marketplace.core import sql
+from marketplace.core.sql import Shape, Table
 from marketplace.locations.models import County, Province, Village
 from marketplace.sellers.models import Cooperative, Seller
 
 SELLER_TABLES = (
-    Table("s", Seller, "", None),
-    Table(
-        "sc",
-        Cooperative,
-        "LEFT JOIN sellers_cooperative sc ON sc.id = s.cooperative_id",
-        ("s", "cooperative"),
-    ),
-    Table(
-        "sv", Village, "LEFT JOIN locations_village sv ON sv.id = s.village_id", ("s", "village")
-    ),
-    Table(
-        "svc", County, "LEFT JOIN locations_county svc ON svc.id = sv.county_id", ("sv", "county")
-    ),
-    Table(
-        "svp",
-        Province,
-        "LEFT JOIN locations_province svp ON svp.id = svc.province_id",
-        ("svc", "province"),
-    ),
+    Table("s", Seller),
+    Table("sc", Cooperative, ("s", "cooperative")),
+    Table("sv", Village, ("s", "village")),
+    Table("svc", County, ("sv", "county")),
+    Table("svp", Province, ("svc", "province")),
 )
+PRODUCT = Table("p", Product, skipped=frozenset({"search_vector", "search_text"}))
 TABLES = (
-    Table("p", Product, "", skipped=frozenset({"search_vector", "search_text"})),
-    Table("s", Seller, "JOIN sellers_seller s ON s.id = p.seller_id", ("p", "seller")),
+    PRODUCT,
+    Table("s", Seller, ("p", "seller")),
     *SELLER_TABLES[1:],
-    Table("c", Category, "JOIN catalog_category c ON c.id = p.category_id", ("p", "category")),
-    Table("o", Village, "LEFT JOIN locations_village o ON o.id = p.origin_id", ("p", "origin")),
-    Table("oc", County, "LEFT JOIN locations_county oc ON oc.id = o.county_id", ("o", "county")),
-    Table(
-        "op",
-        Province,
-        "LEFT JOIN locations_province op ON op.id = oc.province_id",
-        ("oc", "province"),
-    ),
+    Table("c", Category, ("p", "category")),
+    Table("o", Village, ("p", "origin")),
+    Table("oc", County, ("o", "county")),
+    Table("op", Province, ("oc", "province")),
 )
 
-_EXTRAS = """
-       l.currency, l.price_min, l.price_max,
-       (SELECT jsonb_agg(jsonb_build_object(
-                   'id', m.id, 'product_id', m.product_id, 'alt', m.alt,
-                   'thumbnails', m.thumbnails, 'sort_order', m.sort_order, 'image_name', m.image)
-                 ORDER BY m.sort_order, m.id)
-          FROM catalog_productmedia m WHERE m.product_id = p.id),
-       (SELECT jsonb_agg(jsonb_build_object(
-                   'product_id', pa.product_id, 'slug', a.slug, 'name', a.name,
-                   'name_en', a.name_en, 'input_type', a.input_type,
-                   'value_name', av.name, 'value_name_en', av.name_en,
-                   'boolean', pa.boolean, 'numeric', pa.numeric)
-                 ORDER BY a.name, pa.id)
-          FROM catalog_productattributevalue pa
-          JOIN catalog_attribute a ON a.id = pa.attribute_id
-          LEFT JOIN catalog_attributevalue av ON av.id = pa.value_id
-         WHERE pa.product_id = p.id)
-"""
-EXTRA_NAMES = ("listing_currency", "listing_price_min", "listing_price_max")
+
+class ProductExtra(NamedTuple):
+    """Beside the product: its price range in the channel (None: not priced there), and
+    its media and attributes as lists of dicts (MEDIA_JSON, ATTRIBUTE_JSON; None: none)."""
+
+    listing_currency: str | None
+    listing_price_min: Decimal | None
+    listing_price_max: Decimal | None
+    media: Any
+    attributes: Any
 
 
-@cache
-def _statement(by: str) -> str:
-    return (
-        f"SELECT {columns(TABLES)},{_EXTRAS}"
-        f"FROM catalog_product p\n{joins(TABLES)}\n"
-        "LEFT JOIN catalog_productchannellisting l ON l.product_id = p.id AND l.channel_id = %s\n"
-        f"WHERE p.{by} = %s"
+PRODUCT_SHAPE = Shape(TABLES, ProductExtra)
+
+
+def _product_sql(by: str) -> str:
+    p, listing = PRODUCT, Table("l", ProductChannelListing)
+    media = Table("m", ProductMedia)
+    value, attribute, choice = (
+        Table("pa", ProductAttributeValue),
+        Table("a", Attribute),
+        Table("av", AttributeValue),
     )
+    media_json = sql.json_object(MEDIA_JSON, media)
+    attribute_json = sql.json_object(
+        ATTRIBUTE_JSON, value, {"attribute": attribute, "value": choice}
+    )
+    select = PRODUCT_SHAPE.select(
+        listing_currency=listing.c.currency,
+        listing_price_min=listing.c.price_min,
+        listing_price_max=listing.c.price_max,
+        media=f"""(SELECT jsonb_agg({media_json} ORDER BY {media.c.sort_order}, {media.c.id})
+          FROM {media.ref} WHERE {sql.on(media, "product", p)})""",
+        attributes=f"""(SELECT jsonb_agg({attribute_json} ORDER BY {attribute.c.name}, {value.c.id})
+          FROM {value.ref}
+          {sql.join(attribute, sql.on(value, "attribute", attribute))}
+          {sql.join(choice, sql.on(value, "value", choice), outer=True)}
+         WHERE {sql.on(value, "product", p)})""",
+    )
+    return f"""
+SELECT {select}
+  FROM {p.ref}
+{PRODUCT_SHAPE.joins}
+  LEFT JOIN {listing.ref}
+         ON {sql.on(listing, "product", p)} AND {listing.c.channel} = %s
+ WHERE {p.col(by)} = %s
+"""
 
 
-def _json(value):
+@sql.statement("catalog.product_by_id", uses=[sql.index(Product, "pk")])
+def _by_id() -> str:
+    return _product_sql("pk")
+
+
+@sql.statement("catalog.product_by_slug", uses=[sql.index(Product, "slug")])
+def _by_slug() -> str:
+    return _product_sql("slug")
+
+
+def _json(value: Any) -> Any:
     # Django has psycopg hand jsonb over as text (JSONField decodes it itself).
     return json.loads(value) if isinstance(value, str) else value
 
 
-def load(channel_id: int, *, pk: int | None = None, slug: str | None = None) -> Product | None:
+def load(
+    channel_id: int, *, pk: int | None = None, slug: str | None = None
+) -> tuple[Product, ProductExtra] | None:
     """The product by id or slug with its seller (cooperative, village, county,
-    province), category and origin cached on it; `listing_currency`,
-    `listing_price_min`, `listing_price_max` of the channel (None: not priced there);
-    `media_items` and `attribute_items` as lists of dicts (None: none)."""
-    by, value = ("id", pk) if pk is not None else ("slug", slug)
+    province), category and origin cached on it, and what ProductExtra holds."""
+    statement, value = (_by_id(), pk) if pk is not None else (_by_slug(), slug)
     with connection.cursor() as cursor:
-        cursor.execute(_statement(by), [channel_id, value])
+        cursor.execute(statement, [channel_id, value])
         row = cursor.fetchone()
     if row is None:
         return None
-    product, start = build(row, TABLES)
-    for name, extra in zip(EXTRA_NAMES, row[start : start + 3], strict=True):
-        setattr(product, name, extra)
-    product.media_items = _json(row[start + 3])
-    product.attribute_items = _json(row[start + 4])
-    return product
+    product, extra = PRODUCT_SHAPE.read(row)
+    return product, extra._replace(media=_json(extra.media), attributes=_json(extra.attributes))
 
 
-@cache
-def _sellers_statement() -> str:
-    return (
-        f"SELECT {columns(SELLER_TABLES)} FROM sellers_seller s\n{joins(SELLER_TABLES)}\n"
-        "WHERE s.id = ANY(%s)"
-    )
+SELLER_SHAPE = Shape(SELLER_TABLES)
+
+
+@sql.statement("catalog.sellers_by_id", uses=[sql.index(Seller, "pk")])
+def _sellers_sql() -> str:
+    s = SELLER_TABLES[0]
+    return f"""
+SELECT {SELLER_SHAPE.select()}
+  FROM {s.ref}
+{SELLER_SHAPE.joins}
+ WHERE {s.c.id} = ANY(%s)
+"""
 
 
 def sellers_by_id(ids: list[int]) -> dict[int, Seller]:
     """Sellers with their cooperative and village (county, province) cached on them."""
     with connection.cursor() as cursor:
-        cursor.execute(_sellers_statement(), [list(ids)])
+        cursor.execute(_sellers_sql(), [list(ids)])
         rows = cursor.fetchall()
-    sellers = (build(row, SELLER_TABLES)[0] for row in rows)
+    sellers = (SELLER_SHAPE.instance(row) for row in rows)
     return {seller.pk: seller for seller in sellers}
 
 
-VARIANT_TABLES = (Table("v", ProductVariant, ""),)
+class VariantPrice(NamedTuple):
+    price: Decimal | None
+    currency: str | None
 
 
-@cache
-def _variants_statement() -> str:
-    return (
-        f"SELECT {columns(VARIANT_TABLES)}, vl.price, vl.currency FROM catalog_productvariant v\n"
-        "LEFT JOIN catalog_variantchannellisting vl\n"
-        "       ON vl.variant_id = v.id AND vl.channel_id = %s\n"
-        "WHERE v.product_id = ANY(%s) ORDER BY v.sort_order, v.id"
-    )
+VARIANT = Table("v", ProductVariant)
+VARIANT_SHAPE = Shape([VARIANT], VariantPrice)
+
+
+@sql.statement(
+    "catalog.variants_with_price",
+    uses=[sql.index(ProductVariant, "product"), sql.index(VariantChannelListing, "variant")],
+)
+def _variants_sql() -> str:
+    v, price = VARIANT, Table("vl", VariantChannelListing)
+    return f"""
+SELECT {VARIANT_SHAPE.select(price=price.c.price, currency=price.c.currency)}
+  FROM {v.ref}
+  LEFT JOIN {price.ref} ON {sql.on(price, "variant", v)} AND {price.c.channel} = %s
+ WHERE {v.c.product} = ANY(%s)
+ ORDER BY {v.c.sort_order}, {v.c.id}
+"""
 
 
 def variants(product_ids: list[int], channel_id: int) -> list[ProductVariant]:
     """The products' variants in display order, each with `price_amount` and
     `price_currency` in the channel (None when not sold there)."""
     with connection.cursor() as cursor:
-        cursor.execute(_variants_statement(), [channel_id, list(product_ids)])
+        cursor.execute(_variants_sql(), [channel_id, list(product_ids)])
         rows = cursor.fetchall()
     result = []
     for row in rows:
-        variant, start = build(row, VARIANT_TABLES)
-        variant.price_amount, variant.price_currency = row[start], row[start + 1]
+        variant, price = VARIANT_SHAPE.read(row)
+        variant.price_amount, variant.price_currency = price.price, price.currency
         result.append(variant)
     return result

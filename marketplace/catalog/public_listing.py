@@ -15,58 +15,143 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.catalog.rows import MediaRow, PriceRange, ProductRow
+from marketplace.catalog import availability
+from marketplace.catalog.models import Product, ProductChannelListing, ProductMedia
+from marketplace.catalog.rows import (
+    MEDIA_JSON,
+    ROW_SOURCES,
+    CardExtra,
+    MediaRow,
+    PriceRange,
+    ProductRow,
+)
 from marketplace.channels.models import Channel
+from marketplace.core import sql
+from marketplace.core.sql import Table
+from marketplace.sellers.models import Seller
 
-_COLUMNS = """
-SELECT p.id, p.name, p.name_en, p.slug, p.is_published, p.is_hidden, p.rating, p.created,
-       p.seller_id, p.category_id, p.origin_id, s.cooperative_id,
-       l.currency, l.price_min, l.price_max,
-       (SELECT jsonb_build_object('id', m.id, 'product_id', m.product_id, 'alt', m.alt,
-                                  'thumbnails', m.thumbnails, 'sort_order', m.sort_order,
-                                  'image_name', m.image)
-          FROM catalog_productmedia m
-         WHERE m.product_id = p.id
-         ORDER BY m.sort_order, m.id
-         LIMIT 1)
-  FROM catalog_productchannellisting l
-  JOIN catalog_product p ON p.id = l.product_id
-  JOIN sellers_seller s ON s.id = p.seller_id
-"""
-
-# Products with a live reservation (few: recent checkouts), and the exact arithmetic of
-# inventory.stock for them: quantity − allocated − live reservations, per stock row.
-_RESERVED = """
-p.id IN (SELECT v.product_id FROM inventory_reservation r
-           JOIN inventory_stock st ON st.id = r.stock_id
-           JOIN catalog_productvariant v ON v.id = st.variant_id
-          WHERE r.reserved_until > %s)
-"""
-_FREE_UNIT = """
-EXISTS (SELECT 1 FROM inventory_stock st
-          JOIN catalog_productvariant v ON v.id = st.variant_id
-         WHERE v.product_id = p.id
-           AND st.quantity - st.quantity_allocated - COALESCE(
-                 (SELECT sum(r.quantity) FROM inventory_reservation r
-                   WHERE r.stock_id = st.id AND r.reserved_until > %s), 0) > 0)
-"""
-AVAILABLE = f"l.free_stocks > 0 AND (NOT {_RESERVED} OR {_FREE_UNIT})"
-UNAVAILABLE = f"(l.free_stocks = 0 OR ({_RESERVED} AND NOT {_FREE_UNIT}))"
-
-_NAME_EN = "COALESCE(NULLIF(p.name_en, ''), p.name)"
-_KEYS = {"PRICE": "l.price_min", "RATING": "p.rating", "NAME": "p.name"}
+LISTING, PRODUCT, SELLER = (
+    Table("l", ProductChannelListing),
+    Table("p", Product),
+    Table("s", Seller),
+)
 
 
+# Where the card's extra columns sit in a row, by name.
+_CARD_AT = sql.positions(CardExtra, len(ROW_SOURCES))
+
+
+@cache
+def _from() -> str:
+    return f"FROM {LISTING.ref} {sql.join(PRODUCT, sql.on(LISTING, 'product', PRODUCT))}"
+
+
+@cache
+def _select() -> str:
+    """The card's columns (ROW_SOURCES, then CardExtra), from the listing rows."""
+    listing, p, s, media = LISTING, PRODUCT, SELLER, Table("m", ProductMedia)
+    first_media = f"""(SELECT {sql.json_object(MEDIA_JSON, media)}
+          FROM {media.ref}
+         WHERE {sql.on(media, "product", p)}
+         ORDER BY {media.c.sort_order}, {media.c.id}
+         LIMIT 1)"""
+    columns = ", ".join(sql.path(p, name, {"seller": s}) for name in ROW_SOURCES.values())
+    extra = sql.named(
+        CardExtra,
+        currency=listing.c.currency,
+        price_min=listing.c.price_min,
+        price_max=listing.c.price_max,
+        media=first_media,
+    )
+    return f"SELECT {columns}, {extra}\n  {_from()}\n  {sql.join(s, sql.on(p, 'seller', s))}"
+
+
+@cache
 def _order(field: str, descending: bool, english: bool) -> str:
     """The ORM path's order (selectors.sort_products): the key, then the id."""
-    key = _NAME_EN if field == "NAME" and english else _KEYS.get(field, "p.created")
+    p = PRODUCT
+    keys = {"PRICE": LISTING.c.price_min, "RATING": p.c.rating, "NAME": p.c.name}
+    if field == "NAME" and english:
+        key = f"COALESCE(NULLIF({p.c.name_en}, ''), {p.c.name})"
+    else:
+        key = keys.get(field, p.c.created)
     direction = "DESC" if descending else "ASC"
     nulls = " NULLS LAST" if field == "RATING" else ""
-    return f"{key} {direction}{nulls}, p.id {direction}"
+    return f"{key} {direction}{nulls}, {p.c.id} {direction}"
+
+
+@cache
+def _condition(name: str) -> str:
+    """A condition of the listing's WHERE, by name (PublicRows gives its parameters)."""
+    listing = LISTING
+    return {
+        "channel": f"{listing.c.channel} = %s",
+        "visible": f"{listing.c.is_visible}",
+        "category": f"{listing.c.category} = %s",
+        "categories": f"{listing.c.category} = ANY(%s)",
+        "price_gte": f"{listing.c.price_min} >= %s",
+        "price_lte": f"{listing.c.price_min} <= %s",
+        "available": availability.available_sql(LISTING, PRODUCT),
+        "unavailable": availability.unavailable_sql(LISTING, PRODUCT),
+    }[name]
+
+
+@cache
+def page_sql(conditions: tuple[str, ...], order: str, *, limit: bool, offset: bool) -> str:
+    where = " AND ".join(_condition(name) for name in conditions)
+    sql_text = f"{_select()}\n WHERE {where} ORDER BY {order}"
+    if limit:
+        sql_text += " LIMIT %s"
+    if offset:
+        sql_text += " OFFSET %s"
+    return sql_text
+
+
+@cache
+def count_sql(conditions: tuple[str, ...]) -> str:
+    where = " AND ".join(_condition(name) for name in conditions)
+    return f"SELECT count(*) {_from()} WHERE {where}"
+
+
+# Shapes of the listing, for the plans' test: the filters and orders combine freely.
+PUBLIC = ("channel", "visible")
+
+
+@sql.statement("catalog.listing_newest", uses=[sql.index(Product, "created")])
+def _newest() -> str:
+    return page_sql(PUBLIC, _order("CREATED", True, False), limit=True, offset=False)
+
+
+@sql.statement(
+    "catalog.listing_by_price", uses=[sql.index(ProductChannelListing, "channel", "price_min")]
+)
+def _by_price() -> str:
+    return page_sql(PUBLIC, _order("PRICE", False, False), limit=True, offset=True)
+
+
+@sql.statement(
+    "catalog.listing_category_by_price",
+    uses=[sql.index(ProductChannelListing, "channel", "category", "price_min")],
+)
+def _category_by_price() -> str:
+    return page_sql((*PUBLIC, "category"), _order("PRICE", True, False), limit=True, offset=False)
+
+
+@sql.statement("catalog.listing_available", uses=[sql.index(Product, "created")])
+def _available() -> str:
+    return page_sql(
+        (*PUBLIC, "available"), _order("CREATED", True, False), limit=True, offset=False
+    )
+
+
+@sql.statement("catalog.listing_count", uses=[sql.index(ProductChannelListing, "channel")])
+def _count() -> str:
+    return count_sql(PUBLIC)
 
 
 @dataclass
@@ -83,39 +168,35 @@ class PublicRows:
     descending: bool = True
     english: bool = False
 
-    def _where(self) -> tuple[str, list]:
-        conditions = ["l.channel_id = %s", "l.is_visible"]
+    def _where(self) -> tuple[tuple[str, ...], list]:
+        conditions = list(PUBLIC)
         params: list = [self.channel.pk]
         if self.category_ids is not None:
             categories = list(self.category_ids)
             if len(categories) == 1:
                 # Equality, not ANY: only then can catalog_listing_category_price hand
                 # the rows over in price order.
-                conditions.append("l.category_id = %s")
+                conditions.append("category")
                 params.append(categories[0])
             else:
-                conditions.append("l.category_id = ANY(%s)")
+                conditions.append("categories")
                 params.append(categories)
         if self.price_gte is not None:
-            conditions.append("l.price_min >= %s")
+            conditions.append("price_gte")
             params.append(self.price_gte)
         if self.price_lte is not None:
-            conditions.append("l.price_min <= %s")
+            conditions.append("price_lte")
             params.append(self.price_lte)
         if self.is_available is not None:
             now = timezone.now()
-            conditions.append(AVAILABLE if self.is_available else UNAVAILABLE)
+            conditions.append("available" if self.is_available else "unavailable")
             params += [now, now]
-        return " AND ".join(conditions), params
+        return tuple(conditions), params
 
     def count(self) -> int:
-        where, params = self._where()
+        conditions, params = self._where()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM catalog_productchannellisting l "
-                f"JOIN catalog_product p ON p.id = l.product_id WHERE {where}",
-                params,
-            )
+            cursor.execute(count_sql(conditions), params)
             return cursor.fetchone()[0]
 
     def __getitem__(self, item: slice) -> list[ProductRow]:
@@ -124,30 +205,28 @@ class PublicRows:
         start = item.start or 0
         if item.stop is not None and item.stop <= start:
             return []
-        where, params = self._where()
-        sql = f"{_COLUMNS} WHERE {where} ORDER BY {self._order_by()}"
+        conditions, params = self._where()
+        order = _order(self.sort_field, self.descending, self.english)
+        statement = page_sql(conditions, order, limit=item.stop is not None, offset=bool(start))
         if item.stop is not None:
-            sql += " LIMIT %s"
             params.append(item.stop - start)
         if start:
-            sql += " OFFSET %s"
             params.append(start)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement, params)
             rows = cursor.fetchall()
-        channel = self.channel
+        channel, read = self.channel, len(ROW_SOURCES)
+        at = _CARD_AT
+        currency, low, high, media = at.currency, at.price_min, at.price_max, at.media
         return [
             ProductRow(
-                *row[:12],
+                *row[:read],
                 context_channel=channel,
-                price_range=PriceRange(row[12], row[13], row[14]),
-                thumbnail_media=_media(row[15]),
+                price_range=PriceRange(row[currency], row[low], row[high]),
+                thumbnail_media=_media(row[media]),
             )
             for row in rows
         ]
-
-    def _order_by(self) -> str:
-        return _order(self.sort_field, self.descending, self.english)
 
 
 def _media(value: str | dict | None) -> MediaRow | None:

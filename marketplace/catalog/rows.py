@@ -5,7 +5,7 @@ catalogue page, docs/PERFORMANCE.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -14,6 +14,26 @@ from marketplace.channels.models import Channel
 
 # Marks what an object was not read with (None means "read, and empty").
 MISSING: Any = object()
+
+# The JSON objects media and attributes travel in: each key is a field of the row below,
+# each value a field of ProductMedia or ProductAttributeValue ("__" across a relation).
+# The one source of both shapes, for the ORM reads (catalog.selectors) and the
+# hand-written statements (catalog.product_page, catalog.public_listing) alike.
+MEDIA_JSON = {
+    "id": "id",
+    "product_id": "product_id",
+    "alt": "alt",
+    "thumbnails": "thumbnails",
+    "sort_order": "sort_order",
+    "image_name": "image",
+}
+ATTRIBUTE_JSON = {
+    "product_id": "product_id",
+    **{name: f"attribute__{name}" for name in ("slug", "name", "name_en", "input_type")},
+    **{f"value_{name}": f"value__{name}" for name in ("name", "name_en")},
+    "boolean": "boolean",
+    "numeric": "numeric",
+}
 
 
 # Rows are plain (not slotted) dataclasses: the API marks them for batch loading.
@@ -81,3 +101,36 @@ class ProductRow:
     rank: float | None = None
 
     pk = property(lambda self: self.id)
+
+
+def _row_sources() -> dict[str, str]:
+    names = [f.name for f in fields(ProductRow)]
+    read = names[: names.index("cooperative_id") + 1]
+    return {name: "seller__cooperative_id" if name == "cooperative_id" else name for name in read}
+
+
+# Where ProductRow's leading fields come from, in its order: a Product field each, the
+# cooperative through the seller. One list for the ORM read (catalog.selectors) and the
+# hand-written one (catalog.public_listing): rows are built from these columns in the
+# order this list fixes.
+ROW_SOURCES = _row_sources()
+
+
+class CardExtra(NamedTuple):
+    """What a listing reads beside ROW_SOURCES: the price range in the channel and the
+    first photo (MEDIA_JSON, as text or decoded)."""
+
+    currency: str | None
+    price_min: Decimal | None
+    price_max: Decimal | None
+    media: Any
+
+
+class RankedCardExtra(NamedTuple):
+    """CardExtra and the rank of a search."""
+
+    currency: str | None
+    price_min: Decimal | None
+    price_max: Decimal | None
+    media: Any
+    rank: float

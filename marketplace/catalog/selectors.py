@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import fields
 from decimal import Decimal
 
 from django.db.models import (
@@ -39,10 +38,22 @@ from marketplace.catalog.models import (
     VariantChannelListing,
 )
 from marketplace.catalog.public_listing import PublicRows
-from marketplace.catalog.rows import MISSING, AttributeRow, MediaRow, PriceRange, ProductRow
-from marketplace.catalog.search import prepare, search_products
-from marketplace.catalog.search_tiers import TieredSearch
+from marketplace.catalog.rows import (
+    ATTRIBUTE_JSON,
+    MEDIA_JSON,
+    MISSING,
+    ROW_SOURCES,
+    AttributeRow,
+    CardExtra,
+    MediaRow,
+    PriceRange,
+    ProductRow,
+    RankedCardExtra,
+)
+from marketplace.catalog.search.query import prepare, search_products
+from marketplace.catalog.search.tiers import TieredSearch
 from marketplace.channels.models import Channel
+from marketplace.core import sql
 from marketplace.core.normalize import normalize_text
 from marketplace.inventory import stock as inventory_stock
 from marketplace.inventory.models import Stock
@@ -163,24 +174,16 @@ def sort_products(
     return queryset.order_by(primary, F("id").asc())
 
 
-# The ProductRow fields in order, then the price range and the first photo.
-_ROW_COLUMNS = (
-    *(field.name for field in fields(ProductRow)[:11]),
-    *("seller__cooperative_id", "listing__currency", "listing__price_min"),
-    *("listing__price_max", "first_media"),
-)
-# Media and attributes travel as JSON objects whose keys are the rows' fields.
-_MEDIA_JSON = JSONObject(
-    **{name: name for name in ("id", "product_id", "alt", "thumbnails", "sort_order")},
-    image_name="image",
-)
-_ATTRIBUTE_JSON = JSONObject(
-    product_id="product_id",
-    **{name: f"attribute__{name}" for name in ("slug", "name", "name_en", "input_type")},
-    **{f"value_{name}": f"value__{name}" for name in ("name", "name_en")},
-    boolean="boolean",
-    numeric="numeric",
-)
+# The columns of CardExtra and RankedCardExtra, after ROW_SOURCES.
+_EXTRA_SOURCES = {
+    "currency": "listing__currency",
+    "price_min": "listing__price_min",
+    "price_max": "listing__price_max",
+    "media": "first_media",
+    "rank": "rank",
+}
+_MEDIA_JSON = JSONObject(**MEDIA_JSON)
+_ATTRIBUTE_JSON = JSONObject(**ATTRIBUTE_JSON)
 
 
 def _first_media() -> Subquery:
@@ -196,27 +199,29 @@ def _first_media() -> Subquery:
 def _read_rows(queryset: QuerySet[Product], channel: Channel) -> list[ProductRow]:
     """Run `queryset` (sliced or not) for exactly the listing's columns."""
     has_rank = "rank" in queryset.query.annotations
-    columns = (*_ROW_COLUMNS, "rank") if has_rank else _ROW_COLUMNS
+    extra = RankedCardExtra if has_rank else CardExtra
+    columns = (*ROW_SOURCES.values(), *(_EXTRA_SOURCES[name] for name in extra._fields))
     rows = queryset.annotate(first_media=_first_media()).values_list(*columns)
-    result = []
-    for row in rows:
-        currency, low, high, media = row[12], row[13], row[14], row[15]
-        result.append(
-            ProductRow(
-                *row[:12],
-                context_channel=channel,
-                price_range=PriceRange(currency, low, high) if currency else None,
-                thumbnail_media=MediaRow(**media) if media else None,
-                rank=row[16] if has_rank else None,
-            )
+    read = len(ROW_SOURCES)
+    at = sql.positions(extra, read)
+    currency, low, high, media = at.currency, at.price_min, at.price_max, at.media
+    rank = at.rank if has_rank else None
+    return [
+        ProductRow(
+            *row[:read],
+            context_channel=channel,
+            price_range=PriceRange(row[currency], row[low], row[high]) if row[currency] else None,
+            thumbnail_media=MediaRow(**row[media]) if row[media] else None,
+            rank=row[rank] if has_rank else None,
         )
-    return result
+        for row in rows
+    ]
 
 
 class ProductRows:
     """A listing to paginate: slicing it runs one query and returns ProductRows;
     `count()` runs only when a caller asks for totalCount. A search by rank is read
-    through `tiered` (catalog.search_tiers), page by page, in the queryset's order."""
+    through `tiered` (catalog.search.tiers), page by page, in the queryset's order."""
 
     def __init__(
         self, queryset: QuerySet[Product], channel: Channel, tiered: TieredSearch | None = None
@@ -354,11 +359,16 @@ def load_product(
     cooperative, category, origin, price range in `channel`, media and attributes."""
     if pk is None and not slug:
         return None
-    product = product_page.load(channel.pk, pk=pk, slug=slug)
-    if product is not None:
-        _attach_context(product, channel)
-        product.media_list = [MediaRow(**m) for m in product.media_items or []]
-        product.attribute_list = [AttributeRow(**a) for a in product.attribute_items or []]
+    loaded = product_page.load(channel.pk, pk=pk, slug=slug)
+    if loaded is None:
+        return None
+    product, extra = loaded
+    product.context_channel = channel
+    product.price_range = _price_range(
+        extra.listing_currency, extra.listing_price_min, extra.listing_price_max
+    )
+    product.media_list = [MediaRow(**m) for m in extra.media or []]
+    product.attribute_list = [AttributeRow(**a) for a in extra.attributes or []]
     return product
 
 
@@ -383,13 +393,14 @@ def product_detail(
     return None
 
 
+def _price_range(currency: str | None, low: Decimal, high: Decimal) -> PriceRange | None:
+    return PriceRange(currency, low, high) if currency else None
+
+
 def _attach_context(product: Product, channel: Channel) -> None:
     product.context_channel = channel
-    currency = product.listing_currency
-    product.price_range = (
-        PriceRange(currency, product.listing_price_min, product.listing_price_max)
-        if currency
-        else None
+    product.price_range = _price_range(
+        product.listing_currency, product.listing_price_min, product.listing_price_max
     )
 
 
@@ -423,7 +434,7 @@ def available_product_ids(product_ids: list[int], channel: Channel) -> set[int]:
 
 def sellers_by_id(ids: list[int]) -> dict[int, Seller]:
     # With what the Seller type reads without a loader of its own (village, county…),
-    # from one statement (catalog.joined): every card page reads its sellers.
+    # from one statement (catalog.product_page): every card page reads its sellers.
     return product_page.sellers_by_id(ids)
 
 

@@ -10,7 +10,7 @@ from django.db.models import Max, Min, ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
-from marketplace.catalog import permissions, search
+from marketplace.catalog import permissions
 from marketplace.catalog.media import delete_files_on_commit, product_media_files
 from marketplace.catalog.models import (
     Category,
@@ -20,11 +20,12 @@ from marketplace.catalog.models import (
     ProductVariant,
     VariantChannelListing,
 )
-from marketplace.catalog.versioning import bump_catalog_version
+from marketplace.catalog.search import index as search
 from marketplace.channels import money
 from marketplace.channels.models import Channel
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import clean_slug, clean_text, unique_slug
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.inventory.models import Stock, Warehouse
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Seller

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import connection
-from django.utils import timezone
 
-from marketplace.catalog.joined import Table, build, columns, joins
 from marketplace.catalog.models import Product, ProductVariant, VariantChannelListing
 from marketplace.channels import money
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.core import sql
+from marketplace.core.sql import Shape, Table
+from marketplace.discounts.selectors import discount_now
 from marketplace.sellers.models import Cooperative, Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
+
+if TYPE_CHECKING:
+    from marketplace.shipping.selectors import Fulfiller
 
 ZERO = Decimal(0)
 
@@ -81,6 +85,12 @@ class CheckoutInfo:
     shipping: Decimal
     discount: Decimal
     total: Decimal
+    # Each group's delivery options (by group key), once computed (checkout.selectors
+    # options_for): a write that needed them hands them on to whoever shows the result.
+    options: dict[str, list[DeliveryMethod]] | None = None
+    # The stored choices, fulfiller → method id, when read with the options
+    # (checkout.selectors.info_with_options).
+    chosen: dict[Fulfiller, int] | None = None
 
     def group(self, key: str) -> GroupInfo | None:
         return next((g for g in self.groups if g.key == key), None)
@@ -91,49 +101,45 @@ def group_key_for(seller: Seller) -> str:
 
 
 # The lines with their variant, product, seller and cooperative, and the variant's price
-# in the channel: one hand-written statement (catalog.joined) rather than a select_related
+# in the channel: one hand-written statement (core.sql) rather than a select_related
 # query compiled on every checkout request, several times over what PostgreSQL needs.
-# A variant's product (without its search columns) and the product's seller, joined to a
+# A variant's product (without its search columns) and the product's seller, for a
 # variant aliased "v"; also used by checkout.selectors.
 PRODUCT_OF_VARIANT = Table(
-    "p",
-    Product,
-    "JOIN catalog_product p ON p.id = v.product_id",
-    ("v", "product"),
-    frozenset({"search_vector", "search_text"}),
+    "p", Product, ("v", "product"), frozenset({"search_vector", "search_text"})
 )
-SELLER_OF_PRODUCT = Table(
-    "s", Seller, "JOIN sellers_seller s ON s.id = p.seller_id", ("p", "seller")
-)
+SELLER_OF_PRODUCT = Table("s", Seller, ("p", "seller"))
+LINE = Table("l", CheckoutLine)
 LINE_TABLES = (
-    Table("l", CheckoutLine, ""),
-    Table(
-        "v",
-        ProductVariant,
-        "JOIN catalog_productvariant v ON v.id = l.variant_id",
-        ("l", "variant"),
-    ),
+    LINE,
+    Table("v", ProductVariant, ("l", "variant")),
     PRODUCT_OF_VARIANT,
     SELLER_OF_PRODUCT,
-    Table(
-        "c",
-        Cooperative,
-        "LEFT JOIN sellers_cooperative c ON c.id = s.cooperative_id",
-        ("s", "cooperative"),
-    ),
+    Table("c", Cooperative, ("s", "cooperative")),
 )
 
 
-@cache
+class LinePrice(NamedTuple):
+    price: Decimal | None  # None: the variant has no price in the channel
+
+
+LINE_SHAPE = Shape(LINE_TABLES, LinePrice)
+
+
+@sql.statement(
+    "checkout.lines",
+    uses=[sql.index(CheckoutLine, "checkout"), sql.index(VariantChannelListing, "variant")],
+)
 def _lines_sql() -> str:
+    line, price = LINE, Table("vl", VariantChannelListing)
+    price_sql = f"""(SELECT {price.c.price} FROM {price.ref}
+         WHERE {price.c.variant} = {line.c.variant} AND {price.c.channel} = %s LIMIT 1)"""
     return f"""
-SELECT {columns(LINE_TABLES)},
-       (SELECT price FROM {VariantChannelListing._meta.db_table}
-         WHERE variant_id = l.variant_id AND channel_id = %s LIMIT 1)
-  FROM {CheckoutLine._meta.db_table} l
-{joins(LINE_TABLES)}
- WHERE l.checkout_id = %s
- ORDER BY l.created, l.id
+SELECT {LINE_SHAPE.select(price=price_sql)}
+  FROM {line.ref}
+{LINE_SHAPE.joins}
+ WHERE {line.c.checkout} = %s
+ ORDER BY {line.c.created}, {line.c.id}
 """
 
 
@@ -146,8 +152,8 @@ def fetch_lines(checkout: Checkout) -> list[LineInfo]:
     currency = checkout.channel.currency_code
     result = []
     for row in rows:
-        line, end = build(row, LINE_TABLES)
-        price = row[end]
+        line, extra = LINE_SHAPE.read(row)
+        price = extra.price
         total = money.quantize(price * line.quantity, currency) if price is not None else ZERO
         weight = (line.variant.weight or ZERO) * line.quantity
         result.append(
@@ -172,29 +178,9 @@ def build_groups(lines: list[LineInfo]) -> list[GroupInfo]:
 
 def voucher_discount(checkout: Checkout, lines: list[LineInfo], currency: str) -> Decimal:
     """The discount the checkout's voucher gives now (0 when it no longer applies)."""
-    voucher = checkout.voucher
-    if voucher is None or not voucher.is_active or voucher.channel_id != checkout.channel_id:
-        return ZERO
-    now = timezone.now()
-    if (voucher.valid_from and now < voucher.valid_from) or (
-        voucher.valid_until and now > voucher.valid_until
-    ):
-        return ZERO
-    eligible = sum(
-        (
-            i.total
-            for i in lines
-            if i.is_sellable and (voucher.seller_id is None or i.seller.pk == voucher.seller_id)
-        ),
-        ZERO,
+    return discount_now(
+        checkout.voucher, channel_id=checkout.channel_id, lines=lines, currency=currency
     )
-    if eligible <= 0 or (voucher.min_spend is not None and eligible < voucher.min_spend):
-        return ZERO
-    if voucher.kind == "PERCENTAGE":
-        amount = eligible * voucher.value / Decimal(100)
-    else:
-        amount = voucher.value
-    return money.quantize(min(amount, eligible), currency)
 
 
 def build_checkout_info(checkout: Checkout, *, shipping_prices=None) -> CheckoutInfo:
@@ -220,20 +206,32 @@ def build_checkout_info(checkout: Checkout, *, shipping_prices=None) -> Checkout
     )
 
 
-CHOSEN_TABLE = Table("m", DeliveryMethod, "")
+CHOSEN = Table("m", DeliveryMethod)
 
 
-@cache
+class ChosenFor(NamedTuple):
+    """The fulfiller a stored choice is for."""
+
+    cooperative_id: int | None
+    seller_id: int | None
+
+
+CHOSEN_SHAPE = Shape([CHOSEN], ChosenFor)
+
+
+# Hand-written rather than an ORM query with a subquery compiled on every checkout
+# request that prices the chosen methods.
+@sql.statement("checkout.chosen_methods", uses=[sql.index(CheckoutDelivery, "checkout")])
 def _chosen_sql() -> str:
     from marketplace.shipping.selectors import serves_address_sql
 
-    # Hand-written (catalog.joined) rather than an ORM query with a subquery compiled on
-    # every checkout request that prices the chosen methods.
+    method, delivery = CHOSEN, Table("d", CheckoutDelivery)
     return f"""
-SELECT {columns([CHOSEN_TABLE])}, d.cooperative_id, d.seller_id
-  FROM {CheckoutDelivery._meta.db_table} d
-  JOIN {DeliveryMethod._meta.db_table} m ON m.id = d.method_id
- WHERE d.checkout_id = %s AND m.is_active AND {serves_address_sql("d.method_id")}
+SELECT {CHOSEN_SHAPE.select(cooperative_id=delivery.c.cooperative, seller_id=delivery.c.seller)}
+  FROM {delivery.ref}
+  {sql.join(method, sql.on(delivery, "method", method))}
+ WHERE {delivery.c.checkout} = %s AND {method.c.is_active}
+   AND {serves_address_sql(delivery.c.method)}
 """
 
 
@@ -253,8 +251,8 @@ def apply_chosen_delivery(checkout: Checkout, groups: list[GroupInfo]) -> None:
         rows = cursor.fetchall()
     chosen = {}
     for row in rows:
-        method, end = build(row, [CHOSEN_TABLE])
-        chosen[(row[end], row[end + 1])] = method
+        method, chosen_for = CHOSEN_SHAPE.read(row)
+        chosen[(chosen_for.cooperative_id, chosen_for.seller_id)] = method
     attach_rates(list(chosen.values()), checkout.channel)
     for group in groups:
         owner = (

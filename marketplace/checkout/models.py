@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import uuid
 
 from django.conf import settings
@@ -50,6 +52,10 @@ class CheckoutLine(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     created = models.DateTimeField(auto_now_add=True)
+
+    # Not a column: the units the line's live reservations hold, when read with them
+    # (checkout.selectors.lines_with_held).
+    held: int | None = None
 
     class Meta:
         ordering = ("created", "id")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import Address
-from marketplace.catalog.joined import Table, build, columns, joins
 from marketplace.catalog.models import ProductVariant, VariantChannelListing
 from marketplace.channels import money
 from marketplace.channels.models import Channel
@@ -29,16 +28,16 @@ from marketplace.checkout.info import (
     build_checkout_info,
 )
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.core import sql
+from marketplace.core.sql import Shape, Table
 from marketplace.discounts.models import Voucher
 from marketplace.inventory.models import Reservation
 from marketplace.payments.gateways import PaymentGateway, gateways_for_channel
 from marketplace.sellers.models import SellerStatus
 from marketplace.shipping.models import DeliveryMethod
-from marketplace.shipping.selectors import PRICE_ATTR, Fulfiller, priced_methods_for_groups
+from marketplace.shipping.selectors import Fulfiller, priced_methods_for_groups
 
 ZERO = Decimal(0)
-OPTIONS_ATTR = "delivery_options"
-CHOSEN_ATTR = "chosen_methods"
 # What every read of a checkout needs beside its own row, in the same query.
 RELATED = ("channel", "shipping_address", "voucher")
 
@@ -63,29 +62,36 @@ def parse_token(value: object) -> uuid.UUID | None:
 
 
 # `checkout_for` runs at the start of nearly every checkout request: one hand-written
-# statement (catalog.joined) with RELATED, rather than a select_related query compiled
-# each time.
-CHECKOUT_TABLES = (
-    Table("k", Checkout, ""),
-    Table("ch", Channel, "JOIN channels_channel ch ON ch.id = k.channel_id", ("k", "channel")),
-    Table(
-        "a",
-        Address,
-        "LEFT JOIN accounts_address a ON a.id = k.shipping_address_id",
-        ("k", "shipping_address"),
-    ),
-    Table("v", Voucher, "LEFT JOIN discounts_voucher v ON v.id = k.voucher_id", ("k", "voucher")),
+# statement (core.sql) with RELATED, rather than a select_related query compiled each
+# time.
+CHECKOUT = Table("k", Checkout)
+CHECKOUT_SHAPE = Shape(
+    [
+        CHECKOUT,
+        Table("ch", Channel, ("k", "channel")),
+        Table("a", Address, ("k", "shipping_address")),
+        Table("v", Voucher, ("k", "voucher")),
+    ]
 )
 
 
-@cache
 def _checkout_sql() -> str:
     return f"""
-SELECT {columns(CHECKOUT_TABLES)}
-  FROM {Checkout._meta.db_table} k
-{joins(CHECKOUT_TABLES)}
- WHERE k.token = %s
+SELECT {CHECKOUT_SHAPE.select()}
+  FROM {CHECKOUT.ref}
+{CHECKOUT_SHAPE.joins}
+ WHERE {CHECKOUT.c.token} = %s
 """
+
+
+@sql.statement("checkout.by_token", uses=[sql.index(Checkout, "pk")])
+def _by_token_sql() -> str:
+    return _checkout_sql()
+
+
+@sql.statement("checkout.by_token_locked", uses=[sql.index(Checkout, "pk")])
+def _locked_sql() -> str:
+    return f"{_checkout_sql()} FOR UPDATE OF {CHECKOUT.alias}"
 
 
 def checkout_for(actor, token: object) -> Checkout | None:
@@ -94,7 +100,7 @@ def checkout_for(actor, token: object) -> Checkout | None:
     token = parse_token(token)
     if token is None:
         return None
-    checkout = _fetch_checkout(_checkout_sql(), token)
+    checkout = _fetch_checkout(_by_token_sql(), token)
     if checkout is None or not can_access(actor, checkout):
         return None
     return checkout
@@ -103,25 +109,14 @@ def checkout_for(actor, token: object) -> Checkout | None:
 def locked_checkout(token: uuid.UUID) -> Checkout | None:
     """The checkout with RELATED, its own row locked until the transaction ends (as
     select_for_update(of=("self",)) would), or None."""
-    return _fetch_checkout(_checkout_sql() + " FOR UPDATE OF k", token)
+    return _fetch_checkout(_locked_sql(), token)
 
 
-def _fetch_checkout(sql: str, token: uuid.UUID) -> Checkout | None:
+def _fetch_checkout(statement: str, token: uuid.UUID) -> Checkout | None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [token])
+        cursor.execute(statement, [token])
         row = cursor.fetchone()
-    return build(row, CHECKOUT_TABLES)[0] if row is not None else None
-
-
-def open_checkouts_of(user) -> list[Checkout]:
-    """The user's checkouts not yet turned into orders, most recently changed first."""
-    if not is_signed_in(user):
-        return []
-    return list(
-        Checkout.objects.select_related(*RELATED)
-        .filter(user_id=user.pk, order__isnull=True)
-        .order_by("-updated", "-created")
-    )
+    return CHECKOUT_SHAPE.instance(row) if row is not None else None
 
 
 def open_checkout_of(user, channel: Channel) -> Checkout | None:
@@ -137,18 +132,27 @@ def open_checkout_of(user, channel: Channel) -> Checkout | None:
     )
 
 
-VARIANT_TABLES = (Table("v", ProductVariant, ""), PRODUCT_OF_VARIANT, SELLER_OF_PRODUCT)
+class Priced(NamedTuple):
+    priced: bool  # the variant has a price in the channel
 
 
-@cache
+VARIANT = Table("v", ProductVariant)
+VARIANT_SHAPE = Shape([VARIANT, PRODUCT_OF_VARIANT, SELLER_OF_PRODUCT], Priced)
+
+
+@sql.statement(
+    "checkout.variants_to_buy",
+    uses=[sql.index(ProductVariant, "pk"), sql.index(VariantChannelListing, "variant")],
+)
 def _variants_sql() -> str:
+    v, price = VARIANT, Table("vl", VariantChannelListing)
+    priced = f"""EXISTS (SELECT 1 FROM {price.ref}
+                WHERE {sql.on(price, "variant", v)} AND {price.c.channel} = %s)"""
     return f"""
-SELECT {columns(VARIANT_TABLES)},
-       EXISTS (SELECT 1 FROM {VariantChannelListing._meta.db_table}
-                WHERE variant_id = v.id AND channel_id = %s)
-  FROM {ProductVariant._meta.db_table} v
-{joins(VARIANT_TABLES)}
- WHERE v.id = ANY(%s)
+SELECT {VARIANT_SHAPE.select(priced=priced)}
+  FROM {v.ref}
+{VARIANT_SHAPE.joins}
+ WHERE {v.c.id} = ANY(%s)
 """
 
 
@@ -161,9 +165,9 @@ def variants_to_buy(ids: set[int], channel_id: int) -> tuple[dict[int, ProductVa
     variants: dict[int, ProductVariant] = {}
     priced: set[int] = set()
     for row in rows:
-        variant, end = build(row, VARIANT_TABLES)
+        variant, extra = VARIANT_SHAPE.read(row)
         variants[variant.pk] = variant
-        if row[end]:
+        if extra.priced:
             priced.add(variant.pk)
     return variants, priced
 
@@ -181,19 +185,29 @@ def why_not_for_sale(variant: ProductVariant, priced: set[int]) -> object | None
     return None
 
 
-HELD_TABLE = Table("l", CheckoutLine, "")
+class Held(NamedTuple):
+    held: int  # units the line's live reservations hold
 
 
-@cache
+LINE = Table("l", CheckoutLine)
+HELD_SHAPE = Shape([LINE], Held)
+
+
+@sql.statement(
+    "checkout.lines_with_held",
+    uses=[sql.index(CheckoutLine, "checkout"), sql.index(Reservation, "checkout_line")],
+)
 def _held_sql() -> str:
+    line, reservation = LINE, Table("r", Reservation)
+    held = f"""COALESCE(SUM({reservation.c.quantity})
+                FILTER (WHERE {reservation.c.reserved_until} > %s), 0)"""
     return f"""
-SELECT {columns([HELD_TABLE])},
-       COALESCE(SUM(r.quantity) FILTER (WHERE r.reserved_until > %s), 0)
-  FROM {CheckoutLine._meta.db_table} l
-  LEFT JOIN {Reservation._meta.db_table} r ON r.checkout_line_id = l.id
- WHERE l.checkout_id = %s
- GROUP BY l.id
- ORDER BY l.created, l.id
+SELECT {HELD_SHAPE.select(held=held)}
+  FROM {line.ref}
+  {sql.join(reservation, sql.on(reservation, "checkout_line", line), outer=True)}
+ WHERE {line.c.checkout} = %s
+ GROUP BY {line.c.id}
+ ORDER BY {line.c.created}, {line.c.id}
 """
 
 
@@ -205,8 +219,8 @@ def lines_with_held(checkout: Checkout) -> dict[int, CheckoutLine]:
         rows = cursor.fetchall()
     result = {}
     for row in rows:
-        line, end = build(row, [HELD_TABLE])
-        line.held = row[end]
+        line, extra = HELD_SHAPE.read(row)
+        line.held = extra.held
         result[line.variant_id] = line
     return result
 
@@ -237,14 +251,27 @@ def delivery_options(
 def options_for(info: CheckoutInfo) -> dict[str, list[DeliveryMethod]]:
     """`delivery_options` of the checkout `info` describes, computed once per info: a
     write that needed them hands them on to whoever shows the result."""
-    options = getattr(info, OPTIONS_ATTR, None)
-    if options is None:
-        options = delivery_options(info.checkout, info.groups)
-        setattr(info, OPTIONS_ATTR, options)
-    return options
+    if info.options is None:
+        info.options = delivery_options(info.checkout, info.groups)
+    return info.options
 
 
-DELIVERY_TABLE = CheckoutDelivery._meta.db_table
+DELIVERY = Table("d", CheckoutDelivery)
+
+
+class Choice(NamedTuple):
+    cooperative_id: int | None
+    seller_id: int | None
+    method_id: int
+
+
+@sql.statement("checkout.choices", uses=[sql.index(CheckoutDelivery, "checkout")])
+def _choices_sql() -> str:
+    d = DELIVERY
+    choice = sql.named(
+        Choice, cooperative_id=d.c.cooperative, seller_id=d.c.seller, method_id=d.c.method
+    )
+    return f"SELECT {choice} FROM {d.ref} WHERE {d.c.checkout} = %s"
 
 
 def info_with_options(checkout: Checkout) -> CheckoutInfo:
@@ -258,12 +285,9 @@ def info_with_options(checkout: Checkout) -> CheckoutInfo:
     def price_from_options(checkout: Checkout, groups: list[GroupInfo]) -> None:
         options.update(delivery_options(checkout, groups))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT cooperative_id, seller_id, method_id FROM {DELIVERY_TABLE}"
-                " WHERE checkout_id = %s",
-                [checkout.pk],
-            )
-            chosen.update(((c, s), method_id) for c, s, method_id in cursor.fetchall())
+            cursor.execute(_choices_sql(), [checkout.pk])
+            choices = [Choice._make(row) for row in cursor.fetchall()]
+        chosen.update(((c.cooperative_id, c.seller_id), c.method_id) for c in choices)
         for group in groups:
             method_id = chosen.get(fulfiller_of(group))
             method = next((m for m in options[group.key] if m.pk == method_id), None)
@@ -272,19 +296,20 @@ def info_with_options(checkout: Checkout) -> CheckoutInfo:
                 group.shipping_price = price_of(method)
 
     info = build_checkout_info(checkout, shipping_prices=price_from_options)
-    setattr(info, OPTIONS_ATTR, options)
-    setattr(info, CHOSEN_ATTR, chosen)
+    info.options, info.chosen = options, chosen
     return info
 
 
 def chosen_methods(info: CheckoutInfo) -> dict[Fulfiller, int]:
     """The stored choices of an info from `info_with_options`."""
-    return getattr(info, CHOSEN_ATTR)
+    if info.chosen is None:
+        raise ValueError("The info was not read with its choices (info_with_options).")
+    return info.chosen
 
 
 def price_of(method: DeliveryMethod) -> Decimal:
     """The price a method from `delivery_options` carries for its group."""
-    return getattr(method, PRICE_ATTR, None) or ZERO
+    return method.group_price or ZERO
 
 
 def payment_gateways(checkout: Checkout) -> list[PaymentGateway]:

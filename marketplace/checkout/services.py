@@ -30,14 +30,15 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts.addresses import ADDRESS_FIELDS, clean_address
 from marketplace.accounts.models import Address
 from marketplace.catalog.models import ProductVariant
-from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.channels.selectors import channel_by_slug
 from marketplace.checkout import selectors
 from marketplace.checkout.info import CheckoutInfo, build_checkout_info, voucher_discount
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.checkout.transactions import lock, not_found, write
+from marketplace.core import sql
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, permission_denied
 from marketplace.core.validators import clean_email
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.discounts.selectors import clean_code, voucher_by_code, voucher_problem
 from marketplace.inventory import stock
 from marketplace.inventory.models import Reservation
@@ -395,23 +396,45 @@ def set_delivery_method(
 
 # One statement whether or not the group had a choice: the unique index per fulfiller
 # (partial: one for cooperatives, one for independent sellers) decides.
-_CHOOSE_SQL = """
-INSERT INTO {table} (checkout_id, cooperative_id, seller_id, method_id)
+def _choose_sql(owner: str) -> str:
+    checkout, method = (
+        sql.column(CheckoutDelivery, "checkout"),
+        sql.column(CheckoutDelivery, "method"),
+    )
+    owner_column = sql.column(CheckoutDelivery, owner)
+    columns = ", ".join(
+        sql.column(CheckoutDelivery, name)
+        for name in ("checkout", "cooperative", "seller", "method")
+    )
+    return f"""
+INSERT INTO {sql.table_name(CheckoutDelivery)} ({columns})
 VALUES (%s, %s, %s, %s)
-ON CONFLICT (checkout_id, {owner}) WHERE {owner} IS NOT NULL
-DO UPDATE SET method_id = EXCLUDED.method_id
+ON CONFLICT ({checkout}, {owner_column}) WHERE {owner_column} IS NOT NULL
+DO UPDATE SET {method} = EXCLUDED.{method}
 """
+
+
+@sql.statement(
+    "checkout.choose_for_cooperative",
+    uses=[sql.index(CheckoutDelivery, "checkout", "cooperative")],
+)
+def _choose_for_cooperative() -> str:
+    return _choose_sql("cooperative")
+
+
+@sql.statement(
+    "checkout.choose_for_seller", uses=[sql.index(CheckoutDelivery, "checkout", "seller")]
+)
+def _choose_for_seller() -> str:
+    return _choose_sql("seller")
 
 
 def _choose(
     checkout: Checkout, *, cooperative_id: int | None, seller_id: int | None, method_id: int
 ) -> None:
-    sql = _CHOOSE_SQL.format(
-        table=CheckoutDelivery._meta.db_table,
-        owner="cooperative_id" if cooperative_id is not None else "seller_id",
-    )
+    statement = _choose_for_cooperative if cooperative_id is not None else _choose_for_seller
     with connection.cursor() as cursor:
-        cursor.execute(sql, [checkout.pk, cooperative_id, seller_id, method_id])
+        cursor.execute(statement(), [checkout.pk, cooperative_id, seller_id, method_id])
 
 
 # ---------------------------------------------------------------- promo codes

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.checkout import selectors
 from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.core import sql
 from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.core.sql import Table
 from marketplace.inventory import stock
 from marketplace.inventory.models import Reservation
 
@@ -63,15 +65,27 @@ def not_found() -> DomainError:
 # statement: the renewal joins the locked row, so it runs after the lock is taken. Only
 # live holds are renewed: an expired one may have been taken by another buyer since, and
 # reviving it would promise units twice. Counts the checkout rows locked (0 or 1).
-_LOCK_SQL = """
+@sql.statement(
+    "checkout.lock",
+    uses=[
+        sql.index(Checkout, "pk"),
+        sql.index(CheckoutLine, "checkout"),
+        sql.index(Reservation, "checkout_line"),
+    ],
+)
+def _lock_sql() -> str:
+    k, r, line = Table("k", Checkout), Table("r", Reservation), Table("l", CheckoutLine)
+    return f"""
 WITH locked AS (
-    UPDATE {checkout} SET updated = %s
-    WHERE token = %s AND order_id IS NULL AND user_id IS NOT DISTINCT FROM %s
-    RETURNING token
+    UPDATE {k.ref} SET {sql.column(Checkout, "updated")} = %s
+    WHERE {k.c.token} = %s AND {k.c.order} IS NULL AND {k.c.user} IS NOT DISTINCT FROM %s
+    RETURNING {k.c.token}
 ), renewed AS (
-    UPDATE {reservation} AS r SET reserved_until = %s
-    FROM {line} AS l, locked
-    WHERE r.checkout_line_id = l.id AND l.checkout_id = locked.token AND r.reserved_until > %s
+    UPDATE {r.ref} SET {sql.column(Reservation, "reserved_until")} = %s
+    FROM {line.ref}, locked
+    WHERE {sql.on(r, "checkout_line", line)}
+      AND {line.c.checkout} = locked.{sql.column(Checkout, "pk")}
+      AND {r.c.reserved_until} > %s
 )
 SELECT count(*) FROM locked
 """
@@ -83,14 +97,9 @@ def lock(actor, checkout: Checkout) -> None:
     if not selectors.can_access(actor, checkout):
         raise not_found()
     now = timezone.now()
-    sql = _LOCK_SQL.format(
-        checkout=Checkout._meta.db_table,
-        reservation=Reservation._meta.db_table,
-        line=CheckoutLine._meta.db_table,
-    )
     with connection.cursor() as cursor:
         cursor.execute(
-            sql, [now, checkout.pk, checkout.user_id, stock.reservation_deadline(now), now]
+            _lock_sql(), [now, checkout.pk, checkout.user_id, stock.reservation_deadline(now), now]
         )
         (updated,) = cursor.fetchone()
     if updated:

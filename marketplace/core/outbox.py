@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from marketplace.core import sql
 from marketplace.core.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,22 @@ HEADER = "outbox_job"
 
 def resend_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "OUTBOX_RESEND_AFTER_SECONDS", 120))
+
+
+# An ORM create would need a savepoint to survive the dedup key's conflict; ON CONFLICT
+# DO NOTHING skips the duplicate in the one statement.
+@sql.statement("core.outbox_enqueue")
+def _enqueue_sql() -> str:
+    columns = ", ".join(
+        sql.column(Job, name)
+        for name in ("task", "kwargs", "dedup_key", "status", "dispatches", "created")
+    )
+    return f"""
+INSERT INTO {sql.table_name(Job)} ({columns}, {sql.column(Job, "dispatch_after")},
+    {sql.column(Job, "last_error")})
+VALUES (%s, %s::jsonb, %s, %s, 0, now(), now() + %s, '')
+ON CONFLICT DO NOTHING RETURNING {sql.column(Job, "pk")}
+"""
 
 
 def enqueue(task: Any, *, kwargs: dict | None = None, dedup_key: str | None = None) -> int | None:
@@ -45,9 +62,7 @@ def enqueue(task: Any, *, kwargs: dict | None = None, dedup_key: str | None = No
     arguments = kwargs or {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO core_job (task, kwargs, dedup_key, status, dispatches, created,"
-            " dispatch_after, last_error) VALUES (%s, %s::jsonb, %s, %s, 0, now(),"
-            " now() + %s, '') ON CONFLICT DO NOTHING RETURNING id",
+            _enqueue_sql(),
             [name, json.dumps(arguments), dedup_key, JobStatus.PENDING, resend_after()],
         )
         row = cursor.fetchone()

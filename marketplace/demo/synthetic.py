@@ -24,7 +24,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from marketplace.catalog import search
 from marketplace.catalog.models import (
     Attribute,
     AttributeInputType,
@@ -37,8 +36,9 @@ from marketplace.catalog.models import (
     ProductVariant,
     VariantChannelListing,
 )
-from marketplace.catalog.versioning import bump_catalog_version
+from marketplace.catalog.search import index as search
 from marketplace.channels.models import Channel
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.demo.accounts import DEMO_DOMAIN
 from marketplace.demo.catalog import load_catalog_data, seller_warehouse
 from marketplace.demo.dataset import load_dataset

@@ -1,5 +1,7 @@
-"""Reads about vouchers: finding one by the code a buyer typed, and why it cannot be used
-on a given checkout (each reason with its own message, so the buyer knows what to do)."""
+"""Reads about vouchers: finding one by the code a buyer typed, why it cannot be used on
+a given checkout (each reason with its own message, so the buyer knows what to do), and
+the discount it gives. The rule is written once, here: `voucher_problem` when a buyer
+applies a code, `discount_now` whenever a checkout's total is computed."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.channels import money
 from marketplace.core.normalize import normalize_digits
-from marketplace.discounts.models import Voucher, VoucherUsage
+from marketplace.discounts.models import Voucher, VoucherKind, VoucherUsage
 
 if TYPE_CHECKING:
     from marketplace.checkout.info import LineInfo
@@ -38,8 +40,7 @@ def voucher_by_code(code: str) -> Voucher | None:
 
 
 def eligible_lines(voucher: Voucher, lines: Iterable[LineInfo]) -> list[LineInfo]:
-    """The lines a voucher discounts: sellable ones, and only its seller's when it has one
-    (the same rule as checkout.info.voucher_discount)."""
+    """The lines a voucher discounts: sellable ones, and only its seller's when it has one."""
     return [
         line
         for line in lines
@@ -49,6 +50,46 @@ def eligible_lines(voucher: Voucher, lines: Iterable[LineInfo]) -> list[LineInfo
 
 def eligible_subtotal(voucher: Voucher, lines: Iterable[LineInfo]) -> Decimal:
     return sum((line.total for line in eligible_lines(voucher, lines)), ZERO)
+
+
+def _terms_problem(voucher: Voucher, *, channel_id: int, now: datetime) -> object | None:
+    """Why the voucher's own terms rule it out: inactive, another shop, out of its dates."""
+    if not voucher.is_active:
+        return _("This promo code is not active.")
+    if voucher.channel_id != channel_id:
+        return _("This promo code cannot be used in this shop.")
+    if voucher.valid_from is not None and now < voucher.valid_from:
+        return _("This promo code is not valid yet.")
+    if voucher.valid_until is not None and now > voucher.valid_until:
+        return _("This promo code has expired.")
+    return None
+
+
+def _below_min_spend(voucher: Voucher, subtotal: Decimal) -> bool:
+    return voucher.min_spend is not None and subtotal < voucher.min_spend
+
+
+def discount_now(
+    voucher: Voucher | None,
+    *,
+    channel_id: int,
+    lines: Iterable[LineInfo],
+    currency: str,
+    now: datetime | None = None,
+) -> Decimal:
+    """The discount `voucher` gives these lines now: 0 when its terms rule it out or its
+    lines do not reach its minimum spend (the limits on uses are checked when the code
+    is applied and when the order is placed, not here)."""
+    if voucher is None or _terms_problem(voucher, channel_id=channel_id, now=now or timezone.now()):
+        return ZERO
+    eligible = eligible_subtotal(voucher, lines)
+    if eligible <= 0 or _below_min_spend(voucher, eligible):
+        return ZERO
+    if voucher.kind == VoucherKind.PERCENTAGE:
+        amount = eligible * voucher.value / Decimal(100)
+    else:
+        amount = voucher.value
+    return money.quantize(min(amount, eligible), currency)
 
 
 def uses_by_buyer(voucher: Voucher, *, user_id: int | None, email: str) -> int:
@@ -73,15 +114,9 @@ def voucher_problem(
     Cheap checks first: the per-buyer count is the only query."""
     if voucher is None:
         return _("This promo code does not exist.")
-    if not voucher.is_active:
-        return _("This promo code is not active.")
-    if voucher.channel_id != checkout.channel_id:
-        return _("This promo code cannot be used in this shop.")
-    now = now or timezone.now()
-    if voucher.valid_from is not None and now < voucher.valid_from:
-        return _("This promo code is not valid yet.")
-    if voucher.valid_until is not None and now > voucher.valid_until:
-        return _("This promo code has expired.")
+    problem = _terms_problem(voucher, channel_id=checkout.channel_id, now=now or timezone.now())
+    if problem is not None:
+        return problem
     if voucher.usage_limit is not None and voucher.used >= voucher.usage_limit:
         return _("This promo code has been used up.")
     lines = list(lines)
@@ -91,7 +126,7 @@ def voucher_problem(
             return _("This promo code applies only to another seller's products.")
         return _("Add something to the cart before using a promo code.")
     subtotal = sum((line.total for line in eligible), ZERO)
-    if voucher.min_spend is not None and subtotal < voucher.min_spend:
+    if _below_min_spend(voucher, subtotal):
         currency = checkout.channel.currency_code
         return _("Spend at least %(amount)s %(currency)s to use this promo code.") % {
             "amount": f"{money.quantize(voucher.min_spend, currency):,}",

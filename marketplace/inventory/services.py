@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
-from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import clean_text
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.inventory.models import Warehouse
 from marketplace.locations.models import Village
 from marketplace.sellers import permissions

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -21,7 +21,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core import sql
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
+from marketplace.core.sql import Table
 from marketplace.inventory.models import Allocation, Reservation, Stock
 
 
@@ -118,34 +120,74 @@ class Allocating(Protocol):
     quantity: int
 
 
+STOCK, RESERVATION = Table("s", Stock), Table("r", Reservation)
+
+
 # Moves units in one statement: the stock rows' conditional UPDATE (the rows are
 # already locked, so it is the CHECK constraint's twin rather than the guard), the
 # allocations and the end of the checkout lines' reservations. Returns the stock rows
 # that moved; a row missing means its units were not there and the caller rolls back.
-_MOVE_SQL = """
+@sql.statement(
+    "inventory.move_units",
+    uses=[sql.index(Stock, "pk"), sql.index(Reservation, "checkout_line")],
+)
+def _move_sql() -> str:
+    s = STOCK
+    columns = ", ".join(
+        sql.column(Allocation, name) for name in ("order_line", "stock", "quantity")
+    )
+    allocated = sql.column(Stock, "quantity_allocated")
+    return f"""
 WITH moved AS (
-    UPDATE {stock} AS s SET quantity_allocated = s.quantity_allocated + m.take
+    UPDATE {s.ref} SET {allocated} = {s.c.quantity_allocated} + m.take
     FROM unnest(%s::bigint[], %s::integer[]) AS m(stock_id, take)
-    WHERE s.id = m.stock_id AND s.quantity >= s.quantity_allocated + m.take
-    RETURNING s.id
+    WHERE {s.c.id} = m.stock_id AND {s.c.quantity} >= {s.c.quantity_allocated} + m.take
+    RETURNING {s.c.id}
 ), allocated AS (
-    INSERT INTO {allocation} (order_line_id, stock_id, quantity)
+    INSERT INTO {sql.table_name(Allocation)} ({columns})
     SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::integer[])
 ), released AS (
-    DELETE FROM {reservation} WHERE checkout_line_id = ANY(%s::bigint[])
+    DELETE FROM {sql.table_name(Reservation)}
+     WHERE {sql.column(Reservation, "checkout_line")} = ANY(%s::bigint[])
 )
-SELECT id FROM moved
+SELECT {sql.quote(Stock._meta.pk.column)} FROM moved
 """
 
 
-_USABLE_SQL = """
-SELECT s.id, s.variant_id, s.quantity, s.quantity_allocated,
-       COALESCE(SUM(r.quantity) FILTER (WHERE r.reserved_until > %s), 0),
-       COALESCE(SUM(r.quantity) FILTER (
-           WHERE r.reserved_until > %s AND r.checkout_line_id = ANY(%s::bigint[])), 0)
-  FROM {stock} s LEFT JOIN {reservation} r ON r.stock_id = s.id
- WHERE s.id = ANY(%s::bigint[])
- GROUP BY s.id
+class Usable(NamedTuple):
+    """A stock row as allocation reads it, with the live reservations' units: all of
+    them, and those of the checkout lines being turned into an order."""
+
+    id: int
+    variant_id: int
+    quantity: int
+    quantity_allocated: int
+    reserved: int
+    mine: int
+
+
+@sql.statement(
+    "inventory.usable_by_stock",
+    uses=[sql.index(Stock, "pk"), sql.index(Reservation, "stock")],
+)
+def _usable_sql() -> str:
+    s, r = STOCK, RESERVATION
+    live = f"{r.c.reserved_until} > %s"
+    columns = sql.named(
+        Usable,
+        id=s.c.id,
+        variant_id=s.c.variant,
+        quantity=s.c.quantity,
+        quantity_allocated=s.c.quantity_allocated,
+        reserved=f"COALESCE(SUM({r.c.quantity}) FILTER (WHERE {live}), 0)",
+        mine=f"""COALESCE(SUM({r.c.quantity}) FILTER (
+           WHERE {live} AND {r.c.checkout_line} = ANY(%s::bigint[])), 0)""",
+    )
+    return f"""
+SELECT {columns}
+  FROM {s.ref} {sql.join(r, sql.on(r, "stock", s), outer=True)}
+ WHERE {s.c.id} = ANY(%s::bigint[])
+ GROUP BY {s.c.id}
 """
 
 
@@ -155,50 +197,77 @@ def _usable_by_stock(
     """(stock id, variant id, usable units, units the checkout lines hold there) per
     stock: what is neither allocated nor held by anyone else's live reservation."""
     now = timezone.now()
-    sql = _USABLE_SQL.format(stock=Stock._meta.db_table, reservation=Reservation._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, checkout_line_ids, stock_ids])
-        rows = cursor.fetchall()
+        cursor.execute(_usable_sql(), [now, now, checkout_line_ids, stock_ids])
+        rows = [Usable._make(row) for row in cursor.fetchall()]
     return [
-        (pk, variant_id, max(quantity - allocated - (reserved - mine), 0), mine)
-        for pk, variant_id, quantity, allocated, reserved, mine in rows
+        (
+            row.id,
+            row.variant_id,
+            max(row.quantity - row.quantity_allocated - (row.reserved - row.mine), 0),
+            row.mine,
+        )
+        for row in rows
     ]
 
 
-_FREE_SQL = """
-SELECT s.id, s.quantity - s.quantity_allocated - COALESCE((
-       SELECT SUM(r.quantity) FROM {reservation} r
-         JOIN {line} l ON l.id = r.checkout_line_id
-        WHERE r.stock_id = s.id AND r.reserved_until > %s AND l.checkout_id <> %s), 0)
-  FROM {stock} s
- WHERE s.id = ANY(%s::bigint[])
-"""
+class Free(NamedTuple):
+    stock_id: int
+    free: int
+
+
+@sql.statement(
+    "inventory.free_by_stock",
+    uses=[sql.index(Stock, "pk"), sql.index(Reservation, "stock")],
+)
+def _free_sql() -> str:
+    s, r = STOCK, RESERVATION
+    line = Table("l", Reservation.checkout_line.field.related_model)
+    held_by_others = f"""COALESCE((
+       SELECT SUM({r.c.quantity}) FROM {r.ref}
+         {sql.join(line, sql.on(r, "checkout_line", line))}
+        WHERE {sql.on(r, "stock", s)} AND {r.c.reserved_until} > %s
+          AND {line.c.checkout} <> %s), 0)"""
+    columns = sql.named(
+        Free,
+        stock_id=s.c.id,
+        free=f"{s.c.quantity} - {s.c.quantity_allocated} - {held_by_others}",
+    )
+    return f"SELECT {columns}\n  FROM {s.ref}\n WHERE {s.c.id} = ANY(%s::bigint[])"
 
 
 def free_by_stock(stock_ids: list[int], *, exclude_checkout) -> dict[int, int]:
     """`free` of `stocks_with_free` for these stock rows, leaving out what the checkout
     `exclude_checkout` holds: one hand-written statement, as every change of a cart's
     lines runs it."""
-    sql = _FREE_SQL.format(
-        stock=Stock._meta.db_table,
-        reservation=Reservation._meta.db_table,
-        line=Reservation.checkout_line.field.related_model._meta.db_table,
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), exclude_checkout, stock_ids])
-        return dict(cursor.fetchall())
+        cursor.execute(_free_sql(), [timezone.now(), exclude_checkout, stock_ids])
+        rows = [Free._make(row) for row in cursor.fetchall()]
+    return {row.stock_id: row.free for row in rows}
 
 
-def locked_stocks(variant_ids: list[int]) -> list[tuple[int, int]]:
-    """(stock id, variant id) of the variants' stock rows, locked in id order (the
-    global lock order)."""
+class LockedStock(NamedTuple):
+    id: int
+    variant_id: int
+
+
+@sql.statement("inventory.lock_stocks", uses=[sql.index(Stock, "variant")])
+def _lock_sql() -> str:
+    s = STOCK
+    return f"""
+SELECT {sql.named(LockedStock, id=s.c.id, variant_id=s.c.variant)}
+  FROM {s.ref}
+ WHERE {s.c.variant} = ANY(%s::bigint[])
+ ORDER BY {s.c.id}
+   FOR UPDATE
+"""
+
+
+def locked_stocks(variant_ids: list[int]) -> list[LockedStock]:
+    """The variants' stock rows, locked in id order (the global lock order)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, variant_id FROM {Stock._meta.db_table}"
-            " WHERE variant_id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",
-            [variant_ids],
-        )
-        return cursor.fetchall()
+        cursor.execute(_lock_sql(), [variant_ids])
+        return [LockedStock._make(row) for row in cursor.fetchall()]
 
 
 # No savepoint of its own: a refusal rolls back the caller's transaction, as it must.
@@ -214,7 +283,7 @@ def allocate(*, lines: Sequence[tuple[Allocating, int | None, str]]) -> bool:
     if not lines:
         return False
     variant_ids = sorted({line.variant_id for line, _c, _f in lines})
-    locked = [pk for pk, _variant_id in locked_stocks(variant_ids)]
+    locked = [row.id for row in locked_stocks(variant_ids)]
     # A new snapshot, after the locks: what competitors committed while we waited counts.
     checkout_line_ids = sorted({c for _l, c, _f in lines if c is not None})
     per_variant: dict[int, list[list[int]]] = defaultdict(list)
@@ -248,11 +317,7 @@ def allocate(*, lines: Sequence[tuple[Allocating, int | None, str]]) -> bool:
     stock_ids = sorted(takes)
     with connection.cursor() as cursor:
         cursor.execute(
-            _MOVE_SQL.format(
-                stock=Stock._meta.db_table,
-                allocation=Allocation._meta.db_table,
-                reservation=Reservation._meta.db_table,
-            ),
+            _move_sql(),
             [
                 stock_ids,
                 [takes[pk] for pk in stock_ids],

@@ -29,11 +29,11 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.addresses import ADDRESS_FIELDS
 from marketplace.accounts.models import Address
-from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.checkout.info import CheckoutInfo, GroupInfo, build_checkout_info
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.selectors import locked_checkout
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.discounts.models import Voucher, VoucherUsage
 from marketplace.inventory import stock
 from marketplace.notifications import announce

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.models import User
-from marketplace.catalog.versioning import bump_catalog_version
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.validators import (
     clean_email,
@@ -18,6 +17,7 @@ from marketplace.core.validators import (
     clean_text,
     unique_slug,
 )
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.locations.models import County, Village
 from marketplace.notifications import announce as notifications
 from marketplace.sellers import permissions
@@ -155,7 +155,7 @@ def update_seller(
             clean_text, payout_holder, field="payout_holder", max_length=200
         )
     errors.raise_if_any()
-    # A new name reaches the search index on commit (catalog.search_sync).
+    # A new name reaches the search index on commit (catalog.search.sync).
     seller.save()
     bump_catalog_version()
     return seller

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -66,6 +70,14 @@ class DeliveryMethod(models.Model):
     min_days = models.PositiveSmallIntegerField(_("minimum days"), null=True, blank=True)
     max_days = models.PositiveSmallIntegerField(_("maximum days"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    # Not columns: what shipping.selectors leaves on a method it read. Its rates in one
+    # channel, lightest bracket first (open bracket last), and which channel that is;
+    # and, on the copy offered to one checkout group, its price there.
+    channel_rates: list[DeliveryRate] | None = None
+    rates_channel_id: int | None = None
+    group_price: Decimal | None = None
+    group_currency: str | None = None
 
     class Meta:
         verbose_name = _("delivery method")

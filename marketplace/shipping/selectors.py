@@ -10,15 +10,15 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from functools import cache
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from marketplace.accounts.models import Address
-from marketplace.catalog.joined import Table, build, columns, joins
 from marketplace.channels import money
 from marketplace.channels.models import Channel
+from marketplace.core import sql
+from marketplace.core.sql import Shape, Table
 from marketplace.inventory.models import Warehouse
 from marketplace.locations.models import Province
 from marketplace.sellers import permissions as seller_permissions
@@ -28,98 +28,74 @@ from marketplace.shipping.models import DeliveryMethod, DeliveryRate, ShippingZo
 # A fulfiller as the checkout knows it: (cooperative id, None) or (None, seller id).
 Fulfiller = tuple[int | None, int | None]
 
-# Set on a DeliveryMethod by the selectors below: its rates in one channel, lightest
-# bracket first (open bracket last), and optionally its price for one group.
-RATES_ATTR = "_channel_rates"
-RATES_CHANNEL_ATTR = "_rates_channel_id"
-PRICE_ATTR = "_price"
-CURRENCY_ATTR = "_currency"
+# The names of what the selectors below leave on a DeliveryMethod (fields it declares,
+# not columns), for readers that look them up by name.
+RATES_ATTR = "channel_rates"
+RATES_CHANNEL_ATTR = "rates_channel_id"
+PRICE_ATTR = "group_price"
+CURRENCY_ATTR = "group_currency"
 
 
 def platform_owned() -> Q:
     return Q(cooperative__isnull=True, seller__isnull=True)
 
 
-def serves_address(address: Address, *, method: str = "pk") -> Exists:
-    """A zone of the method contains the address's province (Iran) or its whole country.
-    `method` names the outer query's method id (e.g. "method_id" from a row that refers
-    to a method)."""
-    condition = Q(countries__contains=[address.country])
-    if address.province_id is not None:
-        condition |= Q(provinces=address.province_id)
-    return Exists(ShippingZone.objects.filter(condition, methods=OuterRef(method)))
-
-
-def _rates_queryset(channel: Channel) -> QuerySet[DeliveryRate]:
-    # The channel comes along (a join) so a rate knows its currency without a query.
-    return (
-        DeliveryRate.objects.filter(channel=channel)
-        .select_related("channel")
-        .order_by("method_id", F("max_weight").asc(nulls_last=True))
-    )
-
-
-def _attach(method: DeliveryMethod, channel: Channel) -> DeliveryMethod:
-    setattr(method, RATES_CHANNEL_ATTR, channel.pk)
-    return method
-
-
 # The methods serving an address with a rate in a channel, and then their rates: two
-# hand-written statements (catalog.joined) rather than ORM queries with subqueries and a
+# hand-written statements (core.sql) rather than ORM queries with subqueries and a
 # prefetch compiled on every checkout request that shows delivery options.
-METHOD_TABLES = (
-    Table("m", DeliveryMethod, ""),
-    Table(
-        "w",
-        Warehouse,
-        "LEFT JOIN inventory_warehouse w ON w.id = m.pickup_warehouse_id",
-        ("m", "pickup_warehouse"),
-    ),
-)
-RATE_TABLE = Table("r", DeliveryRate, "")
+METHOD = Table("m", DeliveryMethod)
+METHOD_SHAPE = Shape([METHOD, Table("w", Warehouse, ("m", "pickup_warehouse"))])
+RATE = Table("r", DeliveryRate)
+RATE_SHAPE = Shape([RATE])
 
 
 def serves_address_sql(method: str) -> str:
-    """`serves_address` as SQL for hand-written statements, `method` naming the method id
-    column; its parameters are `serves_address_params(address)`."""
-    zones = DeliveryMethod.zones.through._meta.db_table
-    provinces = ShippingZone.provinces.through._meta.db_table
-    return f"""EXISTS (SELECT 1 FROM {ShippingZone._meta.db_table} z
-                 JOIN {zones} mz ON mz.shippingzone_id = z.id
-                WHERE mz.deliverymethod_id = {method}
-                  AND (z.countries @> ARRAY[%s]::varchar(2)[]
+    """Whether a zone of the method contains the address's province (Iran) or its whole
+    country, as SQL for hand-written statements, `method` naming the method id column;
+    its parameters are `serves_address_params(address)`."""
+    zone, link = Table("z", ShippingZone), Table("mz", DeliveryMethod.zones.through)
+    province = Table("zp", ShippingZone.provinces.through)
+    return f"""EXISTS (SELECT 1 FROM {zone.ref}
+                 {sql.join(link, sql.on(link, "shippingzone", zone))}
+                WHERE {link.c.deliverymethod} = {method}
+                  AND ({zone.c.countries} @> ARRAY[%s]::varchar(2)[]
                        OR (%s::integer IS NOT NULL AND EXISTS (
-                           SELECT 1 FROM {provinces} zp
-                            WHERE zp.shippingzone_id = z.id AND zp.province_id = %s))))"""
+                           SELECT 1 FROM {province.ref}
+                            WHERE {sql.on(province, "shippingzone", zone)}
+                              AND {province.c.province} = %s))))"""
 
 
 def serves_address_params(address: Address) -> list:
     return [address.country, address.province_id, address.province_id]
 
 
-@cache
+# Delivery methods and their rates are configuration (the platform's, a few per
+# cooperative or seller): small tables, read whole by the planner, so no index is named.
+@sql.statement("shipping.methods_for_groups")
 def _methods_sql() -> str:
+    m, rate = METHOD, Table("dr", DeliveryRate)
     return f"""
-SELECT {columns(METHOD_TABLES)}
-  FROM {DeliveryMethod._meta.db_table} m
-{joins(METHOD_TABLES)}
- WHERE ((m.cooperative_id IS NULL AND m.seller_id IS NULL)
-        OR m.cooperative_id = ANY(%s) OR m.seller_id = ANY(%s))
-   AND m.is_active
-   AND {serves_address_sql("m.id")}
-   AND EXISTS (SELECT 1 FROM {DeliveryRate._meta.db_table} dr
-                WHERE dr.method_id = m.id AND dr.channel_id = %s)
- ORDER BY m.kind, m.name, m.id
+SELECT {METHOD_SHAPE.select()}
+  FROM {m.ref}
+{METHOD_SHAPE.joins}
+ WHERE (({m.c.cooperative} IS NULL AND {m.c.seller} IS NULL)
+        OR {m.c.cooperative} = ANY(%s) OR {m.c.seller} = ANY(%s))
+   AND {m.c.is_active}
+   AND {serves_address_sql(m.c.id)}
+   AND EXISTS (SELECT 1 FROM {rate.ref}
+                WHERE {sql.on(rate, "method", m)} AND {rate.c.channel} = %s)
+ ORDER BY {m.c.kind}, {m.c.name}, {m.c.id}
 """
 
 
-@cache
+@sql.statement("shipping.rates_by_method")
 def _rates_sql() -> str:
+    r = RATE
     return f"""
-SELECT {columns([RATE_TABLE])}
-  FROM {DeliveryRate._meta.db_table} r
- WHERE r.channel_id = %s AND r.method_id = ANY(%s)
- ORDER BY r.method_id, r.max_weight ASC NULLS LAST
+SELECT {RATE_SHAPE.select()}
+  FROM {r.ref}
+ WHERE {r.c.channel} = %s AND {r.c.method} = ANY(%s)
+ ORDER BY {r.c.method}, {r.c.max_weight} ASC NULLS LAST
 """
 
 
@@ -134,7 +110,7 @@ def methods_for_groups(
     params = [cooperative_ids, seller_ids, *serves_address_params(address), channel.pk]
     with connection.cursor() as cursor:
         cursor.execute(_methods_sql(), params)
-        methods = [build(row, METHOD_TABLES)[0] for row in cursor.fetchall()]
+        methods = [METHOD_SHAPE.instance(row) for row in cursor.fetchall()]
     attach_rates(methods, channel)
     result: dict[Fulfiller, list[DeliveryMethod]] = {}
     for cooperative_id, seller_id in fulfillers:
@@ -167,7 +143,7 @@ def rates_by_method(method_ids: Iterable[int], channel: Channel) -> dict[int, li
         cursor.execute(_rates_sql(), [channel.pk, list(result)])
         rows = cursor.fetchall()
     for row in rows:
-        rate = build(row, [RATE_TABLE])[0]
+        rate = RATE_SHAPE.instance(row)
         # The channel asked for, as select_related("channel") would leave it.
         DeliveryRate.channel.field.set_cached_value(rate, channel)
         result[rate.method_id].append(rate)
@@ -182,18 +158,17 @@ def attach_rates(methods: Sequence[DeliveryMethod], channel: Channel) -> None:
         return
     rates = rates_by_method({m.pk for m in missing}, channel)
     for method in missing:
-        setattr(method, RATES_ATTR, rates[method.pk])
-        _attach(method, channel)
+        method.channel_rates, method.rates_channel_id = rates[method.pk], channel.pk
 
 
 def _has_rates(method: DeliveryMethod, channel: Channel) -> bool:
-    return getattr(method, RATES_CHANNEL_ATTR, None) == channel.pk and hasattr(method, RATES_ATTR)
+    return method.rates_channel_id == channel.pk and method.channel_rates is not None
 
 
 def _channel_rates(method: DeliveryMethod, channel: Channel) -> list[DeliveryRate]:
     """The method's rates in `channel`: those already attached, else one query."""
     attach_rates([method], channel)
-    return getattr(method, RATES_ATTR)
+    return method.channel_rates
 
 
 def price_from_rates(
@@ -229,8 +204,7 @@ def with_price(method: DeliveryMethod, price: Decimal, currency: str) -> Deliver
     """A copy of `method` carrying its price for one group: the same platform method is
     offered to several groups at different prices. The API shows this price."""
     priced = copy.copy(method)
-    setattr(priced, PRICE_ATTR, price)
-    setattr(priced, CURRENCY_ATTR, currency)
+    priced.group_price, priced.group_currency = price, currency
     return priced
 
 
@@ -255,14 +229,6 @@ def priced_methods_for_groups(
                 priced.append(with_price(method, price, channel.currency_code))
         result[fulfiller] = priced
     return result
-
-
-def base_price(method: DeliveryMethod, channel: Channel) -> Decimal | None:
-    """The price shown outside a checkout: the lightest bracket's, before any threshold."""
-    rates = _channel_rates(method, channel)
-    if not rates:
-        return None
-    return money.quantize(rates[0].price, channel.currency_code)
 
 
 def base_rates(

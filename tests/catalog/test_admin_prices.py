@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Category, ProductChannelListing, VariantChannelListing
-from marketplace.catalog.versioning import catalog_version
+from marketplace.core.versioning import catalog_version
 from tests.builders.catalog import make_product
 
 pytestmark = pytest.mark.django_db

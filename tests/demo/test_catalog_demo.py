@@ -26,7 +26,7 @@ from marketplace.catalog.models import (
     ProductVariant,
     VariantChannelListing,
 )
-from marketplace.catalog.search import search_products
+from marketplace.catalog.search.query import search_products
 from marketplace.channels import money
 from marketplace.demo import images
 from marketplace.demo.catalog import (

@@ -173,11 +173,11 @@ def test_many_groups_cost_two_queries(ir, razavi, zone_razavi, coop_a, coop_b):
     assert len(queries) == 2
     assert priced[(None, fulfillers[3][0][1])][0].name in {"own 3", "پست پیشتاز", "پست سفارشی"}
     own = [m for m in priced[(None, fulfillers[3][0][1])] if m.name == "own 3"]
-    assert own[0]._price == D(13)
+    assert own[0].group_price == D(13)
     # The same platform method carries each group's own price.
     express_a = next(m for m in priced[(coop_a.pk, None)] if m.name == "پست پیشتاز")
     express_b = next(m for m in priced[(coop_b.pk, None)] if m.name == "پست پیشتاز")
-    assert (express_a._price, express_b._price) == (D(1100000), D(3500000))
+    assert (express_a.group_price, express_b.group_price) == (D(1100000), D(3500000))
     assert {m.name for m in priced[(coop_a.pk, None)]} == {"پست پیشتاز", "پست سفارشی"}
 
 

@@ -28,7 +28,7 @@ from graphql import (
 from graphql.error import GraphQLError
 from graphql.utilities import get_operation_ast
 
-from marketplace.catalog.versioning import catalog_version
+from marketplace.core.versioning import catalog_version
 
 # Root fields whose answer depends only on the catalogue (and the request's arguments
 # and language), never on who asks when nobody is signed in.

@@ -377,4 +377,4 @@ def test_priced_method_shows_its_group_price(seeded, ir, razavi):
     method_type = schema.graphql_schema.get_type("DeliveryMethod")
     resolve = method_type.fields["price"].resolve
     assert resolve(priced, None) == {"amount": 1100000.0, "currency": "IRR"}
-    assert not hasattr(express, selectors.PRICE_ATTR)
+    assert express.group_price is None

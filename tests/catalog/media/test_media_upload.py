@@ -9,7 +9,7 @@ import time
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import ExifTags, Image
 
 from marketplace.catalog import media as media_service
@@ -20,6 +20,13 @@ from tests.builders.images import stored_files
 from tests.support import codes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The assertions read the English messages, whatever an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 def message(exc: pytest.ExceptionInfo) -> str:

@@ -6,8 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from marketplace.catalog import search, services
+from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
+from marketplace.catalog.search import index as search
+from marketplace.catalog.search import sync as search_sync
+from marketplace.catalog.search.query import search_products
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Cooperative, Seller
 
@@ -15,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(query: str) -> set[str]:
-    return set(search.search_products(Product.objects.all(), query).values_list("slug", flat=True))
+    return set(search_products(Product.objects.all(), query).values_list("slug", flat=True))
 
 
 def vocabulary() -> set[str]:
@@ -85,20 +88,20 @@ def test_product_changes_follow(tea, seller_a):
 def test_seller_cooperative_village_and_category_renames_follow(tea, seller_a, coop_a, herbs):
     Seller.objects.filter(pk=seller_a.pk).update(name="باغ چای گیلانی")
     assert found("گیلانی") == set()
-    assert search.reindex_for_seller(seller_a.pk) == 1
+    assert search_sync.reindex_related("seller", seller_a.pk) == 1
     assert found("گیلانی") == {"test-verbena"}
 
     Cooperative.objects.filter(pk=coop_a.pk).update(name="تعاونی دمنوش بینالود")
-    assert search.reindex_for_cooperative(coop_a.pk) == 1
+    assert search_sync.reindex_related("cooperative", coop_a.pk) == 1
     assert found("بینالود") == {"test-verbena"}
 
     Village.objects.filter(name="کامه").update(name_en="Kameh-e Bala")
-    assert search.reindex_for_village(tea.origin_id) == 1
+    assert search_sync.reindex_related("village", tea.origin_id) == 1
     assert found("kameh bala") == {"test-verbena"}
 
     # Renaming the parent category reaches products of the categories below it.
     Category.objects.filter(pk=herbs.parent_id).update(name="گیاهان خوراکی")
-    assert search.reindex_for_category(herbs.parent_id) == 1
+    assert search_sync.reindex_related("category", herbs.parent_id) == 1
     assert found("خوراکی") == {"test-verbena"}
 
 

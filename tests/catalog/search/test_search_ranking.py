@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace.catalog import search
 from marketplace.catalog.models import Product
+from marketplace.catalog.search import query as search
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.accounts.models import User
-from marketplace.catalog import search, search_sync, services
+from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
+from marketplace.catalog.search import query as search
+from marketplace.catalog.search import sync as search_sync
 from marketplace.locations.importer import import_gazetteer
 from marketplace.locations.models import Village
 from marketplace.sellers import services as seller_services

@@ -8,8 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace.catalog import search, search_tiers
 from marketplace.catalog.models import Product
+from marketplace.catalog.search import query as search
+from marketplace.catalog.search import tiers as search_tiers
 from marketplace.catalog.selectors import product_listing
 from marketplace.channels.models import Channel
 from tests.catalog.search.cases import CASES

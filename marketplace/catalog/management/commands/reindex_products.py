@@ -1,5 +1,5 @@
 """Rebuild the product search index: after a bulk load, a restore, or a change to how
-documents are built (marketplace/catalog/search.py)."""
+documents are built (marketplace/catalog/search/index.py)."""
 
 import time
 
@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from marketplace.catalog.models import Product
-from marketplace.catalog.search import reindex_all
+from marketplace.catalog.search.index import reindex_all
+from marketplace.core.sql import table_name
 
 
 class Command(BaseCommand):
@@ -54,7 +55,9 @@ class Command(BaseCommand):
         if not no_vacuum:
             # Every row was rewritten: reclaim the old versions so scans stay compact.
             with connection.cursor() as cursor:
-                cursor.execute(f"VACUUM ({'FULL, ' if vacuum_full else ''}ANALYZE) catalog_product")
+                cursor.execute(
+                    f"VACUUM ({'FULL, ' if vacuum_full else ''}ANALYZE) {table_name(Product)}"
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Reindexed {done:,} products in {indexed - started:.1f} s"

@@ -1,5 +1,5 @@
 """The product search index: one tsvector per product, and the vocabulary of the
-catalogue's words (see catalog/search.py for the query that reads them).
+catalogue's words (see catalog/search/query.py for the query that reads them).
 
 Text goes through `core.normalize.normalize_text` and then `words`, which keeps runs of
 letters and runs of digits (so «۵گرمی» and «5 گرمی» both give "5", "گرمی"). Every word of
@@ -13,7 +13,7 @@ once more, tagged with their part:
 The descriptions keep only the words found in neither of the others. The vocabulary
 table holds the words of the names (joined neighbours included) and of the contexts,
 each flagged with where it occurs: the source of spelling corrections, and what tells
-the query which of a word's rank levels can occur at all (catalog/search_tiers.py).
+the query which of a word's rank levels can occur at all (catalog/search/tiers.py).
 
 The tag makes the part part of the lexeme, so the GIN index answers "this word in the
 name" exactly (with tsvector weights it can only answer "this word anywhere", and every
@@ -34,9 +34,14 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from marketplace.catalog.models import Category, Product
+from marketplace.core import sql
 from marketplace.core.normalize import normalize_text
+from marketplace.core.sql import Table
 
+# The vocabulary table: made by migration 0003 (and 0005), with no model; this is the one
+# place that names it. Its primary key is the word, under the "C" collation.
 VOCABULARY = "catalog_search_word"
+VOCABULARY_KEY = f"{VOCABULARY}_pkey"
 # Words are runs of letters or digits, so a tag that is neither never makes one word
 # look like another.
 ANYWHERE, NAME, CONTEXT = "", "_", "~"
@@ -184,16 +189,26 @@ def document_parts(product: Product) -> dict[str, str]:
     return _document(row, _category_words()).as_dict()
 
 
-_WRITE = """
-UPDATE catalog_product AS p SET
-    search_vector = array_to_tsvector(string_to_array(v.lexemes, ' ')),
-    search_text = v.t
+PRODUCT = Table("p", Product)
+
+
+@sql.statement("catalog.search_write", uses=[sql.index(Product, "pk")])
+def _write_sql() -> str:
+    p = PRODUCT
+    return f"""
+UPDATE {p.ref} SET
+    {sql.column(Product, "search_vector")} = array_to_tsvector(string_to_array(v.lexemes, ' ')),
+    {sql.column(Product, "search_text")} = v.t
 FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, lexemes, t)
-WHERE p.id = v.id
+WHERE {p.c.id} = v.id
 """
+
+
 # In a fixed order, so two transactions adding the same new words cannot deadlock. A
 # word's flags only ever gain here; `reindex_all` sets them exactly.
-_ADD_WORDS = f"""
+@sql.statement("catalog.search_add_words", uses=[VOCABULARY_KEY])
+def _add_words() -> str:
+    return f"""
 INSERT INTO {VOCABULARY} (word, in_name, in_context)
 SELECT w, n, c FROM unnest(%s::text[], %s::bool[], %s::bool[]) AS v(w, n, c)
 ORDER BY w COLLATE "C"
@@ -203,6 +218,8 @@ SET in_name = {VOCABULARY}.in_name OR excluded.in_name,
 WHERE NOT ({VOCABULARY}.in_name >= excluded.in_name
            AND {VOCABULARY}.in_context >= excluded.in_context)
 """
+
+
 # Vocabulary: word -> (in a name, in a context).
 Vocabulary = dict[str, tuple[bool, bool]]
 
@@ -219,7 +236,7 @@ def _store_words(vocabulary: Vocabulary) -> None:
     ordered = sorted(vocabulary)
     with connection.cursor() as cursor:
         cursor.execute(
-            _ADD_WORDS,
+            _add_words(),
             [ordered, [vocabulary[w][0] for w in ordered], [vocabulary[w][1] for w in ordered]],
         )
 
@@ -236,7 +253,7 @@ def _write(rows: list[tuple], categories: dict[int, list[str]]) -> Vocabulary:
         texts.append(document.text)
         _add(vocabulary, document)
     with connection.cursor() as cursor:
-        cursor.execute(_WRITE, [ids, lexemes, texts])
+        cursor.execute(_write_sql(), [ids, lexemes, texts])
     _store_words(vocabulary)
     return vocabulary
 
@@ -288,17 +305,20 @@ def reindex_all(batch_size: int = 2000, *, progress: Callable[[int], None] | Non
         Product.objects.all(), batch_size=batch_size, progress=progress, vocabulary=vocabulary
     )
     with connection.cursor() as cursor:
-        cursor.execute(_DROP_UNUSED, [sorted(vocabulary)])
-        cursor.execute(f"ANALYZE catalog_product, {VOCABULARY}")
+        cursor.execute(_drop_unused(), [sorted(vocabulary)])
+        cursor.execute(f"ANALYZE {sql.table_name(Product)}, {VOCABULARY}")
     return done
 
 
-_DROP_UNUSED = f"""
+@sql.statement("catalog.search_drop_unused", uses=[sql.index(Product, "search_vector")])
+def _drop_unused() -> str:
+    p = PRODUCT
+    return f"""
 DELETE FROM {VOCABULARY} AS v
 WHERE v.word <> ALL(%s::text[]) AND NOT EXISTS (
-    SELECT 1 FROM catalog_product AS p
-    WHERE p.search_vector @@ (quote_literal('{NAME}' || v.word)::tsquery
-                              || quote_literal('{CONTEXT}' || v.word)::tsquery)
+    SELECT 1 FROM {p.ref}
+    WHERE {p.c.search_vector} @@ (quote_literal('{NAME}' || v.word)::tsquery
+                                  || quote_literal('{CONTEXT}' || v.word)::tsquery)
 )
 """
 
@@ -319,23 +339,3 @@ def products_of_category(category_id: int) -> QuerySet[Product]:
 
 def products_of_village(village_id: int) -> QuerySet[Product]:
     return Product.objects.filter(origin_id=village_id)
-
-
-def reindex_for_seller(seller_id: int) -> int:
-    """After a seller's name or cooperative changes: their products."""
-    return _reindex(products_of_seller(seller_id))
-
-
-def reindex_for_cooperative(cooperative_id: int) -> int:
-    """After a cooperative's name changes: the products of its members."""
-    return _reindex(products_of_cooperative(cooperative_id))
-
-
-def reindex_for_category(category_id: int) -> int:
-    """After a category's name or place in the tree changes."""
-    return _reindex(products_of_category(category_id))
-
-
-def reindex_for_village(village_id: int) -> int:
-    """After a village's name changes: the products that come from it."""
-    return _reindex(products_of_village(village_id))

@@ -21,9 +21,9 @@ from celery import shared_task
 from django.db import models, transaction
 from django.db.models.signals import post_init, post_save
 
-from marketplace.catalog import search_index
 from marketplace.catalog.models import Category, Product
-from marketplace.catalog.versioning import bump_catalog_version
+from marketplace.catalog.search import index as search_index
+from marketplace.core.versioning import bump_catalog_version
 from marketplace.locations.models import Village
 from marketplace.locations.signals import villages_renamed
 from marketplace.sellers.models import Cooperative, Seller
@@ -110,7 +110,14 @@ def reindex_related(kind: str, pk: int) -> int:
     return done
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=5, retry_backoff_max=600, max_retries=6)
+# Named as before the search modules became a package: tasks queued then still run.
+@shared_task(
+    name="marketplace.catalog.search_sync.reindex_related_task",
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=6,
+)
 def reindex_related_task(kind: str, pk: int) -> int:
     """Reindex the products showing a renamed seller, cooperative, category or village
     (idempotent: it rebuilds their documents from what is stored now)."""

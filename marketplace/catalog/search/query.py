@@ -1,4 +1,4 @@
-"""Product search: the query that reads the index built by catalog/search_index.py.
+"""Product search: the query that reads the index built by catalog/search/index.py.
 
 Both sides go through the same normaliser and word splitter (`words`), so whatever
 letters, digits or half-spaces a seller or a buyer typed, the index and the query meet
@@ -29,7 +29,7 @@ So a product with all the words always ranks above one with only some (all: at l
 1.6, some: below 1.4), a name match beats a context or description match, and among
 products named alike the one whose category or seller also says the word comes first.
 Ties are broken by the caller's ordering (the listing's: id). The listing reads a page
-in that order tier by tier (catalog/search_tiers.py) instead of ranking every candidate.
+in that order tier by tier (catalog/search/tiers.py) instead of ranking every candidate.
 """
 
 from __future__ import annotations
@@ -41,25 +41,18 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, F, FloatField, QuerySet, Value
 
 from marketplace.catalog.models import Product
-from marketplace.catalog.search_index import (  # noqa: F401  (the index's API, re-exported)
+from marketplace.catalog.search.index import (
     ANYWHERE,
     CONTEXT,
-    MAX_WORD_LENGTH,
     NAME,
     STOP_WORDS,
     VOCABULARY,
-    build_document,
-    document_parts,
+    VOCABULARY_KEY,
     joinable,
-    reindex_all,
-    reindex_for_category,
-    reindex_for_cooperative,
-    reindex_for_seller,
-    reindex_for_village,
-    reindex_products,
     unique,
     words,
 )
+from marketplace.core import sql
 
 # Per-word scores in tenths, by where the word was found, and the bonus for all words
 # (see above): the bonus exceeds the highest per-word score (1.4), so no partial match
@@ -175,6 +168,9 @@ CROSS JOIN LATERAL (
     LIMIT {MAX_CORRECTIONS}
 ) AS c
 """
+# The prefix test reads the primary key whatever the vocabulary's size; the trigram
+# index pays only once the vocabulary outgrows a few pages, so it is not pinned here.
+sql.statement("catalog.search_corrections", uses=[VOCABULARY_KEY])(lambda: CORRECTIONS_SQL)
 
 
 def correct(parsed: ParsedQuery) -> ParsedQuery:
@@ -322,13 +318,13 @@ def explain(product_id: int, query: str) -> dict | None:
             parsed.word_query(index, ANYWHERE),
         ]
     rank, rank_params = rank_sql("search_vector", parsed)
-    sql = (
+    statement = (
         f"SELECT {', '.join(columns)}, search_vector @@ %s::tsquery, {rank}"
-        " FROM catalog_product WHERE id = %s AND search_vector @@ %s::tsquery"
+        f" FROM {sql.table_name(Product)} WHERE id = %s AND search_vector @@ %s::tsquery"
     )
     params += [parsed.all_words(), *rank_params, product_id, parsed.any_word()]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         return None

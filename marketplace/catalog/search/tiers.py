@@ -42,21 +42,19 @@ from django.db import connection, transaction
 from django.db.models import FloatField, Q, QuerySet, Value
 
 from marketplace.catalog.models import Product
-from marketplace.catalog.search import (
+from marketplace.catalog.search.index import ANYWHERE, CONTEXT, NAME, VOCABULARY, VOCABULARY_KEY
+from marketplace.catalog.search.query import (
     ALL_WORDS_BONUS,
-    ANYWHERE,
-    CONTEXT,
     IN_CONTEXT,
     IN_DESCRIPTION,
-    NAME,
     NAME_EXACT,
     NAME_PREFIX,
-    VOCABULARY,
     Matches,
     ParsedQuery,
     SearchRank,
     search_products,
 )
+from marketplace.core import sql
 
 BOTH_EXACT, BOTH_PREFIX = NAME_EXACT + IN_CONTEXT, NAME_PREFIX + IN_CONTEXT
 LEVELS = (BOTH_EXACT, BOTH_PREFIX, NAME_EXACT, NAME_PREFIX, IN_CONTEXT, IN_DESCRIPTION)
@@ -79,6 +77,7 @@ FROM unnest(%s::text[]) AS t(term)
 JOIN {VOCABULARY} AS v
   ON v.word >= t.term COLLATE "C" AND v.word < (t.term || chr(1114111)) COLLATE "C"
 """
+sql.statement("catalog.search_vocabulary", uses=[VOCABULARY_KEY])(lambda: _VOCABULARY_SQL)
 
 
 def reachable_levels(parsed: ParsedQuery) -> list[tuple[int, ...]]:

@@ -1,0 +1,273 @@
+"""Every hand-written statement (core.sql.STATEMENTS) is EXPLAINed against a seeded and
+analysed database, with parameters like the ones it runs with: its plan must use each
+index it declares. A change to a statement (or to the indexes) that leaves it reading
+whole tables fails here, not in production.
+
+The planner runs with its ordinary settings: the seeded tables are large enough that
+reading them whole costs more than the declared index."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from marketplace.accounts.models import User
+from marketplace.catalog.models import Product, ProductChannelListing, ProductVariant
+from marketplace.channels.models import Channel
+from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
+from marketplace.core import sql
+from marketplace.demo.synthetic import seed_products
+from marketplace.inventory.models import Reservation, Stock
+from marketplace.locations.models import Province
+from marketplace.sellers.models import Seller, SellerStatus
+from marketplace.shipping.models import DeliveryMethod
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The modules that register statements, imported so the registry is complete.
+MODULES = (
+    "marketplace.catalog.product_page",
+    "marketplace.catalog.public_listing",
+    "marketplace.catalog.search.index",
+    "marketplace.catalog.search.query",
+    "marketplace.catalog.search.tiers",
+    "marketplace.checkout.info",
+    "marketplace.checkout.selectors",
+    "marketplace.checkout.services",
+    "marketplace.checkout.transactions",
+    "marketplace.core.outbox",
+    "marketplace.inventory.stock",
+    "marketplace.shipping.selectors",
+)
+# Modules that run SQL of their own without registering it, and why.
+UNREGISTERED = {
+    # Maintenance commands: VACUUM, ANALYZE, advisory locks and planner settings.
+    "marketplace/catalog/management/commands/reindex_products.py",
+    "marketplace/demo/catalog.py",
+    "marketplace/demo/loader.py",
+    # Diagnostics of one search (explain): its columns grow with the query's words.
+    "marketplace/catalog/search/query.py",
+}
+
+PRODUCTS = 800
+SELLERS = 1000
+CHECKOUTS = 1500
+
+
+@dataclass
+class Sample:
+    """Ids of the seeded data, for the statements' parameters."""
+
+    channel: Channel
+    products: list[Product]
+    variants: list[int]
+    stocks: list[int]
+    sellers: list[int]
+    cooperatives: list[int]
+    checkout: Checkout
+    lines: list[int]
+    method: DeliveryMethod
+    province: Province
+    category: int
+
+    @property
+    def now(self):
+        return timezone.now()
+
+
+def _seed_sellers(count: int) -> None:
+    users = User.objects.bulk_create(
+        User(email=f"plan-seller-{n}@example.com", password="!") for n in range(count)
+    )
+    Seller.objects.bulk_create(
+        Seller(
+            owner=user,
+            name=f"فروشنده {n}",
+            slug=f"plan-seller-{n}",
+            phone="+989151000001",
+            status=SellerStatus.APPROVED,
+        )
+        for n, user in enumerate(users)
+    )
+
+
+def _seed_checkouts(count: int, channel: Channel, variants: list[ProductVariant]) -> None:
+    """Checkouts of the last days, each with two lines held by live reservations and a
+    delivery chosen for one of its fulfillers."""
+    checkouts = Checkout.objects.bulk_create(Checkout(channel=channel) for _ in range(count))
+    lines = CheckoutLine.objects.bulk_create(
+        CheckoutLine(checkout=checkout, variant=variants[(2 * n + k) % len(variants)], quantity=1)
+        for n, checkout in enumerate(checkouts)
+        for k in range(2)
+    )
+    stock_of = dict(Stock.objects.values_list("variant_id", "pk"))
+    until = timezone.now() + timedelta(minutes=10)
+    Reservation.objects.bulk_create(
+        Reservation(
+            checkout_line=line, stock_id=stock_of[line.variant_id], quantity=1, reserved_until=until
+        )
+        for line in lines
+        if line.variant_id in stock_of
+    )
+    method = DeliveryMethod.objects.filter(cooperative=None, seller=None).first()
+    sellers = dict(ProductVariant.objects.values_list("pk", "product__seller_id"))
+    CheckoutDelivery.objects.bulk_create(
+        CheckoutDelivery(checkout=line.checkout, seller_id=sellers[line.variant_id], method=method)
+        for line in lines[::2]
+    )
+
+
+@pytest.fixture
+def sample(db) -> Sample:
+    seed_products(PRODUCTS, batch_size=1000)
+    _seed_sellers(SELLERS)
+    channel = Channel.objects.get(slug="ir")
+    variants = list(ProductVariant.objects.order_by("pk")[:400])
+    _seed_checkouts(CHECKOUTS, channel, variants)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    checkout = Checkout.objects.order_by("created").last()
+    listing = ProductChannelListing.objects.filter(channel=channel, is_visible=True).first()
+    return Sample(
+        channel=channel,
+        products=list(Product.objects.order_by("-pk")[:20]),
+        variants=[v.pk for v in variants[:3]],
+        stocks=list(Stock.objects.filter(variant_id__in=variants[:3]).values_list("pk", flat=True)),
+        sellers=list(Seller.objects.order_by("pk").values_list("pk", flat=True)[:3]),
+        cooperatives=list(
+            Seller.objects.exclude(cooperative=None).values_list("cooperative_id", flat=True)[:2]
+        ),
+        checkout=checkout,
+        lines=list(checkout.lines.values_list("pk", flat=True)),
+        method=DeliveryMethod.objects.filter(cooperative=None, seller=None).first(),
+        province=Province.objects.get(code="IR-09"),
+        category=listing.category_id,
+    )
+
+
+# Parameters like those each statement runs with.
+PARAMETERS: dict[str, Callable[[Sample], list]] = {
+    "catalog.product_by_id": lambda s: [s.channel.pk, s.products[0].pk],
+    "catalog.product_by_slug": lambda s: [s.channel.pk, s.products[0].slug],
+    "catalog.sellers_by_id": lambda s: [s.sellers],
+    "catalog.variants_with_price": lambda s: [s.channel.pk, [p.pk for p in s.products]],
+    "catalog.listing_newest": lambda s: [s.channel.pk, 20],
+    "catalog.listing_by_price": lambda s: [s.channel.pk, 20, 40],
+    "catalog.listing_category_by_price": lambda s: [s.channel.pk, s.category, 20],
+    "catalog.listing_available": lambda s: [s.channel.pk, s.now, s.now, 20],
+    "catalog.listing_count": lambda s: [s.channel.pk],
+    "catalog.search_write": lambda s: [[s.products[0].pk], ["زعفران _زعفران"], ["زعفران"]],
+    "catalog.search_add_words": lambda s: [["زعفران"], [True], [False]],
+    "catalog.search_drop_unused": lambda s: [["زعفران", "کشمش"]],
+    "catalog.search_corrections": lambda s: [["زعفرن"], 0.3],
+    "catalog.search_vocabulary": lambda s: [["زعفران", "کشمش"]],
+    "core.outbox_enqueue": lambda s: ["task", "{}", "key", "PENDING", timedelta(minutes=2)],
+    "checkout.lines": lambda s: [s.channel.pk, s.checkout.pk],
+    "checkout.chosen_methods": lambda s: [s.checkout.pk, "IR", s.province.pk, s.province.pk],
+    "checkout.by_token": lambda s: [s.checkout.pk],
+    "checkout.by_token_locked": lambda s: [s.checkout.pk],
+    "checkout.variants_to_buy": lambda s: [s.channel.pk, s.variants],
+    "checkout.lines_with_held": lambda s: [s.now, s.checkout.pk],
+    "checkout.choices": lambda s: [s.checkout.pk],
+    "checkout.lock": lambda s: [s.now, s.checkout.pk, None, s.now, s.now],
+    "checkout.choose_for_cooperative": lambda s: [
+        s.checkout.pk,
+        s.cooperatives[0],
+        None,
+        s.method.pk,
+    ],
+    "checkout.choose_for_seller": lambda s: [s.checkout.pk, None, s.sellers[0], s.method.pk],
+    "inventory.move_units": lambda s: [
+        s.stocks[:1],
+        [1],
+        [1],
+        s.stocks[:1],
+        [1],
+        s.lines,
+    ],
+    "inventory.usable_by_stock": lambda s: [s.now, s.now, s.lines, s.stocks],
+    "inventory.free_by_stock": lambda s: [s.now, s.checkout.pk, s.stocks],
+    "inventory.lock_stocks": lambda s: [s.variants],
+    "shipping.methods_for_groups": lambda s: [
+        s.cooperatives,
+        s.sellers,
+        "IR",
+        s.province.pk,
+        s.province.pk,
+        s.channel.pk,
+    ],
+    "shipping.rates_by_method": lambda s: [s.channel.pk, [s.method.pk]],
+}
+
+
+def _nodes(plan: dict) -> Iterator[dict]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _nodes(child)
+
+
+def used_indexes(plan: dict) -> set[str]:
+    """The indexes a plan reads (scans, and the arbiters of an INSERT … ON CONFLICT)."""
+    used = set()
+    for node in _nodes(plan):
+        if "Index Name" in node:
+            used.add(node["Index Name"])
+        used.update(node.get("Conflict Arbiter Indexes", ()))
+    return used
+
+
+def index_names(use: sql.Index | str) -> set[str]:
+    """The names of the indexes that answer for `use`."""
+    if isinstance(use, str):
+        return {use}
+    table = use.model._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    width = len(use.columns)
+    return {
+        name
+        for name, info in constraints.items()
+        if info["index"] or info["primary_key"] or info["unique"]
+        if tuple(info["columns"][:width]) == use.columns
+    }
+
+
+def explain(statement: str, params: list) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", params)
+        (document,) = cursor.fetchone()
+    # Django has psycopg hand JSON over as text.
+    return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+
+
+def test_every_statement_uses_its_indexes(sample):
+    for module in MODULES:
+        importlib.import_module(module)
+    assert set(PARAMETERS) == set(sql.STATEMENTS)
+    failures = {}
+    for name, statement in sorted(sql.STATEMENTS.items()):
+        plan = explain(statement.sql(), PARAMETERS[name](sample))
+        used = used_indexes(plan)
+        missing = [use for use in statement.uses if not index_names(use) & used]
+        if missing:
+            failures[name] = (missing, sorted(used))
+    assert failures == {}
+
+
+def test_every_module_running_sql_registers_it():
+    running = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "marketplace").rglob("*.py")
+        if "migrations" not in path.parts and re.search(r"cursor\.execute\(", path.read_text())
+    }
+    registering = {module.replace(".", "/") + ".py" for module in MODULES}
+    assert running - registering - UNREGISTERED == set()
