@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "marketplace.checkout",
     "marketplace.orders",
     "marketplace.payments",
+    "marketplace.ledger",
     "marketplace.notifications",
     "marketplace.demo",
     "storefront",
@@ -233,6 +234,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
 CHECKOUT_ABANDONED_DAYS = int(os.environ.get("CHECKOUT_ABANDONED_DAYS", "30"))
+# Money (marketplace.ledger): the platform's commission on line totals (a category may
+# override it), and the weekly payout run: weekday (0 = Monday … 5 = Saturday), the
+# smallest amount paid out per currency, and how many days money stays before it is paid.
+LEDGER_COMMISSION_RATE = os.environ.get("LEDGER_COMMISSION_RATE", "0.10")
+PAYOUT_WEEKDAY = int(os.environ.get("PAYOUT_WEEKDAY", "5"))
+PAYOUT_MINIMUM = {
+    "IRR": os.environ.get("PAYOUT_MINIMUM_IRR", "1000000"),
+    "USD": os.environ.get("PAYOUT_MINIMUM_USD", "20"),
+}
+PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {
         "task": "marketplace.orders.tasks.expire_unpaid_orders",
@@ -249,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-orphaned-media-files": {
         "task": "marketplace.catalog.tasks.delete_orphaned_media_files",
         "schedule": 86400.0,
+    },
+    "run-payouts": {
+        "task": "marketplace.ledger.tasks.run_weekly_payouts",
+        "schedule": 3600.0,
     },
     "delete-expired-reservations": {
         "task": "marketplace.inventory.tasks.delete_expired_reservations",
