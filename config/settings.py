@@ -244,6 +244,10 @@ PAYOUT_MINIMUM = {
     "USD": os.environ.get("PAYOUT_MINIMUM_USD", "20"),
 }
 PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
+PAYOUT_BANK_FILE_WRITER = "integrations.payouts.paya.write"
+PAYOUT_TRANSFER_PROVIDER = "integrations.payouts.stripe_connect.StripeConnect"
+PAYOUT_STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_development")
+PAYOUT_STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {
         "task": "marketplace.orders.tasks.expire_unpaid_orders",

@@ -167,3 +167,23 @@ def post(
         if value
     )
     return posting
+
+
+def post_many(
+    *, cause_kind: str, currency: str, postings: list[tuple[object, Decimal, list]]
+) -> None:
+    """Many balanced postings of fresh causes (ids no posting can have yet, such as new
+    payouts) in three queries: [(cause id, amount, [(account, amount), …]), …]."""
+    for _cause, _amount, entries in postings:
+        if sum((value for _a, value in entries), ZERO) != 0:
+            raise ValueError("unbalanced posting")
+    created = Posting.objects.bulk_create(
+        Posting(cause_kind=cause_kind, cause_id=str(cause), amount=amount, currency=currency)
+        for cause, amount, _entries in postings
+    )
+    Entry.objects.bulk_create(
+        Entry(posting=posting, account=account, amount=value, currency=currency)
+        for posting, (_cause, _amount, entries) in zip(created, postings, strict=True)
+        for account, value in entries
+        if value
+    )

@@ -56,3 +56,17 @@ def variants(three_sellers):
         make_variant(seller_b, quantity=50, price=3_000_000),
         make_variant(independent, quantity=50, price=4_000_003),
     ]
+
+
+@pytest.fixture
+def stripe_server(settings):
+    from tests.ledger import stripe_server as server_module
+
+    server, state = server_module.start()
+    settings.PAYOUT_STRIPE_API_BASE = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.PAYOUT_STRIPE_SECRET_KEY = "sk_test_local"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
