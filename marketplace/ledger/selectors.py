@@ -101,3 +101,14 @@ def cash_due(shipment: Shipment) -> Decimal:
     voucher, plus its shipping."""
     parts = split_order(shipment.order).shipment_parts(shipment.pk)
     return sum(parts.values(), ZERO)
+
+
+def payout_for(user, pk: int) -> Payout | None:
+    """The payout if `user` may read its payee's money, else None (never a hint that it
+    exists)."""
+    payout = Payout.objects.select_related("seller", "cooperative").filter(pk=pk).first()
+    if payout is None:
+        return None
+    if payout.seller_id:
+        return payout if can_read_seller_money(user, payout.seller) else None
+    return payout if can_read_cooperative_money(user, payout.cooperative) else None

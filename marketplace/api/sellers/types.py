@@ -31,6 +31,17 @@ class Cooperative(ModelObjectType):
     fee_rate = graphene.Float(required=True, description="Share of each line total, e.g. 0.05.")
     members = connection_field("Seller", lambda: Seller)
     warehouses = graphene.List(graphene.NonNull(Warehouse), required=True)
+    balance = graphene.Field(
+        "marketplace.api.ledger.types.Balance",
+        channel=graphene.String(),
+        description="Its staff and platform staff; null for others.",
+    )
+    payouts = graphene.Field(
+        "marketplace.api.ledger.types.PayoutCountableConnection",
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Same readers as balance.",
+    )
 
     class Meta:
         model = CooperativeModel
@@ -64,6 +75,18 @@ class Cooperative(ModelObjectType):
             default=list,
         )
 
+    @staticmethod
+    def resolve_balance(root: CooperativeModel, info, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.cooperative_balance(root, info, channel)
+
+    @staticmethod
+    def resolve_payouts(root: CooperativeModel, info, first=None, after=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.cooperative_payouts(root, info, first=first, after=after)
+
     @classmethod
     def get_node(cls, info, id):
         return selectors.cooperative_by(pk=id)
@@ -79,6 +102,17 @@ class Seller(ModelObjectType):
     phone = graphene.String(description="The owner, their cooperative's staff and platform staff.")
     payout_account = graphene.Field(
         PayoutAccount, description="The owner, their cooperative's staff and platform staff."
+    )
+    balance = graphene.Field(
+        "marketplace.api.ledger.types.Balance",
+        channel=graphene.String(),
+        description="The owner, their cooperative's staff, platform staff; null for others.",
+    )
+    payouts = graphene.Field(
+        "marketplace.api.ledger.types.PayoutCountableConnection",
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Same readers as balance.",
     )
 
     class Meta:
@@ -112,6 +146,18 @@ class Seller(ModelObjectType):
         ):
             return None
         return PayoutAccount(iban=root.payout_iban, holder=root.payout_holder)
+
+    @staticmethod
+    def resolve_balance(root: SellerModel, info, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.seller_balance(root, info, channel)
+
+    @staticmethod
+    def resolve_payouts(root: SellerModel, info, first=None, after=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.seller_payouts(root, info, first=first, after=after)
 
     @classmethod
     def get_node(cls, info, id):
