@@ -14,13 +14,7 @@ from marketplace.ledger import payouts, services
 from marketplace.ledger.models import Payout
 from tests.checkout.factories import gid
 from tests.conftest import make_seller
-from tests.ledger.conftest import (  # noqa: F401
-    independent,
-    ir,
-    place,
-    three_sellers,
-    variants,
-)
+from tests.ledger.conftest import place
 from tests.ledger.test_ledger_postings import collect_cash
 
 SELLER_MONEY = """
