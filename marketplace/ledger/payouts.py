@@ -150,8 +150,10 @@ def _prepare(run_on: date, currency: str, now: datetime) -> tuple[PayoutBatch, b
             method=method,
             iban=p.iban,
             holder=p.holder or p.stripe_account,
+            # Unique per batch and known before the INSERT, so no second write is needed.
+            reference=f"BZ{batch.pk}-{n}" if currency == BANK_CURRENCY else "",
         )
-        for p in payees
+        for n, p in enumerate(payees, start=1)
     )
     in_transit = postings.accounts(currency, [key(AccountKind.IN_TRANSIT)])[
         key(AccountKind.IN_TRANSIT)
@@ -165,13 +167,9 @@ def _prepare(run_on: date, currency: str, now: datetime) -> tuple[PayoutBatch, b
         ],
     )
     if currency == BANK_CURRENCY:
-        rows = []
-        for payout in created_payouts:
-            payout.reference = f"BZ{batch.pk}-{payout.pk}"
-            rows.append(
-                transfers.BankTransfer(payout.iban, payout.holder, payout.amount, payout.reference)
-            )
-        Payout.objects.bulk_update(created_payouts, ["reference"], batch_size=2000)
+        rows = [
+            transfers.BankTransfer(p.iban, p.holder, p.amount, p.reference) for p in created_payouts
+        ]
         batch.bank_file = transfers.bank_file_writer()(rows)
     batch.save(update_fields=["skipped", "bank_file"])
     return batch, True
