@@ -244,6 +244,11 @@ PAYOUT_MINIMUM = {
     "USD": os.environ.get("PAYOUT_MINIMUM_USD", "20"),
 }
 PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
+# The font of the Persian PDF statements (built into .assets by `python -m storefront.assets`).
+LEDGER_PDF_FONT = os.environ.get(
+    "LEDGER_PDF_FONT",
+    str(BASE_DIR / ".assets" / "static" / "storefront" / "fonts" / "vazirmatn-regular.woff2"),
+)
 PAYOUT_BANK_FILE_WRITER = "integrations.payouts.paya.write"
 PAYOUT_TRANSFER_PROVIDER = "integrations.payouts.stripe_connect.StripeConnect"
 PAYOUT_STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_development")

@@ -49,6 +49,10 @@ class OrderSplit:
     line_shipment: dict[int, int] = field(default_factory=dict)
     # shipment id → (fulfiller, shipping price)
     shipping: dict[int, tuple[Party, Decimal]] = field(default_factory=dict)
+    # line id → (who gives the voucher's discount, its share of it)
+    line_discount: dict[int, tuple[Party, Decimal]] = field(default_factory=dict)
+    line_gross: dict[int, Decimal] = field(default_factory=dict)
+    line_seller: dict[int, int] = field(default_factory=dict)
 
     def by_party(
         self, *, line_ids: Iterable[int] | None = None, shipment_ids: Iterable[int] | None = None
@@ -152,6 +156,9 @@ def split_order(order: Order) -> OrderSplit:
         result.lines[r["id"]] = parts
         result.line_quantity[r["id"]] = r["quantity"]
         result.line_shipment[r["id"]] = r["shipment_id"]
+        result.line_discount[r["id"]] = (bearer, discount)
+        result.line_gross[r["id"]] = gross
+        result.line_seller[r["id"]] = r["seller_id"]
     for shipment in shipments:
         result.shipping[shipment.pk] = (fulfiller_party(shipment), shipment.shipping_price)
     return result
