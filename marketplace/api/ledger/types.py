@@ -6,14 +6,17 @@ null, never a hint of the amounts."""
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphene import relay
 
 from marketplace.api.catalog import loaders
 from marketplace.api.catalog.types import Money, money
 from marketplace.api.core import batch
 from marketplace.api.core.connection import countable_connection, paginate
+from marketplace.api.core.errors import query_error
 from marketplace.api.core.types import ModelObjectType
-from marketplace.ledger import selectors
+from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.ledger import links, selectors
 from marketplace.ledger.models import Payout as PayoutModel
 
 
@@ -60,6 +63,7 @@ class Payout(ModelObjectType):
 
 
 PayoutCountableConnection = countable_connection("Payout", Payout)
+MAX_STATEMENT_DAYS = 366
 
 
 def _balance(info, root, kind: str, channel: str | None, allowed: bool):
@@ -96,3 +100,37 @@ def seller_payouts(root, info, first=None, after=None):
 def cooperative_payouts(root, info, first=None, after=None):
     found = selectors.payouts_of(info.context.user, cooperative=root)
     return None if found is None else paginate(found, first=first, after=after)
+
+
+def _statement_url(info, kind: str, root, allowed: bool, start, end, fmt, channel):
+    if not allowed:
+        return None
+    fmt = (fmt or "pdf").lower()
+    if fmt not in links.FORMATS:
+        raise query_error(DomainError.of(ErrorCode.INVALID, "format", _("Choose csv or pdf.")))
+    if end < start or (end - start).days > MAX_STATEMENT_DAYS:
+        raise query_error(
+            DomainError.of(
+                ErrorCode.INVALID, "end", _("The period must end after it starts, within a year.")
+            )
+        )
+    currency = loaders.channel_for(info, channel).currency_code
+    return links.statement_link(
+        user=info.context.user,
+        kind=kind,
+        pk=root.pk,
+        start=start,
+        end=end,
+        fmt=fmt,
+        currency=currency,
+    )
+
+
+def seller_statement_url(root, info, start, end, format=None, channel=None):
+    allowed = selectors.can_read_seller_money(info.context.user, root)
+    return _statement_url(info, "seller", root, allowed, start, end, format, channel)
+
+
+def cooperative_statement_url(root, info, start, end, format=None, channel=None):
+    allowed = selectors.can_read_cooperative_money(info.context.user, root)
+    return _statement_url(info, "cooperative", root, allowed, start, end, format, channel)

@@ -7,6 +7,7 @@ from marketplace.api.core import batch
 from marketplace.api.core.connection import connection_field, paginate
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.inventory.types import Warehouse
+from marketplace.api.ledger.fields import statement_url_field
 from marketplace.api.locations.types import Village
 from marketplace.inventory import selectors as inventory_selectors
 from marketplace.sellers import permissions, selectors
@@ -42,6 +43,7 @@ class Cooperative(ModelObjectType):
         after=graphene.String(),
         description="Same readers as balance.",
     )
+    statement_url = statement_url_field("its staff and platform staff")
 
     class Meta:
         model = CooperativeModel
@@ -87,6 +89,12 @@ class Cooperative(ModelObjectType):
 
         return ledger_types.cooperative_payouts(root, info, first=first, after=after)
 
+    @staticmethod
+    def resolve_statement_url(root: CooperativeModel, info, start, end, format=None, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.cooperative_statement_url(root, info, start, end, format, channel)
+
     @classmethod
     def get_node(cls, info, id):
         return selectors.cooperative_by(pk=id)
@@ -114,6 +122,7 @@ class Seller(ModelObjectType):
         after=graphene.String(),
         description="Same readers as balance.",
     )
+    statement_url = statement_url_field("same readers as balance")
 
     class Meta:
         model = SellerModel
@@ -158,6 +167,12 @@ class Seller(ModelObjectType):
         from marketplace.api.ledger import types as ledger_types
 
         return ledger_types.seller_payouts(root, info, first=first, after=after)
+
+    @staticmethod
+    def resolve_statement_url(root: SellerModel, info, start, end, format=None, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.seller_statement_url(root, info, start, end, format, channel)
 
     @classmethod
     def get_node(cls, info, id):
