@@ -23,7 +23,7 @@ from marketplace.ledger.models import (
 )
 from marketplace.ledger.split import cooperative_party, seller_party
 from marketplace.payments.models import Payment
-from tests.commerce import category, make_voucher
+from tests.commerce import category, make_variant, make_voucher
 from tests.ledger.conftest import place
 
 
@@ -216,3 +216,21 @@ def test_reversal_undoes_a_posting(variants, three_sellers):
         "t"
     ]
     assert all_accounts_sum() == 0
+
+
+def test_completion_queries_do_not_grow_with_lines(variants, three_sellers):
+    from django.test.utils import CaptureQueriesContext
+
+    more = [make_variant(three_sellers[i % 3], quantity=20) for i in range(7)]
+    warm_up = place([(v, 1) for v in variants])  # creates the parties' accounts
+    collect_cash(warm_up)
+    services.post_order_completed(order=warm_up)
+    small = place([(variants[0], 1), (variants[1], 1), (variants[2], 1)])
+    large = place([(v, 1) for v in [*variants, *more]])
+    counts = []
+    for order in (small, large):
+        collect_cash(order)
+        with CaptureQueriesContext(connection) as queries:
+            services.post_order_completed(order=order)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
