@@ -28,7 +28,10 @@ def on_payment_captured(sender, *, payment, amount, **kwargs) -> None:
 
 
 def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
-    lines = {line.order_line_id: line.quantity for line in getattr(refund, "lines", None) or []}
+    refund_lines = getattr(refund, "lines", None)
+    if hasattr(refund_lines, "all"):
+        refund_lines = refund_lines.all()
+    lines = {line.order_line_id: line.quantity for line in refund_lines or []}
     status = str(getattr(refund, "status", ""))
     services.post_refund(
         order=payment.order,
