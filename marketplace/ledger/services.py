@@ -280,6 +280,7 @@ def post_refund(
     )
     destination = _refund_destination(order, owed_to_buyer)
     if not completed:
+        _check_held(order.pk, shares)
         keys = {p: key(AccountKind.ESCROW, p) for p in parties}
         found = postings.accounts(order.currency, [destination, *keys.values()])
         entries = [(found[keys[p]], shares[p]) for p in parties]
@@ -294,6 +295,19 @@ def post_refund(
         entries=entries,
         order_id=order.pk,
     )
+
+
+def _check_held(order_id: int, shares: dict[Party, Decimal]) -> None:
+    """Before completion a producer can give back only what its escrow holds for the
+    order: the units of a shipment whose cash was never collected were never paid."""
+    held = _order_entries(order_id, [AccountKind.ESCROW], [*MONEY_IN, CauseKind.REFUND])
+    for party, share in shares.items():
+        if party[0] != "platform" and share > 0 and share > owed(held.get(party, ZERO)):
+            raise DomainError.of(
+                ErrorCode.INVALID,
+                "amount",
+                _("The refund is larger than what remains of the order's payment."),
+            )
 
 
 def _refund_from_available(currency: str, shares: dict[Party, Decimal], destination):
