@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "marketplace.checkout",
     "marketplace.orders",
     "marketplace.payments",
+    "marketplace.ledger",
     "marketplace.notifications",
     "marketplace.demo",
     "storefront",
@@ -259,6 +260,25 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE_SECONDS", "300"))
 # PENDING payments older than this are settled by asking their gateway.
 PAYMENT_RECONCILE_AFTER_MINUTES = int(os.environ.get("PAYMENT_RECONCILE_AFTER_MINUTES", "20"))
+# Money (marketplace.ledger): the platform's commission on line totals (a category may
+# override it), and the weekly payout run: weekday (0 = Monday … 5 = Saturday), the
+# smallest amount paid out per currency, and how many days money stays before it is paid.
+LEDGER_COMMISSION_RATE = os.environ.get("LEDGER_COMMISSION_RATE", "0.10")
+PAYOUT_WEEKDAY = int(os.environ.get("PAYOUT_WEEKDAY", "5"))
+PAYOUT_MINIMUM = {
+    "IRR": os.environ.get("PAYOUT_MINIMUM_IRR", "1000000"),
+    "USD": os.environ.get("PAYOUT_MINIMUM_USD", "20"),
+}
+PAYOUT_HOLD_DAYS = int(os.environ.get("PAYOUT_HOLD_DAYS", "7"))
+# The font of the Persian PDF statements (built into .assets by `python -m storefront.assets`).
+LEDGER_PDF_FONT = os.environ.get(
+    "LEDGER_PDF_FONT",
+    str(BASE_DIR / ".assets" / "static" / "storefront" / "fonts" / "vazirmatn-regular.woff2"),
+)
+PAYOUT_BANK_FILE_WRITER = "integrations.payouts.paya.write"
+PAYOUT_TRANSFER_PROVIDER = "integrations.payouts.stripe_connect.StripeConnect"
+PAYOUT_STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_development")
+PAYOUT_STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {
         "task": "marketplace.orders.tasks.expire_unpaid_orders",
@@ -279,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-orphaned-media-files": {
         "task": "marketplace.catalog.tasks.delete_orphaned_media_files",
         "schedule": 86400.0,
+    },
+    "run-payouts": {
+        "task": "marketplace.ledger.tasks.run_weekly_payouts",
+        "schedule": 3600.0,
     },
     "delete-expired-reservations": {
         "task": "marketplace.inventory.tasks.delete_expired_reservations",

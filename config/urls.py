@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.health import health
 from marketplace.api.core.view import APIView
+from marketplace.ledger.views import statement as ledger_statement
 
 admin.site.site_header = _("Bazarcheh administration")
 admin.site.site_title = _("Bazarcheh")
@@ -15,6 +16,7 @@ urlpatterns = [
     path("graphql/", APIView.as_view(), name="api"),
     path("health/", health, name="health"),
     path("payments/", include("marketplace.api.payments.urls")),
+    path("ledger/statements/<str:token>/", ledger_statement, name="ledger_statement"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("storefront.urls")),

@@ -190,7 +190,10 @@ def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
     else:
         logger.error("payment %s captured for order %s in %s", payment.pk, order.pk, order.status)
     events.record(*history)
-    payment_captured.send(sender=Payment, payment=payment, amount=payment.captured_amount)
+    if not orphan:
+        # Money the order no longer wanted is refunded at once (see settle): it never
+        # becomes the order's, so the ledger is not told of it.
+        payment_captured.send(sender=Payment, payment=payment, amount=payment.captured_amount)
     return orphan
 
 

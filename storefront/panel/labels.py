@@ -19,6 +19,12 @@ SHIPMENT_STATUS = {
     "RETURNED": _("Returned"),
 }
 
+PAYOUT_STATUS = {
+    "PENDING": _("Being prepared"),
+    "SENT": _("Sent to your bank"),
+    "FAILED": _("Returned: paid again next week"),
+}
+
 
 def with_label(rows: list[dict], key: str, labels: dict) -> list[dict]:
     """Each row with `<key>_label`, the status in words."""

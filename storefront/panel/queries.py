@@ -189,3 +189,42 @@ query PanelShipments($after: String) {
   }
 }
 """
+
+MONEY = "{ amount currency }"
+PAYOUTS = f"""payouts(first: 20) {{ edges {{ node {{
+  id amount {MONEY} status method reference created }} }} }}"""
+
+SELLER_EARNINGS = f"""
+query SellerEarnings($id: ID!) {{
+  seller(id: $id) {{
+    id name
+    balance(channel: "ir") {{ pending {MONEY} available {MONEY} paidOut {MONEY} }}
+    {PAYOUTS}
+  }}
+}}
+"""
+
+COOPERATIVE_FINANCE = f"""
+query CooperativeFinance($slug: String!) {{
+  cooperative(slug: $slug) {{
+    id name slug feeRate
+    balance(channel: "ir") {{ pending {MONEY} available {MONEY} paidOut {MONEY} }}
+    members(first: 100) {{ edges {{ node {{
+      id name balance(channel: "ir") {{ pending {MONEY} available {MONEY} paidOut {MONEY} }}
+    }} }} }}
+    {PAYOUTS}
+  }}
+}}
+"""
+
+SELLER_STATEMENT = """
+query SellerStatement($id: ID!, $start: Date!, $end: Date!, $format: String) {
+  seller(id: $id) { statementUrl(start: $start, end: $end, format: $format) }
+}
+"""
+
+COOPERATIVE_STATEMENT = """
+query CooperativeStatement($id: ID!, $start: Date!, $end: Date!, $format: String) {
+  cooperative(id: $id) { statementUrl(start: $start, end: $end, format: $format) }
+}
+"""

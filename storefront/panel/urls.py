@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.panel import cooperative_views, product_views, seller_views
+from storefront.panel import cooperative_views, money_views, product_views, seller_views
 
 app_name = "panel"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("apply/", seller_views.apply, name="apply"),
     path("products/", seller_views.products, name="products"),
     path("orders/", seller_views.orders, name="orders"),
+    path("earnings/", money_views.earnings, name="earnings"),
+    path("earnings/statement/", money_views.earnings_statement, name="earnings_statement"),
     path("products/new/", product_views.product_new, name="product_new"),
     path("products/<str:product_id>/", product_views.product_edit, name="product_edit"),
     path(
@@ -24,4 +26,10 @@ urlpatterns = [
     ),
     path("coop/<slug:slug>/warehouses/", cooperative_views.warehouses, name="warehouses"),
     path("coop/<slug:slug>/shipments/", cooperative_views.shipments, name="shipments"),
+    path("coop/<slug:slug>/finance/", money_views.cooperative_finance, name="cooperative_finance"),
+    path(
+        "coop/<slug:slug>/finance/statement/",
+        money_views.cooperative_statement,
+        name="cooperative_statement",
+    ),
 ]

@@ -8,6 +8,7 @@ from marketplace.api.core import batch
 from marketplace.api.core.connection import connection_field, paginate
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.inventory.types import Warehouse
+from marketplace.api.ledger.fields import statement_url_field
 from marketplace.api.locations.types import Village
 from marketplace.api.sellers import editor_fields
 from marketplace.inventory import selectors as inventory_selectors
@@ -40,6 +41,18 @@ class Cooperative(ModelObjectType):
         description="Sellers waiting for approval, oldest first: for its staff and "
         "platform staff; empty for others.",
     )
+    balance = graphene.Field(
+        "marketplace.api.ledger.types.Balance",
+        channel=graphene.String(),
+        description="Its staff and platform staff; null for others.",
+    )
+    payouts = graphene.Field(
+        "marketplace.api.ledger.types.PayoutCountableConnection",
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Same readers as balance.",
+    )
+    statement_url = statement_url_field("its staff and platform staff")
 
     class Meta:
         model = CooperativeModel
@@ -72,6 +85,24 @@ class Cooperative(ModelObjectType):
             fetch=inventory_selectors.warehouses_by_cooperative,
             default=list,
         )
+
+    @staticmethod
+    def resolve_balance(root: CooperativeModel, info, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.cooperative_balance(root, info, channel)
+
+    @staticmethod
+    def resolve_payouts(root: CooperativeModel, info, first=None, after=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.cooperative_payouts(root, info, first=first, after=after)
+
+    @staticmethod
+    def resolve_statement_url(root: CooperativeModel, info, start, end, format=None, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.cooperative_statement_url(root, info, start, end, format, channel)
 
     @classmethod
     def get_node(cls, info, id):
@@ -112,6 +143,18 @@ class Seller(ModelObjectType):
         description="Order lines of the seller's goods, newest first: for the owner, "
         "their cooperative's staff and platform staff; empty for others.",
     )
+    balance = graphene.Field(
+        "marketplace.api.ledger.types.Balance",
+        channel=graphene.String(),
+        description="The owner, their cooperative's staff, platform staff; null for others.",
+    )
+    payouts = graphene.Field(
+        "marketplace.api.ledger.types.PayoutCountableConnection",
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Same readers as balance.",
+    )
+    statement_url = statement_url_field("same readers as balance")
 
     class Meta:
         model = SellerModel
@@ -144,6 +187,24 @@ class Seller(ModelObjectType):
         ):
             return None
         return PayoutAccount(iban=root.payout_iban, holder=root.payout_holder)
+
+    @staticmethod
+    def resolve_balance(root: SellerModel, info, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.seller_balance(root, info, channel)
+
+    @staticmethod
+    def resolve_payouts(root: SellerModel, info, first=None, after=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.seller_payouts(root, info, first=first, after=after)
+
+    @staticmethod
+    def resolve_statement_url(root: SellerModel, info, start, end, format=None, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.seller_statement_url(root, info, start, end, format, channel)
 
     @classmethod
     def get_node(cls, info, id):

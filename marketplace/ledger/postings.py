@@ -1,0 +1,189 @@
+"""The ledger's engine: accounts, locks and postings. Every rial that enters or leaves
+Bazarcheh moves here.
+
+Invariant: every posting's entries sum to zero per currency, so the sum of all accounts
+is always zero, and nothing is ever edited: a correction is a new, reversing posting.
+Each posting names its cause (kind + id), and a cause posts at most once, so a replayed
+signal, a retried task or a second completion has no second effect.
+
+Lock order: the order row first (when an order's money moves), then the accounts a
+posting reads before it moves them, in id order; the payout batch locks one payee's
+accounts at a time, in id order too. So two postings never deadlock, and what a posting
+read is still true when it writes.
+
+Safety net: the database refuses, at commit, a posting whose entries do not sum to zero
+per currency (a deferred constraint trigger) and any UPDATE or DELETE of an entry or a
+posting (migration 0002); the unique (cause kind, cause id) stops a second posting for
+the same cause even when two transactions race past the check in Python.
+
+Signs: an entry's amount is a debit when positive and a credit when negative. What the
+platform owes (escrow, sellers, cooperatives, commission, refunds owed, payouts in
+transit, paid out) has credit balances; what others hold for it (gateway clearing, cash
+held by fulfillers, receivables) has debit balances. `owed(balance)` turns a credit
+balance into the positive amount owed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+
+from marketplace.ledger.models import Account, AccountKind, Entry, Posting
+from marketplace.ledger.split import Party
+
+ZERO = Decimal(0)
+# (kind, seller id, cooperative id, gateway)
+AccountKey = tuple[str, int | None, int | None, str]
+
+AVAILABLE_KIND = {
+    "seller": AccountKind.SELLER,
+    "cooperative": AccountKind.COOPERATIVE,
+    "platform": AccountKind.COMMISSION,
+}
+
+
+def key(kind: str, party: Party | None = None, *, gateway: str = "") -> AccountKey:
+    """The account of `kind` owned by `party` (none for the platform's own accounts)."""
+    if party is None or party[0] == "platform":
+        return (kind, None, None, gateway)
+    if party[0] == "seller":
+        return (kind, party[1], None, gateway)
+    return (kind, None, party[1], gateway)
+
+
+def available_key(party: Party) -> AccountKey:
+    return key(AVAILABLE_KIND[party[0]], party)
+
+
+def party_of(account: Account) -> Party:
+    if account.seller_id:
+        return ("seller", account.seller_id)
+    if account.cooperative_id:
+        return ("cooperative", account.cooperative_id)
+    return ("platform", None)
+
+
+def owed(balance: Decimal) -> Decimal:
+    return -balance
+
+
+def _key_of(account: Account) -> AccountKey:
+    return (account.kind, account.seller_id, account.cooperative_id, account.gateway)
+
+
+def accounts(currency: str, keys: Iterable[AccountKey], *, lock: bool = False) -> dict:
+    """The accounts for `keys` in `currency`, created when missing (at most three
+    queries whatever the number of keys); with `lock`, their rows locked in id order."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+
+    def fetch() -> dict[AccountKey, Account]:
+        sellers = {k[1] for k in wanted if k[1]}
+        cooperatives = {k[2] for k in wanted if k[2]}
+        owner = Q(seller__isnull=True, cooperative__isnull=True)
+        if sellers:
+            owner |= Q(seller_id__in=sellers)
+        if cooperatives:
+            owner |= Q(cooperative_id__in=cooperatives)
+        queryset = Account.objects.filter(owner, currency=currency, kind__in={k[0] for k in wanted})
+        if lock:
+            queryset = queryset.order_by("id").select_for_update()
+        found = {_key_of(a): a for a in queryset}
+        return {k: a for k, a in found.items() if k in wanted}
+
+    found = fetch()
+    missing = wanted - found.keys()
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(
+                    kind=k[0], seller_id=k[1], cooperative_id=k[2], gateway=k[3], currency=currency
+                )
+                for k in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found = fetch()
+    return found
+
+
+def balances(account_ids: Iterable[int], *, before=None) -> dict[int, Decimal]:
+    """Each account's balance (the sum of its entries), optionally as it was at `before`."""
+    queryset = Entry.objects.filter(account_id__in=list(account_ids))
+    if before is not None:
+        queryset = queryset.filter(created__lt=before)
+    rows = queryset.values("account_id").annotate(total=Sum("amount"))
+    result = defaultdict(lambda: ZERO)
+    result.update({row["account_id"]: row["total"] for row in rows})
+    return result
+
+
+def existing(cause_kind: str, cause_id: object) -> Posting | None:
+    return Posting.objects.filter(cause_kind=cause_kind, cause_id=str(cause_id)).first()
+
+
+def post(
+    *,
+    cause_kind: str,
+    cause_id: object,
+    currency: str,
+    amount: Decimal,
+    entries: Iterable[tuple[Account, Decimal]],
+    order_id: int | None = None,
+    memo: str = "",
+) -> Posting | None:
+    """Write one balanced posting; None when its cause was already posted (by this
+    transaction or, after it committed, by another). Zero entries are left out and
+    entries to the same account merged."""
+    merged: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_id: dict[int, Account] = {}
+    for account, value in entries:
+        if account.currency != currency:
+            raise ValueError("an entry in another currency")
+        merged[account.pk] += value
+        by_id[account.pk] = account
+    if sum(merged.values(), ZERO) != 0:
+        raise ValueError("unbalanced posting")
+    try:
+        with transaction.atomic():
+            posting = Posting.objects.create(
+                cause_kind=cause_kind,
+                cause_id=str(cause_id),
+                order_id=order_id,
+                amount=amount,
+                currency=currency,
+                memo=memo[:200],
+            )
+    except IntegrityError:
+        return None
+    Entry.objects.bulk_create(
+        Entry(posting=posting, account=by_id[pk], amount=value, currency=currency)
+        for pk, value in merged.items()
+        if value
+    )
+    return posting
+
+
+def post_many(
+    *, cause_kind: str, currency: str, postings: list[tuple[object, Decimal, list]]
+) -> None:
+    """Many balanced postings of fresh causes (ids no posting can have yet, such as new
+    payouts) in three queries: [(cause id, amount, [(account, amount), …]), …]."""
+    for _cause, _amount, entries in postings:
+        if sum((value for _a, value in entries), ZERO) != 0:
+            raise ValueError("unbalanced posting")
+    created = Posting.objects.bulk_create(
+        Posting(cause_kind=cause_kind, cause_id=str(cause), amount=amount, currency=currency)
+        for cause, amount, _entries in postings
+    )
+    Entry.objects.bulk_create(
+        Entry(posting=posting, account=account, amount=value, currency=currency)
+        for posting, (_cause, _amount, entries) in zip(created, postings, strict=True)
+        for account, value in entries
+        if value
+    )

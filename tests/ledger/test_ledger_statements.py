@@ -1,0 +1,95 @@
+"""Statements (CSV and Persian PDF) and the daily reconciliation of gateway clearing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from marketplace.ledger import documents, services, statements
+from marketplace.payments.models import Payment, Transaction
+from tests.ledger.conftest import place
+from tests.ledger.test_ledger_postings import collect_cash
+
+
+@pytest.fixture
+def month(variants, three_sellers):
+    order = place([(variants[0], 2), (variants[1], 1)])
+    collect_cash(order)
+    services.post_order_completed(order=order)
+    line = order.lines.get(seller=three_sellers[0])
+    services.post_refund(order=order, amount=Decimal(2_500_001), cause_key="r", lines={line.pk: 1})
+    today = timezone.localdate()
+    return order, today.replace(day=1), today
+
+
+def test_cooperative_statement_per_member(month, coop_a, staff_a, staff_b, three_sellers):
+    _order, start, end = month
+    statement = statements.cooperative_statement(
+        actor=staff_a, cooperative=coop_a, start=start, end=end
+    )
+    (row,) = statement.rows
+    assert row.label == three_sellers[0].name
+    assert (row.sold, row.cooperative_fee, row.commission, row.voucher) == (
+        5_000_002,
+        250_000,
+        500_000,
+        0,
+    )
+    assert 0 < row.refunds < 2_500_001  # the producer's part of the refunded unit
+    assert row.net == 4_250_002 - row.refunds
+    assert statement.cash_held > 0
+    assert (
+        statements.cooperative_statement(actor=staff_b, cooperative=coop_a, start=start, end=end)
+        is None
+    )
+
+
+def test_seller_statement_is_the_producers_own(month, three_sellers):
+    order, start, end = month
+    seller_a, seller_b, _independent = three_sellers
+    mine = statements.seller_statement(actor=seller_a.owner, seller=seller_a, start=start, end=end)
+    assert [row.label for row in mine.rows] == [str(order.number)]
+    assert (
+        statements.seller_statement(actor=seller_b.owner, seller=seller_a, start=start, end=end)
+        is None
+    )
+
+
+def test_statement_csv_and_pdf(month, coop_a, staff_a):
+    _order, start, end = month
+    statement = statements.cooperative_statement(
+        actor=staff_a, cooperative=coop_a, start=start, end=end
+    )
+    rows = list(csv.reader(io.StringIO(documents.statement_csv(statement))))
+    assert rows[0][0] == coop_a.name
+    assert rows[2][:4] == [statement.rows[0].label, "5000002", "250000", "500000"]
+    assert rows[-2][1:4] == ["5000002", "250000", "500000"]  # the totals
+    pdf = documents.statement_pdf(statement)
+    assert pdf.startswith(b"%PDF")
+    html = documents.statement_html(statement)
+    assert 'dir="rtl"' in html and ">5000002<" in html
+    assert documents.font_path().is_file()
+    assert documents.font_path().resolve().as_uri() in html
+
+
+def test_reconciliation_finds_unposted_captures(online, variants):
+    paid = place([(variants[0], 1)], gateway=online.id)
+    unposted = place([(variants[1], 1)], gateway=online.id)
+    for order in (paid, unposted):
+        Transaction.objects.create(
+            payment=Payment.objects.get(order=order),
+            kind="capture",
+            amount=order.total,
+            is_success=True,
+        )
+    services.post_payment_captured(payment=Payment.objects.get(order=paid), amount=paid.total)
+    (report,) = statements.reconcile(timezone.localdate())
+    assert report.gateway == online.id
+    assert (report.captured, report.posted) == (paid.total + unposted.total, paid.total)
+    assert report.difference == unposted.total
+    assert report.unposted_payments == (Payment.objects.get(order=unposted).pk,)
+    assert report.unknown_payments == ()
