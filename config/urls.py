@@ -15,6 +15,7 @@ urlpatterns = [
     path("graphql/", APIView.as_view(), name="api"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
+    path("logistics/", include("marketplace.logistics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("storefront.urls")),
 ]

@@ -10,6 +10,8 @@ from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
+from marketplace.api.logistics.schema import LogisticsMutations
+from marketplace.api.logistics.types import extend_shipment_type
 from marketplace.api.orders.schema import OrderMutations, OrderQueries, extend_user_type
 from marketplace.api.sellers.editor_fields import extend_editor_fields
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
@@ -19,6 +21,8 @@ from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
 extend_seller_type()
 # User.orders belongs to the orders; added before the build.
 extend_user_type()
+# Shipment.events, trackingUrl and the papers belong to fulfilment.
+extend_shipment_type()
 # Seller.warehouses/sales and Cooperative.applicants read other domains' types.
 extend_editor_fields()
 
@@ -47,6 +51,7 @@ class Mutation(
     AddressMutations,
     ShippingMutations,
     OrderMutations,
+    LogisticsMutations,
     CheckoutMutations,
     graphene.ObjectType,
 ):
