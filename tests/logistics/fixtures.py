@@ -37,3 +37,32 @@ def two_coop_order(seeded, buyer, seller_a, seller_b):
     order = place(buyer, [(saffron, 3), (raisins, 1)])
     shipments = {s.cooperative_id: s for s in order.shipments.all()}
     return order, shipments[seller_a.cooperative_id], shipments[seller_b.cooperative_id], saffron
+
+
+@pytest.fixture
+def post_server():
+    from tests.logistics.carrier_server import CarrierServer
+
+    with CarrierServer("post") as server:
+        yield server
+
+
+@pytest.fixture
+def courier_server():
+    from tests.logistics.carrier_server import CarrierServer
+
+    with CarrierServer("courier") as server:
+        yield server
+
+
+@pytest.fixture
+def carrier_servers(post_server, courier_server, settings):
+    """Both carriers configured against their local servers; the post sends webhooks,
+    the courier is polled."""
+    settings.LOGISTICS_CARRIERS = {
+        "post": post_server.carrier_settings(poll=False),
+        "courier": courier_server.carrier_settings(poll=True),
+    }
+    carriers.reset()
+    yield post_server, courier_server
+    carriers.reset()
