@@ -10,6 +10,7 @@ from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
+from marketplace.api.logistics.desk import DeskQueries
 from marketplace.api.logistics.schema import LogisticsMutations
 from marketplace.api.logistics.types import extend_shipment_type
 from marketplace.api.orders.schema import OrderMutations, OrderQueries, extend_user_type
@@ -36,6 +37,7 @@ class Query(
     AddressQueries,
     ShippingQueries,
     OrderQueries,
+    DeskQueries,
     CheckoutQueries,
     graphene.ObjectType,
 ):

@@ -19,6 +19,13 @@ SHIPMENT_STATUS = {
     "RETURNED": _("Returned"),
 }
 
+DELIVERY_KIND = {
+    "POST": _("National post"),
+    "COURIER": _("Courier"),
+    "COOP_DELIVERY": _("Cooperative delivery"),
+    "PICKUP": _("Pickup point"),
+}
+
 
 def with_label(rows: list[dict], key: str, labels: dict) -> list[dict]:
     """Each row with `<key>_label`, the status in words."""

@@ -174,18 +174,3 @@ query PanelCooperative($slug: String!) {
 SELLER_APPROVE = f"""
 mutation PanelApprove($id: ID!) {{ sellerApprove(id: $id) {{ seller {{ id status }} {ERRORS} }} }}
 """
-
-SHIPMENTS = """
-query PanelShipments($after: String) {
-  shipments(first: 50, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      id status created
-      order { number }
-      fulfiller { __typename ... on Cooperative { id } ... on Seller { id } }
-      deliveryMethod { name }
-      lines { productName variantName quantity seller { name } }
-    } }
-  }
-}
-"""

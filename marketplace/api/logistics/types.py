@@ -64,9 +64,9 @@ def _document(info, root: ShipmentModel, kind: str) -> str | None:
     user = info.context.user
     if not is_fulfiller(user, root):
         return None
-    return info.context.build_absolute_uri(
-        documents.url(kind=kind, shipment_ids=[root.pk], user_id=user.pk)
-    )
+    # A path on this site: the API is also called in-process by the storefront, whose
+    # requests have no host of their own.
+    return documents.url(kind=kind, shipment_ids=[root.pk], user_id=user.pk)
 
 
 def resolve_packing_slip_url(root: ShipmentModel, info):

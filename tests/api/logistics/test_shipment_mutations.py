@@ -50,7 +50,7 @@ def test_pack_short_ship_deliver_and_confirm(api, order_parts, staff_a, staff_b,
     assert packed["shortAmount"]["amount"] == 250000
     assert [e["type"] for e in packed["events"]] == ["PACKED", "PACKED_SHORT"]
     assert packed["events"][1]["message"].startswith("Some items were not available")
-    assert packed["packingSlipUrl"].startswith("http://testserver/logistics/documents/")
+    assert packed["packingSlipUrl"].startswith("/logistics/documents/")
 
     number = "123456789012345678901234"
     shipped = api(
