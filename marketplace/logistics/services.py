@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.logistics import carriers as carrier_registry
 from marketplace.logistics import inventory, messages, parcels, pickup, signals
-from marketplace.logistics.carriers import CarrierError, TrackingStatus
+from marketplace.logistics.carriers import CarrierError
 from marketplace.logistics.messages import OrderEventType
 from marketplace.logistics.models import PackedLine, Parcel, ShipmentEvent, ShipmentEventType
 from marketplace.logistics.permissions import require_fulfiller
@@ -35,15 +35,16 @@ from marketplace.shipping.models import DeliveryKind
 TRACKING_NUMBER_MAX = 100
 
 
-def _locked(shipment_id: int) -> tuple[Order, Shipment]:
-    """The shipment's order and the shipment, both locked (order first)."""
+def lock_shipment(shipment_id: int) -> tuple[Order, Shipment]:
+    """The shipment's order and the shipment, both locked (order first). For this app's
+    writes: it checks no permission."""
     order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).first()
     if order_id is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, "id")
     order = Order.objects.select_for_update(of=("self",)).select_related("channel").get(pk=order_id)
     shipment = (
         Shipment.objects.select_for_update(of=("self",))
-        .select_related("delivery_method")
+        .select_related("delivery_method", "parcel")
         .get(pk=shipment_id)
     )
     shipment.order = order
@@ -60,7 +61,8 @@ def _require_status(shipment: Shipment, *allowed: str) -> None:
         )
 
 
-def _step(shipment: Shipment, type: str, *, user=None, date: datetime | None = None, **data):
+def step(shipment: Shipment, type: str, *, user=None, date: datetime | None = None, **data):
+    """An unsaved timeline entry."""
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     return ShipmentEvent(
         shipment=shipment,
@@ -104,7 +106,7 @@ def _clean_quantities(
 
 
 def _pack(actor, shipment_id: int, quantities: Mapping[int, int] | None) -> Shipment:
-    order, shipment = _locked(shipment_id)
+    order, shipment = lock_shipment(shipment_id)
     require_fulfiller(actor, shipment)
     _require_status(shipment, ShipmentStatus.UNFULFILLED)
     if order.status != OrderStatus.CONFIRMED:
@@ -133,14 +135,14 @@ def _pack(actor, shipment_id: int, quantities: Mapping[int, int] | None) -> Ship
         packed_at=now,
     )
     shipment.parcel = parcel
-    steps = [_step(shipment, ShipmentEventType.PACKED, user=actor, date=now)]
+    steps = [step(shipment, ShipmentEventType.PACKED, user=actor, date=now)]
     history = [
         events.event(order, OrderEventType.SHIPMENT_PACKED, user=actor, shipment=shipment.pk)
     ]
     if short:
         short_lines = {str(pk): units for pk, units in short.items()}
         steps.append(
-            _step(
+            step(
                 shipment,
                 ShipmentEventType.PACKED_SHORT,
                 user=actor,
@@ -197,7 +199,7 @@ def _clean_tracking(carrier, tracking_number: str) -> str:
 
 
 def _ship(actor, shipment_id: int, tracking_number: str, carrier_id: str) -> Shipment:
-    order, shipment = _locked(shipment_id)
+    order, shipment = lock_shipment(shipment_id)
     require_fulfiller(actor, shipment)
     _require_status(shipment, ShipmentStatus.PACKED)
     parcel = Parcel.objects.select_for_update().get(shipment=shipment)
@@ -227,7 +229,7 @@ def _ship(actor, shipment_id: int, tracking_number: str, carrier_id: str) -> Shi
         parcel.carrier_reference = booking.reference
         parcel.label_pdf = booking.label_pdf
         steps.append(
-            _step(shipment, ShipmentEventType.BOOKED, user=actor, date=now, carrier=carrier.id)
+            step(shipment, ShipmentEventType.BOOKED, user=actor, date=now, carrier=carrier.id)
         )
     shipment.carrier = carrier.id if carrier is not None else ""
     if kind == DeliveryKind.PICKUP:
@@ -236,7 +238,7 @@ def _ship(actor, shipment_id: int, tracking_number: str, carrier_id: str) -> Shi
     parcel.save()
     inventory.consume(OrderLine.objects.filter(shipment=shipment).values_list("pk", flat=True))
     steps.append(
-        _step(
+        step(
             shipment,
             ShipmentEventType.SHIPPED,
             user=actor,
@@ -296,7 +298,7 @@ def ship_shipment(
 # ---------------------------------------------------------------- delivering
 
 
-def _mark_delivered(
+def mark_delivered(
     order: Order,
     shipment: Shipment,
     parcel: Parcel,
@@ -309,7 +311,7 @@ def _mark_delivered(
     """`report`: the carrier's delivery event, kept as the DELIVERED step (its carrier
     event id then guards against replays)."""
     date = date or timezone.now()
-    delivered = _step(shipment, ShipmentEventType.DELIVERED, user=actor, date=date)
+    delivered = step(shipment, ShipmentEventType.DELIVERED, user=actor, date=date)
     if report is not None:
         delivered.carrier, delivered.external_id = report.carrier, report.external_id
         delivered.data = report.data
@@ -317,7 +319,7 @@ def _mark_delivered(
     if parcel.cash_to_collect > 0 and cash is not None:
         parcel.cash_collected = cash
         steps.append(
-            _step(
+            step(
                 shipment, ShipmentEventType.CASH_COLLECTED, user=actor, date=date, amount=str(cash)
             )
         )
@@ -358,12 +360,12 @@ def _clean_cash(parcel: Parcel, cash: Decimal | None, currency: str) -> Decimal 
 
 
 def _deliver(actor, shipment_id: int, cash: Decimal | None) -> Shipment:
-    order, shipment = _locked(shipment_id)
+    order, shipment = lock_shipment(shipment_id)
     require_fulfiller(actor, shipment)
     _require_status(shipment, ShipmentStatus.SHIPPED)
     parcel = Parcel.objects.select_for_update().get(shipment=shipment)
     collected = _clean_cash(parcel, cash, order.currency)
-    _mark_delivered(order, shipment, parcel, actor=actor, cash=collected)
+    mark_delivered(order, shipment, parcel, actor=actor, cash=collected)
     return shipment
 
 
@@ -376,7 +378,7 @@ def deliver_shipment(
 
 
 def _check_pickup(actor, shipment_id: int, code: str) -> tuple[Shipment, bool]:
-    order, shipment = _locked(shipment_id)
+    order, shipment = lock_shipment(shipment_id)
     require_fulfiller(actor, shipment)
     if shipment.delivery_method.kind != DeliveryKind.PICKUP:
         raise DomainError.of(ErrorCode.INVALID, "id", _("This parcel is not for pickup."))
@@ -398,7 +400,7 @@ def _check_pickup(actor, shipment_id: int, code: str) -> tuple[Shipment, bool]:
             date=timezone.now(),
         )
         return shipment, False
-    _mark_delivered(order, shipment, parcel, actor=actor, cash=parcel.cash_to_collect)
+    mark_delivered(order, shipment, parcel, actor=actor, cash=parcel.cash_to_collect)
     return shipment, True
 
 
@@ -409,52 +411,6 @@ def check_pickup(*, actor, shipment: Shipment, code: str) -> Shipment:
     if not ok:
         raise DomainError.of(ErrorCode.INVALID, "code", _("This pickup code is wrong."))
     return result
-
-
-# ---------------------------------------------------------------- carrier reports
-
-
-def _apply_carrier_event(carrier_id: str, event) -> str:
-    shipment_id = (
-        Shipment.objects.filter(carrier=carrier_id, tracking_number=event.tracking_number)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if shipment_id is None:
-        return "unknown"
-    order, shipment = _locked(shipment_id)
-    if ShipmentEvent.objects.filter(carrier=carrier_id, external_id=event.id).exists():
-        return "duplicate"
-    step = ShipmentEvent(
-        shipment=shipment,
-        type=event.status
-        if event.status != TrackingStatus.ACCEPTED
-        else ShipmentEventType.IN_TRANSIT,
-        carrier=carrier_id,
-        external_id=event.id,
-        date=event.date,
-        data={"location": event.location, "description": event.description},
-    )
-    if event.status == TrackingStatus.DELIVERED and shipment.status == ShipmentStatus.SHIPPED:
-        parcel = Parcel.objects.select_for_update().get(shipment=shipment)
-        cash = event.cash_collected
-        if cash is None and parcel.cash_to_collect > 0:
-            cash = parcel.cash_to_collect
-        _mark_delivered(order, shipment, parcel, date=event.date, cash=cash, report=step)
-        return "applied"
-    step.save()
-    return "applied"
-
-
-def record_carrier_events(*, carrier: str, tracking_events) -> dict[str, int]:
-    """Apply a carrier's reports (webhook or poll), each in its own transaction: a
-    report seen before (same carrier event id) changes nothing; one for a tracking
-    number nobody has is skipped. Returns counts by outcome."""
-    counts = {"applied": 0, "duplicate": 0, "unknown": 0}
-    for event in tracking_events:
-        outcome = run_with_retries(lambda event=event: _apply_carrier_event(carrier, event))
-        counts[outcome] += 1
-    return counts
 
 
 # ---------------------------------------------------------------- completing orders

@@ -14,7 +14,7 @@ from marketplace.logistics import carriers as carrier_registry
 from marketplace.logistics import documents, paperwork, selectors
 from marketplace.logistics.carriers import CarrierError
 from marketplace.logistics.permissions import is_fulfiller
-from marketplace.logistics.services import record_carrier_events
+from marketplace.logistics.tracking import record_carrier_events
 from marketplace.orders.models import Shipment
 
 logger = logging.getLogger("marketplace.logistics")

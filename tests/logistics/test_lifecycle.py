@@ -20,6 +20,14 @@ from tests.commerce import stock_of
 POST_NUMBER = "123456789012345678901234"
 
 
+@pytest.fixture
+def unsent(monkeypatch):
+    """Messages are queued but not handed to the broker when callbacks run on commit."""
+    from marketplace.notifications import tasks
+
+    monkeypatch.setattr(tasks.send_notification, "delay", lambda *args, **kwargs: None)
+
+
 def codes(exc: pytest.ExceptionInfo) -> list[tuple[str | None, str]]:
     return [(e.field, e.code) for e in exc.value.errors]
 
@@ -35,7 +43,7 @@ def run_all(staff_a, staff_b, order, first, second, number_b="999956789012345678
 
 
 def test_the_whole_way_to_completed(
-    two_coop_order, staff_a, staff_b, buyer, django_capture_on_commit_callbacks
+    two_coop_order, staff_a, staff_b, buyer, django_capture_on_commit_callbacks, unsent
 ):
     order, first, second, saffron = two_coop_order
     heard = []
@@ -99,7 +107,7 @@ def test_another_cooperatives_shipment_is_not_theirs(two_coop_order, staff_a, st
 
 
 def test_packing_short_writes_off_and_takes_it_off_the_cash(
-    two_coop_order, staff_a, django_capture_on_commit_callbacks
+    two_coop_order, staff_a, django_capture_on_commit_callbacks, unsent
 ):
     order, first, _second, saffron = two_coop_order
     line = first.lines.get()

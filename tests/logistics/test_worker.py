@@ -55,10 +55,10 @@ def test_the_worker_polls_and_completes(
 
     tasks.poll_tracking.delay()
     assert wait_for(
-        lambda: Shipment.objects.get(pk=shipment.pk).status == ShipmentStatus.DELIVERED, 60
+        lambda: Shipment.objects.get(pk=shipment.pk).status == ShipmentStatus.DELIVERED, 120
     )
     assert Order.objects.get(pk=order.pk).status == OrderStatus.FULFILLED
     assert Parcel.objects.get(shipment=shipment).cash_collected == due
 
     tasks.auto_complete_orders.delay()
-    assert wait_for(lambda: Order.objects.get(pk=order.pk).status == OrderStatus.COMPLETED, 60)
+    assert wait_for(lambda: Order.objects.get(pk=order.pk).status == OrderStatus.COMPLETED, 120)
