@@ -19,6 +19,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.channels.money import quantize
 from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.logistics import carriers as carrier_registry
 from marketplace.logistics import inventory, messages, parcels, pickup, signals
@@ -354,7 +355,8 @@ def _clean_cash(parcel: Parcel, cash: Decimal | None, currency: str) -> Decimal 
             "cash_collected",
             _("Enter the cash collected (%(amount)s is due).") % {"amount": parcel.cash_to_collect},
         )
-    if cash < 0 or cash != cash.quantize(Decimal(1).scaleb(-2)):
+    # Whole rials for IRR: the currency's own precision, nothing finer.
+    if cash < 0 or cash != quantize(cash, currency):
         raise DomainError.of(ErrorCode.INVALID, "cash_collected")
     return cash
 

@@ -185,6 +185,10 @@ def test_cash_on_delivery_needs_the_cash(two_coop_order, staff_a):
     with pytest.raises(DomainError) as exc:
         services.deliver_shipment(actor=staff_a, shipment=first)
     assert codes(exc) == [("cash_collected", "REQUIRED")]
+    for wrong in (Decimal("-1"), Decimal("1000.5")):
+        with pytest.raises(DomainError) as exc:
+            services.deliver_shipment(actor=staff_a, shipment=first, cash_collected=wrong)
+        assert codes(exc) == [("cash_collected", "INVALID")]
     services.deliver_shipment(actor=staff_a, shipment=first, cash_collected=Decimal(1000))
     assert Parcel.objects.get(shipment=first).cash_collected == Decimal(1000)
 
