@@ -109,9 +109,9 @@ def _stocked_variants(seller_ids: list[int]) -> list[int]:
     )
 
 
-def _place(
+def _try_place(
     buyer, address, ir, variants: list[int], method: DeliveryMethod, rng: random.Random
-) -> Order | None:
+) -> Order:
     checkout = Checkout.objects.create(
         user=buyer, email=buyer.email, channel=ir, shipping_address=address, language="fa"
     )
@@ -124,13 +124,21 @@ def _place(
         CheckoutDelivery.objects.create(
             checkout=checkout, cooperative=group.cooperative, seller=group.seller, method=method
         )
-    try:
-        order, _payment = orders.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
-    except DomainError:
-        # Sold out or not deliverable there: this story is told with the next order.
-        checkout.delete()
-        return None
+    order, _payment = orders.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
     return order
+
+
+def _place(
+    buyer, address, ir, variants: list[int], method: DeliveryMethod, rng: random.Random
+) -> Order | None:
+    """An order of one or two of `variants`; other ones when these are sold out."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return _try_place(buyer, address, ir, variants, method, rng)
+        except DomainError:
+            continue
+    return None
 
 
 def _tell(story: str, order: Order, clerk, buyer, serial: int) -> None:
