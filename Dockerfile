@@ -18,6 +18,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Pango for WeasyPrint (packing slips, pick lists and labels as PDFs).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 bazarcheh \
     && useradd --system --uid 10001 --gid bazarcheh --home-dir /app --shell /usr/sbin/nologin bazarcheh
 

@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(PY) -m pip install --quiet -e ".[dev]"
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m storefront.assets
+	@# WeasyPrint (the fulfilment PDFs) needs Pango from the system.
+	@$(PY) -c "import weasyprint" 2>/dev/null || { command -v apt-get >/dev/null \
+		&& apt-get -o DPkg::Lock::Timeout=600 install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
 	@touch $(STAMP)
 
 run: $(STAMP)

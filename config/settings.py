@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "marketplace.orders",
     "marketplace.payments",
     "marketplace.ledger",
+    "marketplace.logistics",
     "marketplace.notifications",
     "marketplace.demo",
     "storefront",
@@ -279,7 +280,38 @@ PAYOUT_BANK_FILE_WRITER = "integrations.payouts.paya.write"
 PAYOUT_TRANSFER_PROVIDER = "integrations.payouts.stripe_connect.StripeConnect"
 PAYOUT_STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_development")
 PAYOUT_STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+# --- fulfilment: carriers by id (see marketplace.logistics.carriers)
+CARRIER_TIMEOUT_SECONDS = float(os.environ.get("CARRIER_TIMEOUT_SECONDS", "10"))
+ORDER_AUTO_COMPLETE_DAYS = int(os.environ.get("ORDER_AUTO_COMPLETE_DAYS", "7"))
+LOGISTICS_CARRIERS = {
+    "post": {
+        "class": "integrations.logistics.post.NationalPost",
+        "base_url": os.environ.get("POST_API_URL", "http://127.0.0.1:8710"),
+        "api_key": os.environ.get("POST_API_KEY", ""),
+        "webhook_secret": os.environ.get("POST_WEBHOOK_SECRET", ""),
+        "poll": env_bool("POST_POLL"),
+        "timeout": CARRIER_TIMEOUT_SECONDS,
+    },
+    "courier": {
+        "class": "integrations.logistics.courier.Courier",
+        "base_url": os.environ.get("COURIER_API_URL", "http://127.0.0.1:8711"),
+        "api_key": os.environ.get("COURIER_API_KEY", ""),
+        "webhook_secret": os.environ.get("COURIER_WEBHOOK_SECRET", ""),
+        "poll": env_bool("COURIER_POLL", default=True),
+        "timeout": CARRIER_TIMEOUT_SECONDS,
+    },
+}
+LOGISTICS_KIND_CARRIERS = {"POST": "post", "COURIER": "courier"}
+
 CELERY_BEAT_SCHEDULE = {
+    "auto-complete-orders": {
+        "task": "marketplace.logistics.tasks.auto_complete_orders",
+        "schedule": 3600.0,
+    },
+    "poll-tracking": {
+        "task": "marketplace.logistics.tasks.poll_tracking",
+        "schedule": float(os.environ.get("TRACKING_POLL_SECONDS", "900")),
+    },
     "expire-unpaid-orders": {
         "task": "marketplace.orders.tasks.expire_unpaid_orders",
         "schedule": 60.0,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("payments/", include("marketplace.api.payments.urls")),
     path("ledger/statements/<str:token>/", ledger_statement, name="ledger_statement"),
     path("admin/", admin.site.urls),
+    path("logistics/", include("marketplace.logistics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("storefront.urls")),
 ]

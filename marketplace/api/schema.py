@@ -10,6 +10,8 @@ from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.schema import LocationQueries
+from marketplace.api.logistics.desk import DeskQueries
+from marketplace.api.logistics.schema import LogisticsMutations
 from marketplace.api.notifications.schema import NotificationMutations, NotificationQueries
 from marketplace.api.orders.schema import OrderMutations, OrderQueries
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
@@ -25,6 +27,7 @@ class Query(
     AddressQueries,
     ShippingQueries,
     OrderQueries,
+    DeskQueries,
     CheckoutQueries,
     NotificationQueries,
     graphene.ObjectType,
@@ -43,6 +46,7 @@ class Mutation(
     AddressMutations,
     ShippingMutations,
     OrderMutations,
+    LogisticsMutations,
     CheckoutMutations,
     graphene.ObjectType,
 ):

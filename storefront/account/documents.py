@@ -70,7 +70,9 @@ query Order($id: ID!) {
       firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode
     }
     shipments {
-      id status carrier trackingNumber
+      id status carrier trackingNumber trackingUrl pickupCode
+      shortAmount { amount currency }
+      events { type date message }
       fulfiller { __typename ... on Cooperative { name } ... on Seller { name } }
       deliveryMethod { name }
       shippingPrice { amount currency }
@@ -83,6 +85,12 @@ query Order($id: ID!) {
   }
 }
 """
+)
+
+ORDER_CONFIRM_RECEIPT = (
+    "mutation Received($id: ID!) { orderConfirmReceipt(id: $id) { order { id status } "
+    + _ERRORS
+    + " } }"
 )
 
 ORDER_CANCEL = (

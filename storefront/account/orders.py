@@ -1,5 +1,5 @@
-"""The buyer's orders: the list, one order with each shipment's status and lines, and
-canceling while nothing has shipped."""
+"""The buyer's orders: the list, one order with each parcel's steps, lines and tracking,
+canceling while nothing has shipped, and confirming receipt once everything arrived."""
 
 from __future__ import annotations
 
@@ -19,6 +19,24 @@ PAGE_SIZE = 20
 MAX_CURSOR = 200
 
 
+# A parcel's way to the buyer, as the order page draws it.
+STEPS = ("UNFULFILLED", "PACKED", "SHIPPED", "DELIVERED")
+
+
+def _steps(status: str | None) -> list[dict[str, Any]]:
+    if status not in STEPS:
+        return []
+    reached = STEPS.index(status)
+    return [
+        {
+            "label": statuses.label(statuses.SHIPMENT, step),
+            "done": i <= reached,
+            "current": i == reached,
+        }
+        for i, step in enumerate(STEPS)
+    ]
+
+
 def _order_view(order: dict[str, Any]) -> dict[str, Any]:
     return {
         **order,
@@ -29,6 +47,7 @@ def _order_view(order: dict[str, Any]) -> dict[str, Any]:
                 **shipment,
                 "status_label": statuses.label(statuses.SHIPMENT, shipment.get("status")),
                 "fulfiller_name": (shipment.get("fulfiller") or {}).get("name", ""),
+                "steps": _steps(shipment.get("status")),
             }
             for shipment in order.get("shipments") or []
         ],
@@ -66,6 +85,21 @@ def _order(request, order_id: str) -> dict[str, Any]:
 def order_detail(request, order_id: str):
     order = _order_view(_order(request, order_id))
     return render(request, "storefront/account/order.html", {"order": order})
+
+
+@require_POST
+@signed_in_required
+def order_received(request, order_id: str):
+    """ "I received it": the buyer confirms receipt and the order is completed."""
+    _payload, errors = client.mutate(
+        request, documents.ORDER_CONFIRM_RECEIPT, {"id": order_id}, root="orderConfirmReceipt"
+    )
+    if errors:
+        for item in errors.items:
+            messages.error(request, item["message"])
+    else:
+        messages.success(request, _("Thank you: your order is complete."))
+    return redirect("account:order", order_id=order_id)
 
 
 @require_POST

@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/", orders.order_list, name="orders"),
     path("orders/<str:order_id>/", orders.order_detail, name="order"),
     path("orders/<str:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<str:order_id>/received/", orders.order_received, name="order_received"),
     path("addresses/", addresses.address_list, name="addresses"),
     path("addresses/new/", addresses.address_new, name="address_new"),
     path("addresses/delete/", addresses.address_delete, name="address_delete"),

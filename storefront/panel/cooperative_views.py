@@ -1,5 +1,5 @@
-"""The cooperatives' desk: applicants to approve, members' products, warehouses and
-the shipments to prepare."""
+"""The cooperatives' desk: applicants to approve, members' products and warehouses
+(the parcels are in fulfilment_views)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from storefront import client
-from storefront.panel import forms, labels, queries
+from storefront.panel import forms, fulfilment_queries, labels, queries
 from storefront.panel.access import cooperative_of, signed_in
 from storefront.panel.paging import page, paged_query
 
@@ -29,7 +29,15 @@ def _desk(request: HttpRequest, slug: str) -> dict:
 def cooperative_home(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = _desk(request, slug)
     applicants = [edge["node"] for edge in cooperative["applicants"]["edges"]]
-    context = {"cooperative": cooperative, "applicants": applicants}
+    desk = client.query(
+        request, fulfilment_queries.DESK_COUNTS, {"cooperative": cooperative["id"]}
+    )["shipmentDesk"]
+    counts = [
+        {**c, "label": labels.SHIPMENT_STATUS.get(c["status"], c["status"])}
+        for c in desk["counts"]
+        if c["status"] in ("UNFULFILLED", "PACKED", "SHIPPED", "DELIVERED")
+    ]
+    context = {"cooperative": cooperative, "applicants": applicants, "counts": counts}
     return render(request, "storefront/panel/cooperative.html", context)
 
 
@@ -92,20 +100,3 @@ def warehouses(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     context = {"cooperative": cooperative, "form": form}
     return render(request, "storefront/panel/warehouses.html", context, status=status)
-
-
-@signed_in
-def shipments(request: HttpRequest, slug: str) -> HttpResponse:
-    cooperative = _desk(request, slug)
-    data = paged_query(request, queries.SHIPMENTS, {})
-    rows, next_cursor = page(data["shipments"])
-    # The list holds every fulfiller the visitor works for; this page is one cooperative's.
-    rows = [
-        row
-        for row in rows
-        if row["fulfiller"]["__typename"] == "Cooperative"
-        and row["fulfiller"]["id"] == cooperative["id"]
-    ]
-    labels.with_label(rows, "status", labels.SHIPMENT_STATUS)
-    context = {"cooperative": cooperative, "shipments": rows, "next_cursor": next_cursor}
-    return render(request, "storefront/panel/shipments.html", context)

@@ -25,6 +25,13 @@ PAYOUT_STATUS = {
     "FAILED": _("Returned: paid again next week"),
 }
 
+DELIVERY_KIND = {
+    "POST": _("National post"),
+    "COURIER": _("Courier"),
+    "COOP_DELIVERY": _("Cooperative delivery"),
+    "PICKUP": _("Pickup point"),
+}
+
 
 def with_label(rows: list[dict], key: str, labels: dict) -> list[dict]:
     """Each row with `<key>_label`, the status in words."""

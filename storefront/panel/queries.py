@@ -175,21 +175,6 @@ SELLER_APPROVE = f"""
 mutation PanelApprove($id: ID!) {{ sellerApprove(id: $id) {{ seller {{ id status }} {ERRORS} }} }}
 """
 
-SHIPMENTS = """
-query PanelShipments($after: String) {
-  shipments(first: 50, after: $after) {
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      id status created
-      order { number }
-      fulfiller { __typename ... on Cooperative { id } ... on Seller { id } }
-      deliveryMethod { name }
-      lines { productName variantName quantity seller { name } }
-    } }
-  }
-}
-"""
-
 MONEY = "{ amount currency }"
 PAYOUTS = f"""payouts(first: 20) {{ edges {{ node {{
   id amount {MONEY} status method reference created }} }} }}"""

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from storefront.panel import cooperative_views, money_views, product_views, seller_views
+from storefront.panel import (
+    cooperative_views,
+    fulfilment_views,
+    money_views,
+    product_views,
+    seller_views,
+)
 
 app_name = "panel"
 urlpatterns = [
@@ -25,7 +31,15 @@ urlpatterns = [
         name="cooperative_products",
     ),
     path("coop/<slug:slug>/warehouses/", cooperative_views.warehouses, name="warehouses"),
-    path("coop/<slug:slug>/shipments/", cooperative_views.shipments, name="shipments"),
+    path("shipments/", fulfilment_views.own_desk, name="own_shipments"),
+    path("shipments/act/", fulfilment_views.own_action, name="own_shipment_action"),
+    path("coop/<slug:slug>/shipments/", fulfilment_views.cooperative_desk, name="shipments"),
+    path(
+        "coop/<slug:slug>/shipments/act/",
+        fulfilment_views.cooperative_action,
+        name="shipment_action",
+    ),
+    path("coop/<slug:slug>/route/", fulfilment_views.cooperative_route, name="route"),
     path("coop/<slug:slug>/finance/", money_views.cooperative_finance, name="cooperative_finance"),
     path(
         "coop/<slug:slug>/finance/statement/",

@@ -163,6 +163,27 @@ class Shipment(ModelObjectType):
     carrier = graphene.String()
     tracking_number = graphene.String()
     created = graphene.DateTime(required=True)
+    # Fulfilment's fields: types and resolvers in marketplace.api.logistics.types.
+    events = graphene.List(
+        graphene.NonNull("marketplace.api.logistics.types.ShipmentEvent"),
+        required=True,
+        description="Newest last: packed, shipped, carrier scans, delivered.",
+    )
+    tracking_url = graphene.String(description="The carrier's page.")
+    packing_slip_url = graphene.String(
+        description="A signed link to the PDF; the fulfiller and platform staff only."
+    )
+    label_url = graphene.String(
+        description="A signed link to the carrier label PDF; the fulfiller only."
+    )
+    pickup_code = graphene.String(
+        description="The buyer's 6-digit code at the pickup point (the buyer only)."
+    )
+    cash_to_collect = graphene.Field(Money, description="Cash on delivery, once packed.")
+    cash_collected = graphene.Field(Money)
+    short_amount = graphene.Field(
+        Money, description="What the buyer paid for units that were not packed."
+    )
 
     class Meta:
         model = ShipmentModel
@@ -184,6 +205,54 @@ class Shipment(ModelObjectType):
     @staticmethod
     def resolve_status(root: ShipmentModel, info):
         return root.status
+
+    @staticmethod
+    def resolve_events(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_events(root, info)
+
+    @staticmethod
+    def resolve_tracking_url(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_tracking_url(root, info)
+
+    @staticmethod
+    def resolve_packing_slip_url(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_packing_slip_url(root, info)
+
+    @staticmethod
+    def resolve_label_url(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_label_url(root, info)
+
+    @staticmethod
+    def resolve_pickup_code(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_pickup_code(root, info)
+
+    @staticmethod
+    def resolve_cash_to_collect(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_cash_to_collect(root, info)
+
+    @staticmethod
+    def resolve_cash_collected(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_cash_collected(root, info)
+
+    @staticmethod
+    def resolve_short_amount(root: ShipmentModel, info):
+        from marketplace.api.logistics import types as logistics_types
+
+        return logistics_types.resolve_short_amount(root, info)
 
     @staticmethod
     def resolve_fulfiller(root: ShipmentModel, info):

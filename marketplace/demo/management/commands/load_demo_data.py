@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from marketplace.catalog.models import Product
 from marketplace.demo.catalog import load_demo_catalog
 from marketplace.demo.loader import load_demo_data
+from marketplace.demo.orders import load_demo_orders
 from marketplace.sellers.models import Cooperative, Seller
 
 
@@ -36,6 +37,9 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         created = load_demo_catalog()
+        orders = load_demo_orders()
+        if orders:
+            self.stdout.write(self.style.SUCCESS(f"Demo orders placed: {orders}, in every state."))
         if not created:
             self.stdout.write("The demo catalogue is already loaded; nothing changed.")
             return

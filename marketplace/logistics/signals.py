@@ -1,0 +1,23 @@
+"""What fulfilment tells the rest of the platform (the ledger, refunds, notifications).
+
+All are sent once the transaction that made the change has committed, so a receiver
+never sees a change that was rolled back.
+
+- shipment_packed_short(shipment, amount): units the buyer paid for were not packed;
+  `amount` is what the buyer is owed for them (an online payment is refunded by the
+  payments code; for cash on delivery it was already taken off the cash to collect).
+- shipment_delivered(shipment): the parcel reached the buyer.
+- cash_collected(shipment, amount): cash on delivery was collected; the fulfiller holds it.
+- order_completed(order, automatic): the buyer confirmed receipt, or the waiting time
+  passed; escrow may be released.
+- auto_complete_blocked(order): asked before an order is completed automatically; a
+  receiver answering True (an open return, a dispute) keeps it open.
+"""
+
+from django.dispatch import Signal
+
+shipment_packed_short = Signal()
+shipment_delivered = Signal()
+cash_collected = Signal()
+order_completed = Signal()
+auto_complete_blocked = Signal()

@@ -1,0 +1,98 @@
+"""Packing slips, pick lists, route and labels as PDFs: Persian (RTL, Jalali dates,
+Vazirmatn) or English for the intl channel; their text is read back from the PDF."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import jdatetime
+from django.utils import timezone
+from pypdf import PdfReader
+
+from marketplace.logistics import documents, paperwork, services
+from tests.builders.catalog import make_variant
+from tests.logistics.fixtures import place
+
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # Shaped Arabic letters come back as presentation forms; compare base letters.
+    return unicodedata.normalize("NFKC", text)
+
+
+def fonts(data: bytes) -> set[str]:
+    reader = PdfReader(io.BytesIO(data))
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.replace("\u200c", "").split())
+
+
+def has_words(text: str, *words: str) -> bool:
+    """Every word is in the text, ignoring spaces and zero-width joiners."""
+    flat = squeeze(text)
+    return all(squeeze(word) in flat for word in words)
+
+
+def test_packing_slip_in_persian(two_coop_order, staff_a):
+    order, first, _second, _v = two_coop_order
+    services.pack_shipment(actor=staff_a, shipment=first, quantities={first.lines.get().pk: 2})
+    first.refresh_from_db()
+    data = paperwork.render("slip", [first])
+    assert data.startswith(b"%PDF")
+    assert any("Vazirmatn" in name for name in fonts(data))
+    text = pdf_text(data)
+    today = jdatetime.date.fromgregorian(date=timezone.localdate(order.created)).strftime(
+        "%Y/%m/%d"
+    )
+    assert has_words(text, str(order.number).translate(PERSIAN_DIGITS))
+    assert has_words(text, today.translate(PERSIAN_DIGITS))
+    assert has_words(text, "برگه بسته‌بندی", "گیرنده", "کسری")
+    assert has_words(text, "Sara", "Ahmadi")
+
+
+def test_pick_list_groups_by_producer_and_village(seeded, buyer, seller_a, staff_a):
+    saffron = make_variant(seller_a, quantity=20, name="زعفران نگین")
+    orders = [place(buyer, [(saffron, 2)]) for _ in range(3)]
+    shipments = [o.shipments.get() for o in orders]
+    text = pdf_text(paperwork.render("picklist", shipments))
+    assert has_words(text, seller_a.name.split()[0])
+    assert has_words(text, "۶")  # 3 orders × 2 units, one line of the list
+    assert has_words(text, "زعفران")
+
+
+def test_english_for_the_intl_channel(two_coop_order):
+    order, first, _second, _v = two_coop_order
+    text = pdf_text(paperwork.render("slip", [first], language="en"))
+    assert "Packing slip" in text and f"Order {order.number}" in text
+    assert timezone.localdate(order.created).isoformat() in text
+
+
+def test_label_and_route(two_coop_order, staff_a):
+    _order, first, _second, _v = two_coop_order
+    services.pack_shipment(actor=staff_a, shipment=first)
+    first.refresh_from_db()
+    label = pdf_text(paperwork.label_pdf(first))
+    assert has_words(label, "Sara")
+    route = pdf_text(paperwork.render("route", [first], language="en"))
+    assert "Delivery route" in route and "Cash to collect" in route
+
+
+def test_document_links_are_signed_and_checked(client, two_coop_order, staff_a, staff_b):
+    _order, first, _second, _v = two_coop_order
+    url = documents.url(kind="slip", shipment_ids=[first.pk], user_id=staff_a.pk)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert client.get(url[:-3] + "xx/").status_code == 403
+    other = documents.url(kind="slip", shipment_ids=[first.pk], user_id=staff_b.pk)
+    assert client.get(other).status_code == 403
