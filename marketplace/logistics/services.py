@@ -22,12 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.channels.money import quantize
 from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.logistics import carriers as carrier_registry
-from marketplace.logistics import inventory, messages, parcels, pickup, signals
+from marketplace.logistics import inventory, parcels, pickup, settlement, signals
 from marketplace.logistics.carriers import CarrierError
-from marketplace.logistics.messages import OrderEventType
 from marketplace.logistics.models import PackedLine, Parcel, ShipmentEvent, ShipmentEventType
 from marketplace.logistics.permissions import require_fulfiller
+from marketplace.notifications import announce
 from marketplace.orders import events
+from marketplace.orders.events import EventType
 from marketplace.orders.models import Order, OrderLine, OrderStatus, Shipment, ShipmentStatus
 from marketplace.orders.permissions import is_buyer
 from marketplace.orders.services import run_with_retries
@@ -137,9 +138,7 @@ def _pack(actor, shipment_id: int, quantities: Mapping[int, int] | None) -> Ship
     )
     shipment.parcel = parcel
     steps = [step(shipment, ShipmentEventType.PACKED, user=actor, date=now)]
-    history = [
-        events.event(order, OrderEventType.SHIPMENT_PACKED, user=actor, shipment=shipment.pk)
-    ]
+    history = [events.event(order, EventType.SHIPMENT_PACKED, user=actor, shipment=shipment.pk)]
     if short:
         short_lines = {str(pk): units for pk, units in short.items()}
         steps.append(
@@ -155,15 +154,17 @@ def _pack(actor, shipment_id: int, quantities: Mapping[int, int] | None) -> Ship
         history.append(
             events.event(
                 order,
-                OrderEventType.SHIPMENT_PACKED_SHORT,
+                EventType.SHIPMENT_PACKED_SHORT,
                 user=actor,
                 shipment=shipment.pk,
                 lines=short_lines,
                 amount=str(short_amount),
             )
         )
-        messages.tell_buyer_short(order, lines, short, short_amount)
-        _on_commit(signals.shipment_packed_short, shipment=shipment, amount=short_amount)
+        announce.shipment_packed_short(shipment=shipment)
+        signals.shipment_packed_short.send(sender=Shipment, shipment=shipment, amount=short_amount)
+        if not cod:
+            settlement.refund_short_on_commit(shipment=shipment, amount=short_amount)
     ShipmentEvent.objects.bulk_create(steps)
     events.record(*history)
     shipment.status = ShipmentStatus.PACKED
@@ -251,7 +252,7 @@ def _ship(actor, shipment_id: int, tracking_number: str, carrier_id: str) -> Shi
     events.record(
         events.event(
             order,
-            OrderEventType.SHIPMENT_SHIPPED,
+            EventType.SHIPMENT_SHIPPED,
             user=actor,
             shipment=shipment.pk,
             carrier=shipment.carrier,
@@ -260,7 +261,8 @@ def _ship(actor, shipment_id: int, tracking_number: str, carrier_id: str) -> Shi
     )
     shipment.status = ShipmentStatus.SHIPPED
     shipment.save(update_fields=["status", "carrier", "tracking_number", "updated"])
-    messages.tell_buyer_shipped(order, shipment, carrier)
+    url = carrier.tracking_url(shipment.tracking_number) if carrier is not None else None
+    announce.shipment_shipped(shipment=shipment, tracking_url=url or shipment.tracking_number)
     return shipment
 
 
@@ -324,15 +326,13 @@ def mark_delivered(
                 shipment, ShipmentEventType.CASH_COLLECTED, user=actor, date=date, amount=str(cash)
             )
         )
-        _on_commit(signals.cash_collected, shipment=shipment, amount=cash)
+        signals.cash_collected.send(sender=Shipment, shipment=shipment, amount=cash)
     parcel.delivered_at = date
     parcel.save(update_fields=["cash_collected", "delivered_at"])
     ShipmentEvent.objects.bulk_create(steps)
     shipment.status = ShipmentStatus.DELIVERED
     shipment.save(update_fields=["status", "updated"])
-    history = [
-        events.event(order, OrderEventType.SHIPMENT_DELIVERED, user=actor, shipment=shipment.pk)
-    ]
+    history = [events.event(order, EventType.SHIPMENT_DELIVERED, user=actor, shipment=shipment.pk)]
     open_ones = (
         Shipment.objects.filter(order=order)
         .exclude(status__in=[ShipmentStatus.DELIVERED, ShipmentStatus.CANCELED])
@@ -341,8 +341,11 @@ def mark_delivered(
     if not open_ones and order.status == OrderStatus.CONFIRMED:
         order.status = OrderStatus.FULFILLED
         order.save(update_fields=["status", "updated"])
-        history.append(events.event(order, OrderEventType.FULFILLED, user=actor))
+        history.append(events.event(order, EventType.FULFILLED, user=actor))
     events.record(*history)
+    if cash is not None and parcel.cash_collected is not None:
+        settlement.settle_cash(order)
+    announce.shipment_delivered(shipment=shipment)
     _on_commit(signals.shipment_delivered, shipment=shipment)
 
 
@@ -421,10 +424,8 @@ def check_pickup(*, actor, shipment: Shipment, code: str) -> Shipment:
 def _complete(order: Order, *, actor=None, automatic: bool) -> None:
     order.status = OrderStatus.COMPLETED
     order.save(update_fields=["status", "updated"])
-    events.record(events.event(order, OrderEventType.COMPLETED, user=actor, automatic=automatic))
-    transaction.on_commit(
-        lambda: signals.order_completed.send(sender=Order, order=order, automatic=automatic)
-    )
+    events.record(events.event(order, EventType.COMPLETED, user=actor, automatic=automatic))
+    signals.order_completed.send(sender=Order, order=order, automatic=automatic)
 
 
 def _confirm(actor, order_id: int) -> Order:

@@ -1,11 +1,14 @@
 """What fulfilment tells the rest of the platform (the ledger, refunds, notifications).
 
-All are sent once the transaction that made the change has committed, so a receiver
-never sees a change that was rolled back.
+cash_collected, order_completed and shipment_packed_short are sent inside the
+transaction that made the change, so a receiver that writes (the ledger's postings)
+commits or rolls back with it; such a receiver must not call out to other services.
+shipment_delivered is sent once that transaction has committed.
 
 - shipment_packed_short(shipment, amount): units the buyer paid for were not packed;
-  `amount` is what the buyer is owed for them (an online payment is refunded by the
-  payments code; for cash on delivery it was already taken off the cash to collect).
+  `amount` is what the buyer is owed for them (an online payment is refunded through
+  payments.refund_payment after the commit, which the ledger hears as payment_refunded;
+  for cash on delivery it was already taken off the cash to collect).
 - shipment_delivered(shipment): the parcel reached the buyer.
 - cash_collected(shipment, amount): cash on delivery was collected; the fulfiller holds it.
 - order_completed(order, automatic): the buyer confirmed receipt, or the waiting time

@@ -23,6 +23,12 @@ class EventType:
     STOCK_RELEASED = "STOCK_RELEASED"
     CANCELED = "CANCELED"
     EXPIRED = "EXPIRED"
+    SHIPMENT_PACKED = "SHIPMENT_PACKED"
+    SHIPMENT_PACKED_SHORT = "SHIPMENT_PACKED_SHORT"
+    SHIPMENT_SHIPPED = "SHIPMENT_SHIPPED"
+    SHIPMENT_DELIVERED = "SHIPMENT_DELIVERED"
+    FULFILLED = "FULFILLED"
+    COMPLETED = "COMPLETED"
 
 
 # Shown in the order's history (the buyer's and the staff's views).
@@ -39,6 +45,14 @@ DESCRIPTIONS = {
     EventType.STOCK_RELEASED: _("The items were returned to stock."),
     EventType.CANCELED: _("The order was canceled."),
     EventType.EXPIRED: _("The order was canceled because it was not paid in time."),
+    EventType.SHIPMENT_PACKED: _("A parcel was packed."),
+    EventType.SHIPMENT_PACKED_SHORT: _(
+        "A parcel was packed with fewer items than ordered; the difference is given back."
+    ),
+    EventType.SHIPMENT_SHIPPED: _("A parcel was sent."),
+    EventType.SHIPMENT_DELIVERED: _("A parcel was delivered."),
+    EventType.FULFILLED: _("Everything was delivered."),
+    EventType.COMPLETED: _("The order was completed."),
 }
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from marketplace.core.errors import DomainError
 from marketplace.logistics import services, signals
-from marketplace.logistics.messages import OrderEventType
 from marketplace.logistics.models import Parcel, ShipmentEvent
 from marketplace.notifications.models import Notification
+from marketplace.orders.events import EventType
 from marketplace.orders.models import OrderStatus, ShipmentStatus
 from tests.builders.inventory import stock_of
 
@@ -70,8 +70,10 @@ def test_the_whole_way_to_completed(
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
     history = list(order.events.values_list("type", flat=True))
-    assert history.count(OrderEventType.SHIPMENT_DELIVERED) == 2
-    assert history[-2:] == [OrderEventType.FULFILLED, OrderEventType.COMPLETED]
+    assert history.count(EventType.SHIPMENT_DELIVERED) == 2
+    # The last parcel's cash marks the cash-on-delivery payment paid.
+    assert history[-3:] == [EventType.FULFILLED, EventType.PAYMENT_CAPTURED, EventType.COMPLETED]
+    assert order.payment_status == "CHARGED"
     assert heard.count(["automatic", "order"]) == 1
     assert heard.count(["amount", "shipment"]) == 2
 
@@ -109,7 +111,7 @@ def test_another_cooperatives_shipment_is_not_theirs(two_coop_order, staff_a, st
 def test_packing_short_writes_off_and_takes_it_off_the_cash(
     two_coop_order, staff_a, django_capture_on_commit_callbacks, unsent
 ):
-    order, first, _second, saffron = two_coop_order
+    _order, first, _second, saffron = two_coop_order
     line = first.lines.get()
     heard = []
     receiver = lambda sender, shipment, amount, **kw: heard.append(amount)  # noqa: E731
@@ -127,7 +129,9 @@ def test_packing_short_writes_off_and_takes_it_off_the_cash(
     stock = stock_of(saffron)
     assert (stock.quantity, stock.quantity_allocated) == (9, 2)
     assert line.allocations.get().quantity == 2
-    assert Notification.objects.filter(template="shipment_packed_short", email=order.email).exists()
+    assert Notification.objects.filter(
+        template="shipment.packed_short.buyer", event_key=f"shipment:{first.pk}:packed_short"
+    ).exists()
     assert list(ShipmentEvent.objects.filter(shipment=first).values_list("type", flat=True)) == [
         "PACKED",
         "PACKED_SHORT",
