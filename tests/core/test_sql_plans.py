@@ -54,6 +54,8 @@ UNREGISTERED = {
     "marketplace/catalog/management/commands/reindex_products.py",
     "marketplace/demo/catalog.py",
     "marketplace/demo/loader.py",
+    # A commit setting for polled tracking reports (SET LOCAL synchronous_commit).
+    "marketplace/logistics/tracking.py",
     # Diagnostics of one search (explain): its columns grow with the query's words.
     "marketplace/catalog/search/query.py",
 }
