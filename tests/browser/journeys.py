@@ -139,7 +139,7 @@ def choose_deliveries(page: Page, words: Words) -> int:
     expect(choose.first).to_be_visible()
     parcels = 0
     while choose.count():
-        form = page.locator("form").filter(has=choose.first)
+        form = page.locator("form").filter(has=choose.first).first
         form.get_by_label(EXPRESS_POST).check()
         with page.expect_navigation():
             choose.first.click()
