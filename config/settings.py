@@ -304,6 +304,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.ledger.tasks.run_weekly_payouts",
         "schedule": 3600.0,
     },
+    "reconcile-gateways": {
+        "task": "marketplace.ledger.tasks.reconcile_yesterday",
+        "schedule": 86400.0,
+    },
     "delete-expired-reservations": {
         "task": "marketplace.inventory.tasks.delete_expired_reservations",
         "schedule": 600.0,
