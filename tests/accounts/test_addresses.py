@@ -53,6 +53,15 @@ def test_persian_and_arabic_digits_in_postal_code_and_phone():
     assert address.postal_code == "9177948974"
 
 
+def test_free_text_keeps_the_digits_as_typed():
+    address = addresses.clean_address(
+        IRANIAN
+        | {"street_address_1": "  خیابان ۱۷ شهریور،  پلاک ۱۲ ", "street_address_2": "واحد 3"}
+    )
+    assert address.street_address_1 == "خیابان ۱۷ شهریور، پلاک ۱۲"
+    assert address.street_address_2 == "واحد 3"
+
+
 def test_a_five_digit_postal_code_is_invalid():
     assert errors_of(IRANIAN | {"postal_code": "91779"}) == {
         "shippingAddress.postalCode": "INVALID"
@@ -142,7 +151,7 @@ def test_camel_case_keys_are_accepted():
         "postalCode": "1234567890",
     }
     address = addresses.clean_address(camel)
-    assert address.province.code == "IR-23" and address.street_address_2 == "واحد 4"
+    assert address.province.code == "IR-23" and address.street_address_2 == "واحد ۴"
 
 
 def test_an_international_address():
