@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "marketplace.payments",
     "marketplace.notifications",
     "marketplace.demo",
+    "marketplace.site",
     "storefront",
 ]
 

@@ -14,6 +14,7 @@ from marketplace.api.orders.schema import OrderMutations, OrderQueries, extend_u
 from marketplace.api.sellers.editor_fields import extend_editor_fields
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
 from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
+from marketplace.api.site.schema import SiteQueries
 
 # Seller.products and Seller.rating belong to the catalogue; added before the build.
 extend_seller_type()
@@ -33,6 +34,7 @@ class Query(
     ShippingQueries,
     OrderQueries,
     CheckoutQueries,
+    SiteQueries,
     graphene.ObjectType,
 ):
     node = relay.Node.Field()
