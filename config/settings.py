@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "marketplace.api.core.auth.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "storefront.notfound.ShopNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

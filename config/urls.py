@@ -11,6 +11,8 @@ admin.site.site_header = _("Bazarcheh administration")
 admin.site.site_title = _("Bazarcheh")
 admin.site.index_title = _("Platform operations")
 
+handler404 = "storefront.notfound.not_found"
+
 urlpatterns = [
     path("graphql/", APIView.as_view(), name="api"),
     path("health/", health, name="health"),
