@@ -2,6 +2,7 @@ import graphene
 from graphene import relay
 
 from marketplace.api.accounts.addresses import AddressMutations, AddressQueries
+from marketplace.api.accounts.password_reset import PasswordResetMutations
 from marketplace.api.accounts.schema import AccountMutations, AccountQueries
 from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
 from marketplace.api.catalog.sellers import extend_seller_type
@@ -42,6 +43,7 @@ class Query(
 
 class Mutation(
     AccountMutations,
+    PasswordResetMutations,
     SellerMutations,
     InventoryMutations,
     CatalogMutations,

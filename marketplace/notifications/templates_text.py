@@ -17,4 +17,12 @@ TEMPLATES = {
             "Your products become visible to buyers as soon as you publish them."
         ),
     ),
+    "password_reset": (
+        _("Set a new password for Bazarcheh"),
+        _(
+            "Someone asked to set a new password for your Bazarcheh account.\n"
+            "To choose a new password, open this link:\n%(link)s\n"
+            "If it was not you, ignore this email: your password stays as it is."
+        ),
+    ),
 }
