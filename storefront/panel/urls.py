@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.panel import cooperative_views, product_views, seller_views
+from storefront.panel import cooperative_views, pack_views, product_views, seller_views
 
 app_name = "panel"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/", seller_views.orders, name="orders"),
     path("products/new/", product_views.product_new, name="product_new"),
     path("products/<str:product_id>/", product_views.product_edit, name="product_edit"),
+    path("products/<str:product_id>/packs/", pack_views.packs, name="product_packs"),
     path(
         "products/<str:product_id>/publish/",
         product_views.product_publish,
