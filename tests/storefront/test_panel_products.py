@@ -86,7 +86,7 @@ def test_apply_approve_list_publish_and_unpublish(coop_a, staff_a, village, saff
 
     form = browser.get("/panel/products/new/").content.decode()
     # Camera or gallery: no capture attribute forcing the camera.
-    assert 'capture=' not in form and 'accept="image/*"' in form
+    assert "capture=" not in form and 'accept="image/*"' in form
     response = browser.post(
         "/panel/products/new/",
         {
