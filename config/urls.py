@@ -10,6 +10,8 @@ from marketplace.api.core.view import APIView
 admin.site.site_header = _("Bazarcheh administration")
 admin.site.site_title = _("Bazarcheh")
 admin.site.index_title = _("Platform operations")
+# Django's login page has no first-level heading; this one names the page.
+admin.site.login_template = "admin/bazarcheh/login.html"
 
 handler404 = "storefront.notfound.not_found"
 
