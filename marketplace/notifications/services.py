@@ -95,3 +95,13 @@ def notify_seller_approved(*, seller) -> None:
         language=owner.language,
         context={"seller": seller.name},
     )
+
+
+def notify_seller_rejected(*, seller) -> None:
+    owner = seller.owner
+    queue_email(
+        template="seller_rejected",
+        email=owner.email or "",
+        language=owner.language,
+        context={"seller": seller.name, "reason": seller.rejection_reason},
+    )

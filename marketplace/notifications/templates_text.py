@@ -25,4 +25,12 @@ TEMPLATES = {
             "If it was not you, ignore this email: your password stays as it is."
         ),
     ),
+    "seller_rejected": (
+        _("Your application for %(seller)s was not accepted"),
+        _(
+            "Your application to sell %(seller)s on Bazarcheh was not accepted, because:\n"
+            "%(reason)s\n"
+            "You may apply again once this is settled."
+        ),
+    ),
 }

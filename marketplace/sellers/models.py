@@ -75,6 +75,7 @@ class SellerStatus(models.TextChoices):
     PENDING = "PENDING", _("Pending approval")
     APPROVED = "APPROVED", _("Approved")
     SUSPENDED = "SUSPENDED", _("Suspended")
+    REJECTED = "REJECTED", _("Not accepted")
 
 
 class Seller(models.Model):
@@ -112,6 +113,7 @@ class Seller(models.Model):
     payout_iban = models.CharField(_("payout Sheba (IBAN)"), max_length=34, blank=True)
     payout_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for not accepting"), blank=True, max_length=2000)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),

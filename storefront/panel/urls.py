@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("coop/<slug:slug>/", cooperative_views.cooperative_home, name="cooperative"),
     path("coop/<slug:slug>/approve/", cooperative_views.approve, name="approve"),
+    path("coop/<slug:slug>/reject/", cooperative_views.reject, name="reject"),
     path(
         "coop/<slug:slug>/products/",
         cooperative_views.cooperative_products,
