@@ -10,6 +10,7 @@ from marketplace.api.catalog.variant_update import VariantUpdateMutations
 from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
+from marketplace.api.locations.mutations import LocationMutations
 from marketplace.api.locations.schema import LocationQueries
 from marketplace.api.orders.schema import OrderMutations, OrderQueries, extend_user_type
 from marketplace.api.sellers.editor_fields import extend_editor_fields
@@ -44,6 +45,7 @@ class Query(
 class Mutation(
     AccountMutations,
     PasswordResetMutations,
+    LocationMutations,
     SellerMutations,
     InventoryMutations,
     CatalogMutations,
