@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "marketplace.ledger",
     "marketplace.notifications",
     "marketplace.demo",
+    "marketplace.site",
     "storefront",
 ]
 
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "marketplace.api.core.auth.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "storefront.notfound.ShopNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

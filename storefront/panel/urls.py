@@ -1,6 +1,12 @@
 from django.urls import path
 
-from storefront.panel import cooperative_views, money_views, product_views, seller_views
+from storefront.panel import (
+    cooperative_views,
+    money_views,
+    pack_views,
+    product_views,
+    seller_views,
+)
 
 app_name = "panel"
 urlpatterns = [
@@ -12,6 +18,7 @@ urlpatterns = [
     path("earnings/statement/", money_views.earnings_statement, name="earnings_statement"),
     path("products/new/", product_views.product_new, name="product_new"),
     path("products/<str:product_id>/", product_views.product_edit, name="product_edit"),
+    path("products/<str:product_id>/packs/", pack_views.packs, name="product_packs"),
     path(
         "products/<str:product_id>/publish/",
         product_views.product_publish,
@@ -19,6 +26,7 @@ urlpatterns = [
     ),
     path("coop/<slug:slug>/", cooperative_views.cooperative_home, name="cooperative"),
     path("coop/<slug:slug>/approve/", cooperative_views.approve, name="approve"),
+    path("coop/<slug:slug>/reject/", cooperative_views.reject, name="reject"),
     path(
         "coop/<slug:slug>/products/",
         cooperative_views.cooperative_products,
