@@ -22,7 +22,7 @@ class RequestPasswordReset(BaseMutation):
     @classmethod
     def perform(cls, info, email, redirect_url):
         password_reset.request_password_reset(email=email, redirect_url=redirect_url)
-        return cls(errors=[])
+        return cls.ok()
 
 
 class SetPassword(BaseMutation):
@@ -38,7 +38,7 @@ class SetPassword(BaseMutation):
     @classmethod
     def perform(cls, info, token, password, email=None):
         user = password_reset.set_password(email=email, token=token, password=password)
-        return cls(user=user, errors=[])
+        return cls.ok(user=user)
 
 
 class PasswordResetMutations(graphene.ObjectType):

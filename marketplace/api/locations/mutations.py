@@ -25,7 +25,7 @@ class VillagePropose(BaseMutation):
         village = services.propose_village(
             actor=info.context.user, county=services.county_for_proposal(county), name=name
         )
-        return cls(village=village, errors=[])
+        return cls.ok(village=village)
 
 
 class LocationMutations(graphene.ObjectType):

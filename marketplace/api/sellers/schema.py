@@ -219,7 +219,7 @@ class SellerReject(BaseMutation):
     def perform(cls, info, id, reason):
         seller = get_instance(SellerModel.objects.all(), id, "Seller", field="id")
         seller = services.reject_seller(actor=info.context.user, seller=seller, reason=reason)
-        return SellerMutation(seller=seller, errors=[])
+        return SellerMutation.ok(seller=seller)
 
 
 class SellerMutations(graphene.ObjectType):
