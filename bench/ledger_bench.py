@@ -65,12 +65,14 @@ def prepare_database(database_url: str | None) -> None:
 def bench_completion(rounds: int = 5) -> list[tuple[int, int, float]]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
-    from tests.commerce import ensure_seeded, make_checkout, make_variant
 
     from marketplace.ledger import selectors, services
     from marketplace.orders import services as order_services
     from marketplace.sellers.models import Cooperative
-    from tests.conftest import make_seller
+    from tests.builders.catalog import make_variant
+    from tests.builders.checkout import make_checkout
+    from tests.builders.seed import ensure_seeded
+    from tests.builders.sellers import make_seller
 
     ensure_seeded()
     coop_a = Cooperative.objects.create(name="تعاونی الف", slug="bench-a")

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "marketplace.logistics",
     "marketplace.notifications",
     "marketplace.demo",
+    "marketplace.site",
     "storefront",
 ]
 
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "marketplace.api.core.auth.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "storefront.notfound.ShopNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -335,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     "run-payouts": {
         "task": "marketplace.ledger.tasks.run_weekly_payouts",
         "schedule": 3600.0,
+    },
+    "reconcile-gateways": {
+        "task": "marketplace.ledger.tasks.reconcile_yesterday",
+        "schedule": 86400.0,
     },
     "delete-expired-reservations": {
         "task": "marketplace.inventory.tasks.delete_expired_reservations",

@@ -11,6 +11,10 @@ from marketplace.ledger.views import statement as ledger_statement
 admin.site.site_header = _("Bazarcheh administration")
 admin.site.site_title = _("Bazarcheh")
 admin.site.index_title = _("Platform operations")
+# Django's login page has no first-level heading; this one names the page.
+admin.site.login_template = "admin/bazarcheh/login.html"
+
+handler404 = "storefront.notfound.not_found"
 
 urlpatterns = [
     path("graphql/", APIView.as_view(), name="api"),

@@ -40,3 +40,17 @@ def whole_number(text: str | None) -> int | None:
         return int(number)
     except ValueError:  # more digits than Python converts
         return None
+
+
+_NUMBER_RUN = re.compile(r"\d(?:[\d,.]*\d)?")
+
+
+def persian_numerals(text: str | None) -> str:
+    """Digits (with the separators inside a number) as Persian ones, the rest of the
+    text untouched: a sentence's full stop stays a full stop."""
+    return _NUMBER_RUN.sub(lambda match: persian_digits(match.group()), text or "")
+
+
+def grouped(number: int) -> str:
+    """A whole number with thousands separators (Latin; persian_digits for Persian)."""
+    return f"{number:,}"

@@ -2,7 +2,8 @@
 
 Iranian addresses come first (one of the 31 provinces, a 10-digit postal code, an Iranian
 mobile); other countries follow the basic rules the `intl` channel needs. Persian and
-Arabic digits and letters are accepted everywhere and normalised.
+Arabic digits are accepted everywhere: read as numbers in phones and postal codes, kept as
+typed in free text.
 """
 
 from __future__ import annotations
@@ -231,10 +232,11 @@ def clean_address(data: Mapping[str, Any], *, field_prefix: str = "shipping_addr
 
 def normalize_text_spacing(value: Any) -> str:
     """Trimmed text with runs of spaces (and half-spaces at the ends) collapsed; letters
-    are kept as typed so the address prints the way the buyer wrote it."""
+    and digits are kept as typed so the address prints the way the buyer wrote it
+    («پلاک ۱۲» stays «پلاک ۱۲»; search normalises its own copy)."""
     if value is None:
         return ""
-    text = normalize_digits(str(value)).strip().strip("\u200c").strip()
+    text = str(value).strip().strip("\u200c").strip()
     return re.sub(r"[ \t\r\n]+", " ", text)
 
 

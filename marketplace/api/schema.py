@@ -3,12 +3,14 @@ from graphene import relay
 
 from marketplace.api.accounts.addresses import AddressMutations, AddressQueries
 from marketplace.api.accounts.login_codes import LoginCodeMutations
+from marketplace.api.accounts.password_reset import PasswordResetMutations
 from marketplace.api.accounts.schema import AccountMutations, AccountQueries
 from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
 from marketplace.api.catalog.variant_update import VariantUpdateMutations
 from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
 from marketplace.api.inventory.schema import InventoryMutations
+from marketplace.api.locations.mutations import LocationMutations
 from marketplace.api.locations.schema import LocationQueries
 from marketplace.api.logistics.desk import DeskQueries
 from marketplace.api.logistics.schema import LogisticsMutations
@@ -16,6 +18,7 @@ from marketplace.api.notifications.schema import NotificationMutations, Notifica
 from marketplace.api.orders.schema import OrderMutations, OrderQueries
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
 from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
+from marketplace.api.site.schema import SiteQueries
 
 
 class Query(
@@ -30,6 +33,7 @@ class Query(
     DeskQueries,
     CheckoutQueries,
     NotificationQueries,
+    SiteQueries,
     graphene.ObjectType,
 ):
     node = relay.Node.Field()
@@ -39,6 +43,8 @@ class Mutation(
     AccountMutations,
     LoginCodeMutations,
     NotificationMutations,
+    PasswordResetMutations,
+    LocationMutations,
     SellerMutations,
     InventoryMutations,
     CatalogMutations,

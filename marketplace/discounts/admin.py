@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.admin_dates import admin_date
 from marketplace.core.errors import DomainError
 from marketplace.discounts.models import Voucher, VoucherUsage
 from marketplace.discounts.services import VoucherFields, clean_voucher
@@ -79,8 +80,8 @@ class VoucherAdmin(admin.ModelAdmin):
         "channel",
         "seller",
         "usage",
-        "valid_from",
-        "valid_until",
+        "starts",
+        "ends",
         "is_active",
     )
     list_filter = ("is_active", "kind", "channel")
@@ -89,6 +90,17 @@ class VoucherAdmin(admin.ModelAdmin):
     readonly_fields = ("used",)
     inlines = (VoucherUsageInline,)
     list_select_related = ("channel", "seller")
+
+    class Media:
+        css = {"all": ("admin/bazarcheh/filters.css",)}
+
+    @admin.display(description=_("valid from"), ordering="valid_from")
+    def starts(self, voucher: Voucher) -> str:
+        return admin_date(voucher.valid_from)
+
+    @admin.display(description=_("valid until"), ordering="valid_until")
+    def ends(self, voucher: Voucher) -> str:
+        return admin_date(voucher.valid_until)
 
     @admin.display(description=_("uses"))
     def usage(self, voucher: Voucher) -> str:

@@ -39,6 +39,7 @@ from marketplace.ledger.models import (
     PayoutStatus,
 )
 from marketplace.ledger.postings import ZERO, key, owed
+from marketplace.notifications import announce
 from marketplace.sellers import permissions
 from marketplace.sellers.models import Cooperative, Seller
 
@@ -234,7 +235,15 @@ def _mark_sent(payout_ids: list[int], *, reference: str = "") -> int:
     if not ids:
         return 0
     Payout.objects.filter(pk__in=ids).update(**changes)
-    sent = list(Payout.objects.filter(pk__in=ids))
+    sent = list(Payout.objects.filter(pk__in=ids).select_related("seller__owner"))
+    for payout in sent:
+        if payout.seller_id is not None:
+            announce.payout_sent(
+                seller=payout.seller,
+                payout_id=payout.pk,
+                amount=payout.amount,
+                currency=payout.currency,
+            )
     found = _payout_accounts(sent, [AccountKind.PAID_OUT, AccountKind.IN_TRANSIT])
     transit = found[key(AccountKind.IN_TRANSIT)]
     postings.post_many(

@@ -20,12 +20,11 @@ from marketplace.ledger import selectors
 from marketplace.ledger.models import AccountKind, CauseKind, Entry, Posting
 from marketplace.ledger.split import PLATFORM, cooperative_party, split_order
 from marketplace.orders.models import Order
-from marketplace.payments.models import Transaction
+from marketplace.payments.gateways import registry
+from marketplace.payments.models import Payment
 from marketplace.sellers.models import Cooperative, Seller
 
 ZERO = Decimal(0)
-# The Transaction.kind the gateways record for money taken.
-CAPTURE_KINDS = ("capture",)
 
 
 @dataclass
@@ -142,7 +141,7 @@ def seller_statement(
 @dataclass(frozen=True)
 class Reconciliation:
     gateway: str
-    captured: Decimal  # by the gateway's record (successful capture transactions)
+    captured: Decimal  # verified captures of the gateway's payments that day
     posted: Decimal  # to the gateway's clearing account
     unposted_payments: tuple[int, ...]  # captured, not in the ledger
     unknown_payments: tuple[int, ...]  # in the ledger, no capture on record
@@ -157,19 +156,18 @@ def reconcile(day: date, currency: str = "IRR") -> list[Reconciliation]:
     clearing account for captures that day."""
     since, until = _bounds(day, day)
     captured: dict[str, dict[int, Decimal]] = defaultdict(dict)
-    transactions = (
-        Transaction.objects.filter(
-            kind__in=CAPTURE_KINDS,
-            is_success=True,
-            created__gte=since,
-            created__lt=until,
-            payment__currency=currency,
-        )
-        .values("payment_id", "payment__gateway")
-        .annotate(total=Sum("amount"))
-    )
-    for t in transactions:
-        captured[t["payment__gateway"]][t["payment_id"]] = t["total"]
+    # What the payments app recorded as taken: the gateways' verified captures. Cash on
+    # delivery reaches the ledger parcel by parcel, not through a gateway's clearing.
+    online = [g.id for g in registry.all() if not g.confirms_at_once]
+    payments = Payment.objects.filter(
+        gateway__in=online,
+        captured_at__gte=since,
+        captured_at__lt=until,
+        currency=currency,
+        captured_amount__gt=0,
+    ).values_list("pk", "gateway", "captured_amount")
+    for payment_id, gateway, amount in payments:
+        captured[gateway][payment_id] = amount
     posted: dict[str, dict[int, Decimal]] = defaultdict(dict)
     entries = (
         Entry.objects.filter(

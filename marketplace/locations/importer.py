@@ -5,7 +5,7 @@ Provinces come from the seed migration only; a row naming an unknown province is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from marketplace.locations.signals import villages_renamed
 COLUMNS = ("province", "county", "county_en", "village", "village_en")
 REQUIRED_COLUMNS = ("province", "county", "village")
 BATCH_SIZE = 2000
+PROGRESS_EVERY = 10_000
 
 _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 _COUNTY_NAME_MAX = County._meta.get_field("name").max_length
@@ -205,7 +206,11 @@ def _validate(number: int, raw: Mapping[str, object], plan: _Plan) -> _Row | Row
 
 
 def import_gazetteer(
-    rows: Iterable[Mapping[str, object]], *, dry_run: bool = False, start: int = 1
+    rows: Iterable[Mapping[str, object]],
+    *,
+    dry_run: bool = False,
+    start: int = 1,
+    progress: Callable[[ImportReport, str], None] | None = None,
 ) -> ImportReport:
     """Upsert the counties and villages in `rows` (columns: province — Persian name or code —,
     county, county_en, village, village_en) in one transaction.
@@ -213,7 +218,9 @@ def import_gazetteer(
     Existing rows are matched by normalised name, so Arabic-keyboard spellings find them; a
     matched row only changes when the file gives a different English name. Bad rows are
     reported with their number (counted from `start`) and change nothing. With `dry_run` the
-    report is the same but nothing is written.
+    report is the same but nothing is written. `progress`, if given, hears the report every
+    PROGRESS_EVERY rows ("reading") and around the writes ("saving", "saved"): a national
+    gazetteer takes a while.
     """
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic():
@@ -225,6 +232,12 @@ def import_gazetteer(
                 report.errors.append(row)
             else:
                 plan.add(row, report)
+            if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                progress(report, "reading")
         if not dry_run:
+            if progress is not None:
+                progress(report, "saving")
             plan.save()
+            if progress is not None:
+                progress(report, "saved")
     return report

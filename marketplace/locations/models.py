@@ -50,6 +50,18 @@ class Village(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     # Normalised Persian and English names, for search (see core.normalize).
     search_text = models.TextField(editable=False, default="")
+    # A producer may name a village the gazetteer lacks; it stays out of the village
+    # search until a cooperative clerk or the operator confirms it (or merges it into
+    # the village it turns out to be).
+    is_confirmed = models.BooleanField(_("confirmed"), default=True)
+    proposed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("village")

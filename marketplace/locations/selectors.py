@@ -46,7 +46,7 @@ def search_villages(query: str | None) -> QuerySet[Village]:
     Ranking: the name starts with the query, then a later word does, then the query is
     anywhere in a name, then the county matched, then fuzzy matches; ties by similarity, name.
     """
-    queryset = Village.objects.select_related("county__province")
+    queryset = Village.objects.filter(is_confirmed=True).select_related("county__province")
     text = normalize_text(query or "")
     if not text:
         return queryset.order_by("name", "id")
@@ -76,3 +76,17 @@ def search_villages(query: str | None) -> QuerySet[Village]:
 
 def provinces(country: str) -> list[Province]:
     return list(Province.objects.filter(country=country.upper()[:2]).order_by("name"))
+
+
+def county_named(name: str | None) -> County | None:
+    """The one county whose Persian or English name is `name` (any keyboard); None when
+    no county or several have it."""
+    text = normalize_text(name or "")
+    if not text:
+        return None
+    found = [
+        pk
+        for pk, persian, english in County.objects.values_list("id", "name", "name_en")
+        if text in (_normalized(persian), _normalized(english))
+    ]
+    return County.objects.get(pk=found[0]) if len(found) == 1 else None

@@ -17,6 +17,8 @@ twice. Events and recipients:
   seller.applied        the cooperative's staff (platform staff for an independent seller)
                         and the owner: seller_applied(seller=)
   seller.approved       the owner: seller_approved(seller=)
+  seller.rejected       the owner, with the reason: seller_rejected(seller=)
+  account.password_reset the account's e-mail: password_reset(user=, link=, token=)
   account.login_code    the phone, by SMS only: login_code(phone=, code=, code_id=)
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from marketplace.core import outbox
 from marketplace.notifications import recipients as who
@@ -234,6 +237,26 @@ def seller_approved(*, seller) -> None:
         recipients=[_seller_owner(seller)],
         context={"seller": seller.name},
         dedup_key=f"seller:{seller.pk}:approved",
+    )
+
+
+def seller_rejected(*, seller) -> None:
+    # A shop may apply again and be turned down again: each decision is its own event.
+    notify(
+        event="seller.rejected.owner",
+        recipients=[_seller_owner(seller)],
+        context={"seller": seller.name, "reason": seller.rejection_reason},
+        dedup_key=f"seller:{seller.pk}:rejected:{timezone.now().isoformat()}",
+    )
+
+
+def password_reset(*, user, link: str, token: str) -> None:
+    notify(
+        event="account.password_reset",
+        recipients=[who.of_user(user)],
+        context={"link": link},
+        dedup_key=f"password-reset:{user.pk}:{token}",
+        only=ChannelKind.EMAIL,
     )
 
 

@@ -164,4 +164,26 @@ TEMPLATES: dict[str, Template] = {
         _("Your sign-in code is %(code)s. It is valid for 2 minutes."),
         {"code": "123456"},
     ),
+    "account.password_reset": Template(
+        ACCOUNT,
+        _("Set a new password for Bazarcheh"),
+        _("Bazarcheh: set a new password here: %(link)s"),
+        _(
+            "Someone asked to set a new password for your Bazarcheh account.\n"
+            "To choose a new password, open this link:\n%(link)s\n"
+            "If it was not you, ignore this email: your password stays as it is."
+        ),
+        {"link": LINK},
+    ),
+    "seller.rejected.owner": Template(
+        SELLERS,
+        _("Your application for %(seller)s was not accepted"),
+        _("Bazarcheh: %(seller)s was not accepted: %(reason)s"),
+        _(
+            "Your application to sell %(seller)s on Bazarcheh was not accepted, because:\n"
+            "%(reason)s\n"
+            "You may apply again once this is settled."
+        ),
+        {"seller": SHOP, "reason": "عکس‌ها کافی نیست"},
+    ),
 }

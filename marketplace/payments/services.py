@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.channels.money import quantize
 from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.notifications import announce
 from marketplace.orders import events
 from marketplace.orders.events import EventType
 from marketplace.orders.models import Order, OrderStatus
@@ -116,6 +117,7 @@ def _fail(order: Order, payment: Payment, *, reason: str) -> None:
     if order.status == OrderStatus.UNCONFIRMED and _is_current(order, payment):
         order.payment_status = PaymentStatus.FAILED
         order.save(update_fields=["payment_status", "updated"])
+        announce.payment_failed(order=order, payment_id=payment.pk)
     events.record(
         events.event(order, EventType.PAYMENT_FAILED, gateway=payment.gateway, reason=reason)
     )
@@ -187,6 +189,7 @@ def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
         order.expires_at = None
         order.save(update_fields=["status", "payment_status", "expires_at", "updated"])
         history.append(events.event(order, EventType.CONFIRMED, reason=payment.gateway))
+        announce.payment_confirmed(order=order)
     else:
         logger.error("payment %s captured for order %s in %s", payment.pk, order.pk, order.status)
     events.record(*history)

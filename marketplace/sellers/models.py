@@ -26,6 +26,7 @@ class Cooperative(models.Model):
         help_text=_("Share of each line total paid to the cooperative, e.g. 0.05."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     staff = models.ManyToManyField(
@@ -74,6 +75,7 @@ class SellerStatus(models.TextChoices):
     PENDING = "PENDING", _("Pending approval")
     APPROVED = "APPROVED", _("Approved")
     SUSPENDED = "SUSPENDED", _("Suspended")
+    REJECTED = "REJECTED", _("Not accepted")
 
 
 class Seller(models.Model):
@@ -88,6 +90,7 @@ class Seller(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("story"), blank=True, max_length=5000)
+    photo = models.ImageField(_("photo"), upload_to="sellers/", blank=True)
     phone = models.CharField(_("mobile number"), max_length=20)
     village = models.ForeignKey(
         "locations.Village",
@@ -110,6 +113,7 @@ class Seller(models.Model):
     payout_iban = models.CharField(_("payout Sheba (IBAN)"), max_length=34, blank=True)
     payout_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for not accepting"), blank=True, max_length=2000)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),

@@ -177,3 +177,22 @@ def approve_seller(*, actor: User, seller: Seller) -> Seller:
     bump_catalog_version()
     notifications.seller_approved(seller=seller)
     return seller
+
+
+MAX_REASON_LENGTH = 2000
+
+
+@transaction.atomic
+def reject_seller(*, actor: User, seller: Seller, reason: str | None) -> Seller:
+    """The seller's cooperative staff (or platform staff) turn a pending applicant down,
+    saying why; the applicant is told by email."""
+    permissions.require(permissions.can_approve_seller(actor, seller))
+    reason = clean_text(reason, field="reason", max_length=MAX_REASON_LENGTH, required=True)
+    seller = Seller.objects.select_for_update().get(pk=seller.pk)
+    if seller.status != SellerStatus.PENDING:
+        raise DomainError.of(ErrorCode.INVALID_STATUS, "id")
+    seller.status = SellerStatus.REJECTED
+    seller.rejection_reason = reason
+    seller.save(update_fields=["status", "rejection_reason"])
+    notifications.seller_rejected(seller=seller)
+    return seller

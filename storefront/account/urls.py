@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.account import addresses, login_code, orders, preferences, views
+from storefront.account import addresses, login_code, orders, password, preferences, views
 
 app_name = "account"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("password/", preferences.set_password, name="password"),
     path("messages/", preferences.save_preferences, name="preferences"),
     path("signout/", views.signout, name="signout"),
+    path("password/reset/", password.reset_request, name="password_reset"),
+    path("password/set/", password.set_new_password, name="password_set"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<str:order_id>/", orders.order_detail, name="order"),
     path("orders/<str:order_id>/cancel/", orders.order_cancel, name="order_cancel"),

@@ -61,6 +61,32 @@ def approve(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @signed_in
+@require_POST
+def reject(request: HttpRequest, slug: str) -> HttpResponse:
+    cooperative_of(request, slug)
+    seller_id = (request.POST.get("seller") or "").strip()
+    reason = (request.POST.get("reason") or "").strip()
+    if not seller_id or len(seller_id) > MAX_ID_LENGTH:
+        messages.error(request, _("Choose an applicant to approve."))
+        return redirect("panel:cooperative", slug)
+    if not reason:
+        messages.error(request, _("Say why the application is not accepted."))
+        return redirect("panel:cooperative", slug)
+    _payload, errors = client.mutate(
+        request,
+        queries.SELLER_REJECT,
+        {"id": seller_id, "reason": reason[:2000]},
+        root="sellerReject",
+    )
+    if errors:
+        for message in errors.by_field.values():
+            messages.error(request, " ".join(message))
+    else:
+        messages.success(request, _("The applicant was told why the application is not accepted."))
+    return redirect("panel:cooperative", slug)
+
+
+@signed_in
 def cooperative_products(request: HttpRequest, slug: str) -> HttpResponse:
     cooperative = _desk(request, slug)
     data = paged_query(request, queries.PRODUCT_LIST, {"cooperatives": [cooperative["id"]]})

@@ -8,6 +8,7 @@ SELLER_STATUS = {
     "PENDING": _("Waiting for approval"),
     "APPROVED": _("Approved"),
     "SUSPENDED": _("Suspended"),
+    "REJECTED": _("Not accepted"),
 }
 
 SHIPMENT_STATUS = {

@@ -175,6 +175,12 @@ SELLER_APPROVE = f"""
 mutation PanelApprove($id: ID!) {{ sellerApprove(id: $id) {{ seller {{ id status }} {ERRORS} }} }}
 """
 
+SELLER_REJECT = f"""
+mutation PanelReject($id: ID!, $reason: String!) {{
+  sellerReject(id: $id, reason: $reason) {{ seller {{ id status }} {ERRORS} }}
+}}
+"""
+
 MONEY = "{ amount currency }"
 PAYOUTS = f"""payouts(first: 20) {{ edges {{ node {{
   id amount {MONEY} status method reference created }} }} }}"""

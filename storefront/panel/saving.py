@@ -142,6 +142,17 @@ def create_product(
 
 
 def _finish_new(request, product_id: str, seller: dict, data: ProductData, form) -> bool:
+    if not create_pack(request, product_id, seller, data, form):
+        return False
+    if data.photo is not None and _add_photo(request, product_id, data, form) is None:
+        return False
+    if data.publish:
+        return _publish(request, product_id, True, form)
+    return True
+
+
+def create_pack(request, product_id: str, seller: dict, data: ProductData, form) -> bool:
+    """A new variant (pack) of the product, with its price and stock."""
     variant_input = {
         "product": product_id,
         "channelListings": [{"channel": CHANNEL, "price": data.price_rial}],
@@ -152,23 +163,15 @@ def _finish_new(request, product_id: str, seller: dict, data: ProductData, form)
         if warehouse is None:
             return False
         variant_input["stocks"] = [{"warehouse": warehouse, "quantity": data.stock}]
-    if (
-        _step(
-            request,
-            queries.VARIANT_CREATE,
-            {"input": variant_input},
-            "productVariantCreate",
-            form,
-            VARIANT_FIELDS,
-        )
-        is None
-    ):
-        return False
-    if data.photo is not None and _add_photo(request, product_id, data, form) is None:
-        return False
-    if data.publish:
-        return _publish(request, product_id, True, form)
-    return True
+    created = _step(
+        request,
+        queries.VARIANT_CREATE,
+        {"input": variant_input},
+        "productVariantCreate",
+        form,
+        VARIANT_FIELDS,
+    )
+    return created is not None
 
 
 def _publish(request, product_id: str, publish: bool, form) -> bool:
@@ -211,7 +214,11 @@ def _save_variant(request, product: dict, data: ProductData, form) -> bool:
     variants = product.get("variants") or []
     if not variants:
         return _finish_new(request, product["id"], product["seller"], data, form)
-    variant = variants[0]
+    return save_pack(request, product, variants[0], data, form)
+
+
+def save_pack(request, product: dict, variant: dict, data: ProductData, form) -> bool:
+    """One variant's (pack's) name, weight, price and stock."""
     steps = [
         (
             queries.VARIANT_UPDATE,

@@ -4,6 +4,7 @@ from storefront.panel import (
     cooperative_views,
     fulfilment_views,
     money_views,
+    pack_views,
     product_views,
     seller_views,
 )
@@ -18,6 +19,7 @@ urlpatterns = [
     path("earnings/statement/", money_views.earnings_statement, name="earnings_statement"),
     path("products/new/", product_views.product_new, name="product_new"),
     path("products/<str:product_id>/", product_views.product_edit, name="product_edit"),
+    path("products/<str:product_id>/packs/", pack_views.packs, name="product_packs"),
     path(
         "products/<str:product_id>/publish/",
         product_views.product_publish,
@@ -25,6 +27,7 @@ urlpatterns = [
     ),
     path("coop/<slug:slug>/", cooperative_views.cooperative_home, name="cooperative"),
     path("coop/<slug:slug>/approve/", cooperative_views.approve, name="approve"),
+    path("coop/<slug:slug>/reject/", cooperative_views.reject, name="reject"),
     path(
         "coop/<slug:slug>/products/",
         cooperative_views.cooperative_products,

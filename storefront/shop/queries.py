@@ -89,7 +89,7 @@ SELLER = (
     """
 query Seller($slug: String!, $after: String) {
   seller(slug: $slug) {
-    name slug description status rating
+    name slug description status rating photoUrl
     village { name county province }
     cooperative { name slug }
     products(first: 24, after: $after) {
@@ -108,7 +108,7 @@ query Seller($slug: String!, $after: String) {
 COOPERATIVE = """
 query Cooperative($slug: String!) {
   cooperative(slug: $slug) {
-    id name slug description
+    id name slug description address phone
     members(first: 100) {
       totalCount
       edges { node { name slug status village { name county } } }
@@ -128,3 +128,9 @@ query CooperativeProducts($cooperative: ID!) {
 """
     + CARD
 )
+
+SHOP = """
+query Shop {
+  shop { phone email address about returnPolicy terms trustSeal { url imageUrl } }
+}
+"""

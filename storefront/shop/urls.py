@@ -1,6 +1,6 @@
 from django.urls import path
 
-from storefront.shop import views
+from storefront.shop import info, views
 
 app_name = "shop"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("p/<str:slug>/", views.product, name="product"),
     path("s/<str:slug>/", views.seller, name="seller"),
     path("coop/<str:slug>/", views.cooperative, name="cooperative"),
+    path("about/", info.about, name="about"),
+    path("contact/", info.contact, name="contact"),
+    path("returns/", info.returns, name="returns"),
+    path("terms/", info.terms, name="terms"),
 ]

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 
-from storefront.digits import persian_digits
+from storefront.digits import grouped, persian_digits, persian_numerals, whole_number
 
 register = template.Library()
 
@@ -28,6 +28,28 @@ def digits(value) -> str:
     """Persian digits (and separators) in Persian; unchanged in English."""
     text = "" if value is None else str(value)
     return persian_digits(text) if _persian() else text
+
+
+@register.filter
+def numerals(value) -> str:
+    """Text (an error message, a phone number) with Persian digits in Persian; its
+    punctuation unchanged."""
+    text = "" if value is None else str(value)
+    return persian_numerals(text) if _persian() else text
+
+
+@register.filter
+def number_echo(value) -> str:
+    """A number typed into a form, shown back: in Persian grouped with Persian digits
+    when it is a whole number, otherwise as typed with Persian digits; in English as
+    typed."""
+    text = "" if value is None else str(value)
+    if not _persian():
+        return text
+    number = whole_number(text)
+    if number is None:
+        return numerals(text)
+    return digits(grouped(number))
 
 
 def _grouped(amount: Decimal, places: int) -> str:

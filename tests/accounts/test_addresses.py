@@ -53,6 +53,15 @@ def test_persian_and_arabic_digits_in_postal_code_and_phone():
     assert address.postal_code == "9177948974"
 
 
+def test_free_text_keeps_the_digits_as_typed():
+    address = addresses.clean_address(
+        IRANIAN
+        | {"street_address_1": "  خیابان ۱۷ شهریور،  پلاک ۱۲ ", "street_address_2": "واحد 3"}
+    )
+    assert address.street_address_1 == "خیابان ۱۷ شهریور، پلاک ۱۲"
+    assert address.street_address_2 == "واحد 3"
+
+
 def test_a_five_digit_postal_code_is_invalid():
     assert errors_of(IRANIAN | {"postal_code": "91779"}) == {
         "shipping_address.postal_code": "INVALID"

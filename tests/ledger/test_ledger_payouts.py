@@ -16,6 +16,7 @@ from marketplace.core.errors import DomainError
 from marketplace.ledger import payouts, selectors, services
 from marketplace.ledger.models import Payout, PayoutBatch, PayoutProfile, PayoutStatus
 from marketplace.ledger.split import cooperative_party, seller_party
+from marketplace.notifications.models import Notification
 from marketplace.orders import services as order_services
 from marketplace.payments.models import Payment
 from marketplace.shipping.models import DeliveryMethod, DeliveryRate
@@ -71,6 +72,9 @@ def test_sent_then_failed_payout_returns_to_available(completed, three_sellers, 
     batch = payouts.run_payouts(currency="IRR", now=timezone.now() + LATER)
     assert payouts.mark_batch_sent(actor=operator, batch=batch) == 1
     assert payouts.mark_batch_sent(actor=operator, batch=batch) == 0
+    sent = batch.payouts.get()
+    # The producer hears of the transfer once, however often the batch is marked.
+    assert Notification.objects.filter(event_key=f"payout:{sent.pk}:sent").count() == 1
     assert selectors.balance_of(seller_party(seller_a.pk), "IRR").paid_out == owed_a
 
     payout = batch.payouts.get()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from marketplace.ledger import documents, services, statements
-from marketplace.payments.models import Payment, Transaction
+from marketplace.ledger import documents, services, statements, tasks
+from marketplace.payments.models import Payment, PaymentStatus
 from tests.ledger.conftest import place
 from tests.ledger.test_ledger_postings import collect_cash
 
@@ -80,11 +83,8 @@ def test_reconciliation_finds_unposted_captures(online, variants):
     paid = place([(variants[0], 1)], gateway=online.id)
     unposted = place([(variants[1], 1)], gateway=online.id)
     for order in (paid, unposted):
-        Transaction.objects.create(
-            payment=Payment.objects.get(order=order),
-            kind="capture",
-            amount=order.total,
-            is_success=True,
+        Payment.objects.filter(order=order).update(
+            status=PaymentStatus.CHARGED, captured_amount=order.total, captured_at=timezone.now()
         )
     services.post_payment_captured(payment=Payment.objects.get(order=paid), amount=paid.total)
     (report,) = statements.reconcile(timezone.localdate())
@@ -93,3 +93,22 @@ def test_reconciliation_finds_unposted_captures(online, variants):
     assert report.difference == unposted.total
     assert report.unposted_payments == (Payment.objects.get(order=unposted).pk,)
     assert report.unknown_payments == ()
+
+
+def test_the_daily_reconciliation_logs_what_does_not_match(online, variants, caplog):
+    unposted = place([(variants[0], 1)], gateway=online.id)
+    yesterday = timezone.now() - timedelta(days=1)
+    Payment.objects.filter(order=unposted).update(
+        status=PaymentStatus.CHARGED, captured_amount=unposted.total, captured_at=yesterday
+    )
+    with caplog.at_level(logging.ERROR, logger="marketplace.ledger.tasks"):
+        assert tasks.reconcile_yesterday() == 1
+    assert str(Payment.objects.get(order=unposted).pk) in caplog.text
+    out = io.StringIO()
+    call_command("reconcile_payments", stdout=out)
+    assert "MISMATCH" in out.getvalue() and online.id in out.getvalue()
+
+
+def test_the_reconciliation_command_refuses_a_bad_day():
+    with pytest.raises(CommandError):
+        call_command("reconcile_payments", day="1405-13-40")

@@ -84,3 +84,22 @@ def test_from_the_command_line_errors_exit_non_zero(tmp_path, capsys, header):
 
     assert exit_info.value.code == 1
     assert "CommandError" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_the_official_list_with_persian_headers_reports_its_progress(tmp_path, monkeypatch):
+    monkeypatch.setattr("marketplace.locations.importer.PROGRESS_EVERY", 2)
+    rows = "".join(f"خراسان رضوی,کدکن,روستای {n},{n}\n" for n in range(1, 6))
+    path = write_csv(tmp_path, "استان,شهرستان,نام آبادی,کد\n" + rows)
+
+    out, err = run(str(path))
+
+    assert err == ""
+    assert Village.objects.filter(county__name="کدکن").count() == 5
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "Read 2 rows: 2 new villages so far, 0 bad rows",
+        "Read 4 rows: 4 new villages so far, 0 bad rows",
+        "Read all 5 rows; saving…",
+    ]
+    assert "5 rows: 5 villages created" in lines[-1]

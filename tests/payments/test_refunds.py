@@ -33,11 +33,16 @@ def codes(exc) -> list[str]:
 def test_a_full_refund_soon_after_paying_reverses_the_payment(paid, operator):
     order, payment = paid
     seen = []
-    payment_refunded.connect(lambda sender, **kw: seen.append(kw["refund"].amount), weak=False)
+
+    def listen(sender, **kw):
+        seen.append(kw["refund"].amount)
+
+    # Only this listener goes away afterwards: the ledger's receiver stays connected.
+    payment_refunded.connect(listen, weak=False)
     try:
         refund = refund_payment(actor=operator, payment=payment, amount=payment.total, reason="x")
     finally:
-        payment_refunded.receivers.clear()
+        payment_refunded.disconnect(listen)
     assert refund.status == RefundStatus.DONE
     payment.refresh_from_db()
     order.refresh_from_db()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from marketplace.notifications.models import Notification
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import services
 from marketplace.payments.gateways import GatewayResponse
@@ -52,13 +53,18 @@ def test_the_payment_page_shows_the_order_and_the_amount_in_toman(client, placed
 def test_paying_confirms_the_order_after_verification(client, placed):
     order, payment = placed
     captured = []
-    payment_captured.connect(lambda sender, **kw: captured.append(kw["amount"]), weak=False)
+
+    def listen(sender, **kw):
+        captured.append(kw["amount"])
+
+    # Only this listener goes away afterwards: the ledger's receiver stays connected.
+    payment_captured.connect(listen, weak=False)
     try:
         location = decide(client, payment.action["url"], "paid")
         assert query_of(location)["Status"] == "OK"
         response = callback(client, location)
     finally:
-        payment_captured.receivers.clear()
+        payment_captured.disconnect(listen)
     assert response.status_code == 302
     assert response["Location"].startswith(RETURN_URL)
     assert query_of(response["Location"])["payment"] == "paid"
@@ -180,3 +186,17 @@ def test_the_sandbox_is_off_unless_enabled(client, placed, settings):
     _order, payment = placed
     settings.PAYMENT_SANDBOX = False
     assert client.get(payment.action["url"]).status_code == 404
+
+
+def test_the_buyer_hears_once_that_the_payment_arrived(client, placed):
+    order, payment = placed
+    location = decide(client, payment.action["url"], "paid")
+    callback(client, location)
+    callback(client, location)
+    assert Notification.objects.filter(event_key=f"order:{order.pk}:paid").count() == 1
+
+
+def test_the_buyer_hears_when_the_payment_failed(client, placed):
+    _order, payment = placed
+    callback(client, decide(client, payment.action["url"], "canceled"))
+    assert Notification.objects.filter(event_key=f"payment:{payment.pk}:failed").exists()

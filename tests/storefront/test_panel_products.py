@@ -85,7 +85,8 @@ def test_apply_approve_list_publish_and_unpublish(coop_a, staff_a, village, saff
     assert "زعفران خانواده کریمی" not in desk.get(f"/panel/coop/{coop_a.slug}/").content.decode()
 
     form = browser.get("/panel/products/new/").content.decode()
-    assert 'capture="environment"' in form and 'accept="image/*"' in form
+    # Camera or gallery: no capture attribute forcing the camera.
+    assert "capture=" not in form and 'accept="image/*"' in form
     response = browser.post(
         "/panel/products/new/",
         {

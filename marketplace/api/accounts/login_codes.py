@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.accounts import login_codes
 from marketplace.api.accounts.schema import TokenCreate
 from marketplace.api.accounts.types import User
-from marketplace.api.core.errors import Error
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.core.errors import DomainError, ErrorCode
 
 
@@ -32,8 +31,9 @@ def _language() -> str:
     return (get_language() or "fa")[:2]
 
 
-class LoginCodeRequest(graphene.ObjectType):
-    errors = graphene.List(graphene.NonNull(Error), required=True)
+class LoginCodeRequest(Payload):
+    """The answer of accountRequestLoginCode: only errors, whether or not the phone has
+    an account."""
 
 
 class AccountRequestLoginCode(BaseMutation):
@@ -49,7 +49,7 @@ class AccountRequestLoginCode(BaseMutation):
     def perform(cls, info, phone):
         _alone(info)
         login_codes.request_code(phone=phone, client=_client(info), language=_language())
-        return LoginCodeRequest(errors=[])
+        return LoginCodeRequest.ok()
 
 
 class TokenCreateFromLoginCode(BaseMutation):
@@ -68,7 +68,7 @@ class TokenCreateFromLoginCode(BaseMutation):
         user, access, refresh = login_codes.sign_in(
             phone=phone, code=code, client=_client(info), language=_language()
         )
-        return TokenCreate(token=access, refresh_token=refresh, user=user, errors=[])
+        return TokenCreate.ok(token=access, refresh_token=refresh, user=user)
 
 
 class AccountSetPassword(BaseMutation):
@@ -87,7 +87,7 @@ class AccountSetPassword(BaseMutation):
         if not actor.is_authenticated:
             raise DomainError.of(ErrorCode.PERMISSION_DENIED, None)
         user, access, refresh = login_codes.set_first_password(actor=actor, password=password)
-        return cls(token=access, refresh_token=refresh, user=user, errors=[])
+        return cls.ok(token=access, refresh_token=refresh, user=user)
 
 
 class LoginCodeMutations(graphene.ObjectType):

@@ -11,6 +11,9 @@ class Village(ModelObjectType):
     name = graphene.String(required=True)
     county = graphene.String(required=True)
     province = graphene.String(required=True)
+    is_confirmed = graphene.Boolean(
+        required=True, description="False while a proposed village awaits confirmation."
+    )
 
     class Meta:
         model = VillageModel

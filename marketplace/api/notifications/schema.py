@@ -34,7 +34,7 @@ class NotificationPreferenceUpdate(BaseMutation):
     def perform(cls, info, kind, delivery):
         user = info.context.user
         services.set_preference(actor=user, kind=kind, delivery=delivery)
-        return cls(preferences=_preferences(user), errors=[])
+        return cls.ok(preferences=_preferences(user))
 
 
 class NotificationQueries(graphene.ObjectType):

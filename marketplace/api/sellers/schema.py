@@ -205,9 +205,27 @@ class SellerApprove(BaseMutation):
         return SellerMutation.ok(seller=seller)
 
 
+class SellerReject(BaseMutation):
+    """Turn a pending applicant down with a reason, which they receive by email."""
+
+    class Meta:
+        output = SellerMutation
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, info, id, reason):
+        seller = get_instance(SellerModel.objects.all(), id, "Seller", field="id")
+        seller = services.reject_seller(actor=info.context.user, seller=seller, reason=reason)
+        return SellerMutation.ok(seller=seller)
+
+
 class SellerMutations(graphene.ObjectType):
     cooperative_create = CooperativeCreate.Field()
     cooperative_staff_add = CooperativeStaffAdd.Field()
     seller_create = SellerCreate.Field()
     seller_update = SellerUpdate.Field()
     seller_approve = SellerApprove.Field()
+    seller_reject = SellerReject.Field()

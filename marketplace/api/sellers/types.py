@@ -31,6 +31,8 @@ class Cooperative(ModelObjectType):
     name = graphene.String(required=True)
     slug = graphene.String(required=True)
     description = graphene.String(required=True)
+    address = graphene.String(required=True)
+    phone = graphene.String(required=True)
     fee_rate = graphene.Float(required=True, description="Share of each line total, e.g. 0.05.")
     members = connection_field("Seller", lambda: Seller)
     warehouses = graphene.List(graphene.NonNull(Warehouse), required=True)
@@ -116,6 +118,7 @@ class Seller(ModelObjectType):
     village = graphene.Field(Village)
     cooperative = graphene.Field(Cooperative)
     status = graphene.Field(SellerStatus, required=True)
+    photo_url = graphene.String(description="The producer's photo, if they have one.")
     phone = graphene.String(description="The owner, their cooperative's staff and platform staff.")
     payout_account = graphene.Field(
         PayoutAccount, description="The owner, their cooperative's staff and platform staff."
@@ -163,6 +166,10 @@ class Seller(ModelObjectType):
     @staticmethod
     def resolve_status(root: SellerModel, info):
         return root.status
+
+    @staticmethod
+    def resolve_photo_url(root: SellerModel, info) -> str | None:
+        return root.photo.url if root.photo else None
 
     @staticmethod
     def resolve_cooperative(root: SellerModel, info):

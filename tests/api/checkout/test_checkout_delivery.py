@@ -61,8 +61,8 @@ def test_address_is_stored_as_the_checkouts_own_copy(cart, call):
         "country": "IR",
         "countryArea": "خراسان رضوی",
         "city": "مشهد",
-        # Digits are stored as ASCII, whatever the buyer typed.
-        "streetAddress1": "خیابان امام رضا، پلاک 1",
+        # Free text is stored as the buyer typed it, Persian digits and all.
+        "streetAddress1": "خیابان امام رضا، پلاک ۱",
         "streetAddress2": "",
         "postalCode": "9177948974",
     }

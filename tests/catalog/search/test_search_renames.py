@@ -69,7 +69,8 @@ def admin_save(client: Client, obj, **changes) -> None:
     for form in forms:
         for name in form.fields:
             value = form[name].value()
-            if value is None or value is False:
+            # An empty file field (a seller without a photo) is not posted, as by a browser.
+            if value is None or value is False or (hasattr(value, "field") and not value):
                 continue
             data[form.add_prefix(name)] = "on" if value is True else value
     data |= changes

@@ -3,9 +3,28 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from marketplace.locations.importer import COLUMNS, REQUIRED_COLUMNS, import_gazetteer
+from marketplace.locations.importer import (
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportReport,
+    import_gazetteer,
+)
 
 MAX_ERRORS_SHOWN = 50
+# The official village list (Statistical Centre of Iran) names its columns in Persian.
+HEADER_ALIASES = {
+    "استان": "province",
+    "شهرستان": "county",
+    "آبادی": "village",
+    "نام آبادی": "village",
+    "روستا": "village",
+    "نام روستا": "village",
+}
+
+
+def _column(header: str | None) -> str:
+    name = " ".join((header or "").split()).lower()
+    return HEADER_ALIASES.get(name, name)
 
 
 class Command(BaseCommand):
@@ -21,6 +40,16 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="report what would change; save nothing"
         )
 
+    def _progress(self, report: ImportReport, stage: str) -> None:
+        if stage == "reading":
+            self.stdout.write(
+                f"Read {report.rows:,} rows: {report.created:,} new villages so far, "
+                f"{len(report.errors):,} bad rows"
+            )
+        elif stage == "saving":
+            self.stdout.write(f"Read all {report.rows:,} rows; saving…")
+        self.stdout.flush()
+
     def handle(self, *args, path: Path, dry_run: bool, **options) -> None:
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
@@ -28,9 +57,7 @@ class Command(BaseCommand):
             # utf-8-sig: spreadsheet programs often start a UTF-8 CSV with a byte order mark.
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
-                reader.fieldnames = [
-                    (name or "").strip().lower() for name in (reader.fieldnames or [])
-                ]
+                reader.fieldnames = [_column(name) for name in (reader.fieldnames or [])]
                 missing = [column for column in REQUIRED_COLUMNS if column not in reader.fieldnames]
                 if missing:
                     raise CommandError(
@@ -38,7 +65,7 @@ class Command(BaseCommand):
                         f"with {', '.join(COLUMNS)}"
                     )
                 # Row numbers in the report are line numbers: the header is line 1.
-                report = import_gazetteer(reader, dry_run=dry_run, start=2)
+                report = import_gazetteer(reader, dry_run=dry_run, start=2, progress=self._progress)
         except UnicodeDecodeError as error:
             raise CommandError(f"{path} is not UTF-8 text: {error}") from error
         except csv.Error as error:
