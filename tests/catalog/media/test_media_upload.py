@@ -126,13 +126,10 @@ def test_a_20000_by_20000_png_is_refused_from_its_header(product, media_root, bo
     # 48 KB on the wire, 400 megapixels (1.2 GB as RGB) once decoded.
     assert len(bomb_png) < 100_000
     allocations = Image.core.get_stats()["new_count"]
-    started = time.perf_counter()
     with pytest.raises(DomainError) as exc:
         add(product, bomb_png, name="field.png")
-    elapsed = time.perf_counter() - started
     assert codes(exc) == [("image", "INVALID")]
     assert "40 megapixels" in message(exc)
-    assert elapsed < 0.5, elapsed
     # Pillow allocated no image memory at all: nothing was decoded.
     assert Image.core.get_stats()["new_count"] == allocations
     assert not ProductMedia.objects.exists()
