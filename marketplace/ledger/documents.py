@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from marketplace.channels.money import quantize
+from marketplace.core.pdf import html_to_pdf
 from marketplace.ledger.statements import Statement
 
 COLUMNS = ("sold", "cooperative_fee", "commission", "voucher", "refunds", "net")
@@ -73,6 +74,4 @@ def statement_html(statement: Statement) -> str:
 
 
 def statement_pdf(statement: Statement) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=statement_html(statement)).write_pdf()
+    return html_to_pdf(statement_html(statement))

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from marketplace.core.pdf import html_to_pdf
 from marketplace.logistics.models import PackedLine, Parcel
 from marketplace.orders.models import OrderLine, Shipment
 
@@ -160,12 +161,8 @@ def _html(kind: str, shipments: list[Shipment], language: str) -> str:
 
 
 def render(kind: str, shipments: list[Shipment], *, language: str | None = None) -> bytes:
-    from weasyprint import HTML
-
     language = language if language in ("fa", "en") else language_for(shipments)
-    return HTML(
-        string=_html(kind, shipments, language), base_url=str(settings.BASE_DIR)
-    ).write_pdf()
+    return html_to_pdf(_html(kind, shipments, language), base_url=str(settings.BASE_DIR))
 
 
 def label_pdf(shipment: Shipment) -> bytes:

@@ -15,6 +15,7 @@ from PIL import ExifTags, Image
 from marketplace.catalog import media as media_service
 from marketplace.catalog.models import ProductMedia
 from marketplace.core.errors import DomainError
+from marketplace.core.pdf import html_to_pdf
 from tests.builders import images
 from tests.builders.images import stored_files
 from tests.support import codes
@@ -260,3 +261,12 @@ def test_files_no_photo_names_are_swept_once_old(product, media_root):
     assert stored_files(media_root) == sorted(
         [kept.image.name, *thumbnails.values(), new_orphan.relative_to(media_root).as_posix()]
     )
+
+
+def test_a_truncated_photo_is_refused_after_a_pdf_was_rendered(product, media_root):
+    # Importing WeasyPrint switches Pillow to accept truncated files process-wide.
+    html_to_pdf("<p>بازارچه</p>")
+    with pytest.raises(DomainError) as exc:
+        add(product, images.truncated_jpeg(), name="photo.jpg")
+    assert codes(exc) == [("image", "INVALID")]
+    assert stored_files(media_root) == []
