@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 
 from marketplace.logistics import carriers as carrier_registry
+from marketplace.logistics import parcels
 from marketplace.logistics.models import Parcel, ShipmentEvent
 from marketplace.orders import permissions
-from marketplace.orders.models import Shipment, ShipmentStatus
+from marketplace.orders.models import OrderLine, Shipment, ShipmentStatus
+from marketplace.payments.models import Payment
 
 
 def events_by_shipment(shipment_ids: list[int]) -> dict[int, list[ShipmentEvent]]:
@@ -22,6 +25,26 @@ def events_by_shipment(shipment_ids: list[int]) -> dict[int, list[ShipmentEvent]
 
 def parcels_by_shipment(shipment_ids: list[int]) -> dict[int, Parcel]:
     return Parcel.objects.defer("label_pdf").in_bulk(shipment_ids)
+
+
+def cash_due_by_shipment(shipment_ids: list[int]) -> dict[int, Decimal]:
+    """What each courier will collect for the parcels of cash-on-delivery orders that
+    are not packed yet (packing fixes the amount in the parcel)."""
+    shipments = list(Shipment.objects.filter(pk__in=shipment_ids).select_related("order"))
+    latest_gateway = dict(
+        Payment.objects.filter(order_id__in={s.order_id for s in shipments})
+        .order_by("order_id", "-created", "-id")
+        .distinct("order_id")
+        .values_list("order_id", "gateway")
+    )
+    lines: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in OrderLine.objects.filter(shipment_id__in=shipment_ids):
+        lines[line.shipment_id].append(line)
+    return {
+        shipment.pk: parcels.shipment_due(shipment.order, shipment, lines[shipment.pk])
+        for shipment in shipments
+        if latest_gateway.get(shipment.order_id) == parcels.COD_GATEWAY
+    }
 
 
 def tracking_url(shipment: Shipment) -> str | None:

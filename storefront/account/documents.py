@@ -44,7 +44,7 @@ query Orders($first: Int!, $after: String) {
     orders(first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      edges { node { id number status paymentStatus created total """
+      edges { node { id number status paymentStatus payments { gateway } created total """
     + _MONEY
     + """ shipments { id status } } }
     }
@@ -57,7 +57,7 @@ ORDER = (
     """
 query Order($id: ID!) {
   order(id: $id) {
-    id number status paymentStatus created canCancel voucherCode email
+    id number status paymentStatus payments { gateway } created canCancel voucherCode email
     subtotal """
     + _MONEY
     + " shippingPrice "
@@ -72,6 +72,7 @@ query Order($id: ID!) {
     shipments {
       id status carrier trackingNumber trackingUrl pickupCode
       shortAmount { amount currency }
+      cashToCollect { amount currency }
       events { type date message }
       fulfiller { __typename ... on Cooperative { name } ... on Seller { name } }
       deliveryMethod { name }

@@ -41,7 +41,7 @@ def _order_view(order: dict[str, Any]) -> dict[str, Any]:
     return {
         **order,
         "status_label": statuses.label(statuses.ORDER, order.get("status")),
-        "payment_label": statuses.label(statuses.PAYMENT, order.get("paymentStatus")),
+        "payment_label": statuses.payment_label(order),
         "shipments": [
             {
                 **shipment,

@@ -29,5 +29,17 @@ SHIPMENT = {
 }
 
 
+# The gateway of cash on delivery, as the API names it.
+CASH_ON_DELIVERY = "cod"
+
+
+def payment_label(order: dict) -> str:
+    """An unpaid cash-on-delivery order is not "not charged": it is paid at the door."""
+    gateways = [payment.get("gateway") for payment in order.get("payments") or []]
+    if order.get("paymentStatus") == "NOT_CHARGED" and gateways[-1:] == [CASH_ON_DELIVERY]:
+        return str(_("Cash on delivery"))
+    return label(PAYMENT, order.get("paymentStatus"))
+
+
 def label(table: dict[str, object], value: str | None) -> str:
     return str(table.get(value or "", value or ""))

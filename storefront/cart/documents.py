@@ -98,7 +98,11 @@ ATTACH = _mutation("checkoutCustomerAttach", "$id: ID!", "id: $id")
 
 _PLACED = """
     order {
-      id number email status paymentStatus total { gross { amount currency } } shipments { id }
+      id number email status paymentStatus total { gross { amount currency } }
+      shipments {
+        id cashToCollect { amount currency }
+        fulfiller { ... on Cooperative { name } ... on Seller { name } }
+      }
     }
     payment { id gateway status action { kind url clientSecret } }
 """

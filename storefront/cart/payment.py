@@ -47,6 +47,15 @@ def gateways_of(request, token: str) -> list[dict]:
     return (data.get("checkout") or {}).get("availablePaymentGateways") or []
 
 
+def _cash_due(shipments: list[dict] | None) -> list[dict[str, Any]]:
+    """What the courier of each cash-on-delivery parcel collects, by its sender."""
+    return [
+        {"name": (s.get("fulfiller") or {}).get("name", ""), "amount": s["cashToCollect"]}
+        for s in shipments or []
+        if (s.get("cashToCollect") or {}).get("amount")
+    ]
+
+
 def remember_order(request, order: dict[str, Any], gateways: list[dict] | None = None) -> None:
     last = request.session.get(session.LAST_ORDER) or {}
     request.session[session.LAST_ORDER] = {
@@ -55,6 +64,7 @@ def remember_order(request, order: dict[str, Any], gateways: list[dict] | None =
         "email": order.get("email") or last.get("email", ""),
         "total": order["total"],
         "shipments": len(order.get("shipments") or []) or last.get("shipments", 0),
+        "cash_due": _cash_due(order.get("shipments")) or last.get("cash_due", []),
         "paid": order.get("paymentStatus") in PAID_STATUSES,
         "online": order.get("status") == "UNCONFIRMED" or last.get("online", False),
         "gateways": gateways if gateways is not None else last.get("gateways", []),

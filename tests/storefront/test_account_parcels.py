@@ -102,3 +102,31 @@ def test_five_wrong_codes_lock_the_parcel(two_coop_order, staff_a, coop_a):
     first.refresh_from_db()
     assert first.status == "SHIPPED"
     assert Parcel.objects.get(shipment=first).pickup_tries == 5
+
+
+def _toman(rial) -> str:
+    return f"{int(rial) // 10:,}"
+
+
+def test_cash_on_delivery_says_what_each_courier_collects(two_coop_order, staff_a, buyer):
+    order, first, second, _v = two_coop_order
+    html = page(buyer, order)
+    assert "Payment: Cash on delivery" in html
+    assert "Not charged" not in html
+    expected = {
+        shipment.pk: sum(line.total_price for line in shipment.lines.all())
+        + shipment.shipping_price
+        for shipment in (first, second)
+    }
+    assert sum(expected.values()) == order.total
+    for due in expected.values():
+        assert f"Pay the courier of this parcel: <strong>{_toman(due)}" in html
+
+    line = first.lines.get()
+    services.pack_shipment(actor=staff_a, shipment=first, quantities={line.pk: 2})
+    packed = Parcel.objects.get(shipment=first).cash_to_collect
+    assert packed == expected[first.pk] - line.unit_price
+    html = page(buyer, order)
+    assert f"Pay the courier of this parcel: <strong>{_toman(packed)}" in html
+    assert f"Pay the courier of this parcel: <strong>{_toman(expected[second.pk])}" in html
+    assert "پرداخت در محل" in page(buyer, order, "fa")

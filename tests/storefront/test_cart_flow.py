@@ -186,6 +186,13 @@ def test_cash_on_delivery_order_with_its_number(seeded, shopper, seller_a, selle
     assert order.email == GUEST and order.shipments.count() == 2
     done = shopper.get(response.url)
     assert f"Order number: {order.number}" in text(done)
+    for shipment in order.shipments.select_related("seller"):
+        due = sum(line.total_price for line in shipment.lines.all()) + shipment.shipping_price
+        fulfiller = shipment.cooperative or shipment.seller
+        assert (
+            f"The courier of the parcel from {fulfiller.name} collects {int(due) // 10:,} toman"
+            in text(done)
+        )
     assert shopper.session["cart_size"] == 0
     assert "Your cart is empty." in text(cart_page(shopper))
     # Placing again from a stale tab does not make a second order.

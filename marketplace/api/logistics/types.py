@@ -95,7 +95,19 @@ def resolve_pickup_code(root: ShipmentModel, info):
 
 def resolve_cash_to_collect(root: ShipmentModel, info):
     parcel = _parcel(info, root)
-    return money(parcel.cash_to_collect, _currency(info, root)) if parcel else None
+    if parcel is not None:
+        due = parcel.cash_to_collect
+    elif root.status == ShipmentStatus.UNFULFILLED:
+        due = batch.load(
+            info,
+            "shipment.cash_due",
+            root,
+            key=lambda s: s.pk,
+            fetch=selectors.cash_due_by_shipment,
+        )
+    else:
+        due = None
+    return money(due, _currency(info, root)) if due is not None else None
 
 
 def resolve_cash_collected(root: ShipmentModel, info):

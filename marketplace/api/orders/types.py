@@ -179,7 +179,10 @@ class Shipment(ModelObjectType):
     pickup_code = graphene.String(
         description="The buyer's 6-digit code at the pickup point (the buyer only)."
     )
-    cash_to_collect = graphene.Field(Money, description="Cash on delivery, once packed.")
+    cash_to_collect = graphene.Field(
+        Money,
+        description="Cash on delivery: what the courier collects (before packing, expected).",
+    )
     cash_collected = graphene.Field(Money)
     short_amount = graphene.Field(
         Money, description="What the buyer paid for units that were not packed."

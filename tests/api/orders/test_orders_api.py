@@ -3,6 +3,8 @@ with object-level scoping and pinned query counts."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -280,6 +282,26 @@ def test_order_query_count_does_not_grow_with_lines_or_shipments(ir, api, buyer,
     assert counts["small"] == counts["large"] == 10, counts
     staff_count, _answer = count_queries(api, ORDER, {"id": gid("Order", large.pk)}, operator)
     assert staff_count == 10
+
+
+CASH_DUE = """query($id: ID!) { order(id: $id) {
+  total { gross { amount } } shipments { status cashToCollect { amount } } } }"""
+
+
+def test_each_cash_parcel_says_what_its_courier_collects_at_a_fixed_cost(ir, api, buyer):
+    small = _order_with(buyer, groups=2, lines_per_group=2)
+    large = _order_with(buyer, groups=5, lines_per_group=4)
+    counts = {}
+    for name, order in (("small", small), ("large", large)):
+        counts[name], answer = count_queries(api, CASH_DUE, {"id": gid("Order", order.pk)}, buyer)
+        order_answer = answer["data"]["order"]
+        dues = [Decimal(s["cashToCollect"]["amount"]) for s in order_answer["shipments"]]
+        assert len(dues) == {"small": 2, "large": 5}[name]
+        assert all(due > 0 for due in dues)
+        assert sum(dues) == Decimal(order_answer["total"]["gross"]["amount"])
+    # The user, the order, its shipments, their parcels, and the cash due (shipments
+    # with their orders, payments, lines) whatever the number of parcels.
+    assert counts["small"] == counts["large"], counts
 
 
 def test_a_page_of_orders_costs_what_one_order_costs(ir, api, buyer):
