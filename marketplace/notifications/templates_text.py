@@ -3,7 +3,7 @@
 Each template belongs to a kind of message (what a user's preferences choose channels
 for), has an e-mail subject and body, and a short SMS text: at most two SMS parts in
 Persian (UCS-2: 70 characters in one part, 67 per part when split), which
-tests/notifications/test_templates.py checks with the `sample` values, the longest a
+tests/notifications/test_sms_templates.py checks with the `sample` values, the longest a
 real message carries.
 """
 
@@ -101,6 +101,23 @@ TEMPLATES: dict[str, Template] = {
         _("Bazarcheh: order %(number)s is shipped. Tracking: %(tracking_url)s"),
         _("Your order %(number)s is shipped. Follow it here: %(tracking_url)s"),
         {"number": NUMBER, "tracking_url": LINK},
+    ),
+    "shipment.shipped_untracked.buyer": Template(
+        SHIPPING,
+        _("Order %(number)s is on its way"),
+        _("Bazarcheh: order %(number)s is on its way. See its steps in your account."),
+        _("Your order %(number)s is on its way. Its steps are on your account page."),
+        {"number": NUMBER},
+    ),
+    "shipment.ready_for_pickup.buyer": Template(
+        SHIPPING,
+        _("Order %(number)s is ready for pickup"),
+        _("Bazarcheh: order %(number)s is ready for pickup. Your code is in your account."),
+        _(
+            "Your order %(number)s is ready at the pickup point. Show the pickup code from "
+            "your account page when you collect it."
+        ),
+        {"number": NUMBER},
     ),
     "shipment.delivered.buyer": Template(
         SHIPPING,
