@@ -38,6 +38,8 @@ from marketplace.notifications.recipients import Recipient, channels_for, delive
 from marketplace.notifications.templates_text import TEMPLATES
 
 SEND_TASK = "marketplace.notifications.tasks.send_notification"
+# A preference that is no choice: the kind's default (selectors.preferences shows it).
+AUTO = "AUTO"
 # Their context (a sign-in code) is wiped once the message is sent or given up.
 SECRET_TEMPLATES = frozenset({"account.login_code"})
 _state = threading.local()
@@ -197,7 +199,8 @@ def deliver(*, notification_id: int) -> Outcome:
 
 @transaction.atomic
 def set_preference(*, actor, kind: str, delivery: str) -> None:
-    """How `actor` wants `kind` of message. Transactional kinds cannot be turned off."""
+    """How `actor` wants `kind` of message (AUTO: back to the kind's default).
+    Transactional kinds cannot be turned off."""
     from django.utils.translation import gettext_lazy as _
 
     from marketplace.core.errors import DomainError, ErrorCode
@@ -208,12 +211,15 @@ def set_preference(*, actor, kind: str, delivery: str) -> None:
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, None)
     if kind not in KINDS:
         raise DomainError.of(ErrorCode.INVALID, "kind")
-    if delivery not in Delivery.values:
+    if delivery != AUTO and delivery not in Delivery.values:
         raise DomainError.of(ErrorCode.INVALID, "delivery")
     if delivery == Delivery.OFF and kind not in OPTIONAL_KINDS:
         raise DomainError.of(
             ErrorCode.INVALID, "delivery", _("Messages about your orders cannot be turned off.")
         )
+    if delivery == AUTO:
+        NotificationPreference.objects.filter(user_id=actor.pk, kind=kind).delete()
+        return
     NotificationPreference.objects.update_or_create(
         user_id=actor.pk, kind=kind, defaults={"delivery": delivery}
     )
