@@ -42,6 +42,9 @@ SEND_TASK = "marketplace.notifications.tasks.send_notification"
 AUTO = "AUTO"
 # Their context (a sign-in code) is wiped once the message is sent or given up.
 SECRET_TEMPLATES = frozenset({"account.login_code"})
+# Messages worthless after a while (the setting names how many seconds): a retry after a
+# provider outage must not deliver a sign-in code that no longer works.
+EXPIRING_TEMPLATES = {"account.login_code": "LOGIN_CODE_TTL_SECONDS"}
 _state = threading.local()
 
 
@@ -163,6 +166,13 @@ def _wiped(notification: Notification, final: bool) -> dict:
     return {"context": {}} if final and notification.template in SECRET_TEMPLATES else {}
 
 
+def _expired(notification: Notification, now) -> bool:
+    setting = EXPIRING_TEMPLATES.get(notification.template)
+    if setting is None:
+        return False
+    return notification.created + timedelta(seconds=getattr(settings, setting)) <= now
+
+
 def deliver(*, notification_id: int) -> Outcome:
     """Send one notification once (see the module's docstring). Runs outside any
     transaction: each step commits on its own."""
@@ -173,6 +183,13 @@ def deliver(*, notification_id: int) -> Outcome:
     mine = Notification.objects.filter(
         pk=notification_id, status=NotificationStatus.SENDING, claimed_at=now
     )
+    if _expired(notification, now):
+        mine.update(
+            status=NotificationStatus.FAILED,
+            last_error="expired before it could be sent",
+            **_wiped(notification, True),
+        )
+        return Outcome()
     subject, text = render(notification)
     to = notification.phone if notification.channel == ChannelKind.SMS else notification.email
     message = channels.Message(to=to, subject=subject, text=text, reference=str(notification.pk))
