@@ -35,7 +35,7 @@ from marketplace.core import outbox
 from marketplace.notifications import channels
 from marketplace.notifications.models import ChannelKind, Notification, NotificationStatus
 from marketplace.notifications.recipients import Recipient, channels_for, deliveries
-from marketplace.notifications.templates_text import TEMPLATES
+from marketplace.notifications.templates_text import TEMPLATES, fit_sms
 
 SEND_TASK = "marketplace.notifications.tasks.send_notification"
 # A preference that is no choice: the kind's default (selectors.preferences shows it).
@@ -124,9 +124,12 @@ def notify(
 def render(notification: Notification) -> tuple[str, str]:
     """(subject, text) in the recipient's language; the SMS text for SMS."""
     template = TEMPLATES[notification.template]
+    context = notification.context
     with translation.override(notification.language):
-        text = template.sms if notification.channel == ChannelKind.SMS else template.body
-        return str(template.subject) % notification.context, str(text) % notification.context
+        subject = str(template.subject) % context
+        if notification.channel == ChannelKind.SMS:
+            return subject, fit_sms(str(template.sms), context)
+        return subject, str(template.body) % context
 
 
 @dataclass(frozen=True)
