@@ -358,6 +358,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.core.tasks.purge_done_jobs",
         "schedule": 86400.0,
     },
+    "purge-throttle-counts": {
+        "task": "marketplace.core.tasks.purge_throttle_counts",
+        "schedule": 3600.0,
+    },
 }
 # The outbox (marketplace/core/outbox.py) publishes a job again when no task has
 # reported it done this long after it was last published, doubling each time.
@@ -414,7 +418,7 @@ NOTIFICATION_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_BASE_SE
 # again (with the same provider reference); longer than any provider timeout.
 NOTIFICATION_SEND_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_SEND_LEASE_SECONDS", "300"))
 # Sign-in codes by SMS: valid this long, this many tries, at most this many per phone and
-# per client address an hour (the counters live in the "throttle" cache).
+# per client address an hour (counted in Redis, else in a table: marketplace/core/throttle.py).
 LOGIN_CODE_TTL_SECONDS = int(os.environ.get("LOGIN_CODE_TTL_SECONDS", "120"))
 LOGIN_CODE_MAX_TRIES = 5
 LOGIN_CODE_PER_PHONE_HOUR = int(os.environ.get("LOGIN_CODE_PER_PHONE_HOUR", "5"))
