@@ -41,12 +41,13 @@ def test_every_sms_fits_in_two_parts(name, language):
 def test_persian_texts_are_translated():
     untranslated = []
     for name, template in TEMPLATES.items():
-        with translation.override("fa"):
-            persian = str(template.sms)
-        with translation.override("en"):
-            english = str(template.sms)
-        if persian == english:
-            untranslated.append(name)
+        for part in ("subject", "sms", "body"):
+            with translation.override("fa"):
+                persian = str(getattr(template, part))
+            with translation.override("en"):
+                english = str(getattr(template, part))
+            if persian == english:
+                untranslated.append((name, part))
     assert untranslated == []
 
 
