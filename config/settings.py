@@ -360,6 +360,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.core.tasks.purge_done_jobs",
         "schedule": 86400.0,
     },
+    "sms-delivery-reports": {
+        "task": "marketplace.notifications.tasks.record_sms_delivery_reports",
+        "schedule": 600.0,
+    },
     "purge-throttle-counts": {
         "task": "marketplace.core.tasks.purge_throttle_counts",
         "schedule": 3600.0,

@@ -9,8 +9,17 @@ class NotificationAdmin(admin.ModelAdmin):
     """A record of what was sent, for reading: editing a row (its phone, its status)
     would send a message, a sign-in code included, somewhere it was never meant to go."""
 
-    list_display = ("template", "channel", "email", "phone", "status", "attempts", "created")
-    list_filter = ("status", "channel", "template")
+    list_display = (
+        "template",
+        "channel",
+        "email",
+        "phone",
+        "status",
+        "delivery_report",
+        "attempts",
+        "created",
+    )
+    list_filter = ("status", "delivery_report", "channel", "template")
     search_fields = ("email", "phone", "event_key")
 
     def get_exclude(self, request, obj=None):

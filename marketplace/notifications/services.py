@@ -243,3 +243,35 @@ def set_preference(*, actor, kind: str, delivery: str) -> None:
     NotificationPreference.objects.update_or_create(
         user_id=actor.pk, kind=kind, defaults={"delivery": delivery}
     )
+
+
+def record_sms_delivery_reports(*, within: timedelta = timedelta(days=1), limit: int = 200) -> int:
+    """Ask the SMS provider what became of messages sent within `within` whose fate is
+    not known yet; record it. Returns how many were recorded. A provider without delivery
+    reports (the development file outbox) or one that fails leaves them for next time."""
+    sms = channels.sms()
+    if not hasattr(sms, "delivery_reports"):
+        return 0
+    now = timezone.now()
+    waiting = dict(
+        Notification.objects.filter(
+            channel=ChannelKind.SMS,
+            status=NotificationStatus.SENT,
+            delivery_report="",
+            sent_at__gte=now - within,
+        )
+        .exclude(provider_ref="")
+        .order_by("delivery_checked_at", "sent_at")
+        .values_list("provider_ref", "pk")[:limit]
+    )
+    if not waiting:
+        return 0
+    Notification.objects.filter(pk__in=waiting.values()).update(delivery_checked_at=now)
+    try:
+        reports = sms.delivery_reports(list(waiting))
+    except channels.ChannelError:
+        return 0
+    for reference, report in reports.items():
+        if reference in waiting:
+            Notification.objects.filter(pk=waiting[reference]).update(delivery_report=report)
+    return len(reports)
