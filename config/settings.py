@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Behind reverse proxies: the visitor's address, not the proxy's (TRUSTED_PROXY_COUNT).
+    "config.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers compressed for weak mobile connections; Django adds random
@@ -358,6 +360,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.core.tasks.purge_done_jobs",
         "schedule": 86400.0,
     },
+    "sms-delivery-reports": {
+        "task": "marketplace.notifications.tasks.record_sms_delivery_reports",
+        "schedule": 600.0,
+    },
+    "purge-throttle-counts": {
+        "task": "marketplace.core.tasks.purge_throttle_counts",
+        "schedule": 3600.0,
+    },
 }
 # The outbox (marketplace/core/outbox.py) publishes a job again when no task has
 # reported it done this long after it was last published, doubling each time.
@@ -414,7 +424,7 @@ NOTIFICATION_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_BASE_SE
 # again (with the same provider reference); longer than any provider timeout.
 NOTIFICATION_SEND_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_SEND_LEASE_SECONDS", "300"))
 # Sign-in codes by SMS: valid this long, this many tries, at most this many per phone and
-# per client address an hour (the counters live in the "throttle" cache).
+# per client address an hour (counted in Redis, else in a table: marketplace/core/throttle.py).
 LOGIN_CODE_TTL_SECONDS = int(os.environ.get("LOGIN_CODE_TTL_SECONDS", "120"))
 LOGIN_CODE_MAX_TRIES = 5
 LOGIN_CODE_PER_PHONE_HOUR = int(os.environ.get("LOGIN_CODE_PER_PHONE_HOUR", "5"))
@@ -439,6 +449,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
 
 # --- security: safe unless the launcher says this is a developer's machine
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies of ours stand in front of the web process (each appending to
+# X-Forwarded-For); 0: REMOTE_ADDR is the visitor (config/proxy.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEV_MODE or TESTING))
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = not (DEV_MODE or TESTING)

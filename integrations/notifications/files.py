@@ -17,11 +17,14 @@ class FileSms:
         self.folder = Path(folder or settings.SMS_FILE_PATH)
 
     def send(self, message: Message) -> str:
-        stamp = datetime.now(tz=UTC).strftime("%Y%m%d-%H%M%S")
-        path = self.folder / f"{stamp}-{message.to.lstrip('+')}-{message.reference}.txt"
+        name = f"{message.to.lstrip('+')}-{message.reference}.txt"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            # One file per reference: a send repeated after a crash overwrites, never adds.
+            # One file per reference: a send repeated after a crash (seconds or hours
+            # later) overwrites the first, never adds a second.
+            earlier = sorted(self.folder.glob(f"*-{name}"))
+            stamp = datetime.now(tz=UTC).strftime("%Y%m%d-%H%M%S")
+            path = earlier[0] if earlier else self.folder / f"{stamp}-{name}"
             tmp = path.with_suffix(".tmp")
             tmp.write_text(f"To: {message.to}\n\n{message.text}\n", encoding="utf-8")
             os.replace(tmp, path)

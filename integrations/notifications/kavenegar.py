@@ -18,6 +18,11 @@ from marketplace.notifications.channels import ChannelError, Message
 
 # Provider statuses that trying again will not fix (bad number, bad key, blocked text).
 PERMANENT = frozenset({400, 401, 403, 404, 405, 407, 409, 411, 412, 414, 415, 422, 426})
+# Delivery statuses of a message: 10 reached the handset; these never will (failed at
+# the operator, undelivered, cancelled, blocked by the recipient, unknown id). Any other
+# (queued, scheduled, at the operator) is not final yet.
+DELIVERED = 10
+UNDELIVERED = frozenset({6, 11, 13, 14, 100})
 
 
 class Kavenegar:
@@ -74,3 +79,17 @@ class Kavenegar:
         """The provider's delivery status of a message (10: delivered), or None."""
         entries = self._call("GET", "status", {"messageid": message_id})
         return int(entries[0]["status"]) if entries else None
+
+    def delivery_reports(self, message_ids: list[str]) -> dict[str, str]:
+        """DELIVERED or UNDELIVERED for each message whose fate is known."""
+        if not message_ids:
+            return {}
+        entries = self._call("GET", "status", {"messageid": ",".join(message_ids)})
+        reports = {}
+        for entry in entries:
+            status = int(entry.get("status", 0))
+            if status == DELIVERED:
+                reports[str(entry["messageid"])] = "DELIVERED"
+            elif status in UNDELIVERED:
+                reports[str(entry["messageid"])] = "UNDELIVERED"
+        return reports

@@ -48,3 +48,19 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"
+
+
+class ThrottleCount(models.Model):
+    """How many events one throttle key counted in its current window
+    (marketplace/core/throttle.py, when no Redis is configured)."""
+
+    key = models.CharField(_("key"), max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    window_ends = models.DateTimeField(_("window ends"))
+
+    class Meta:
+        verbose_name = _("rate limit count")
+        verbose_name_plural = _("rate limit counts")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

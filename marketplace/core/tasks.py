@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from marketplace.core import outbox
+from marketplace.core import outbox, throttle
 
 
 @shared_task
@@ -12,3 +12,8 @@ def dispatch_due_jobs() -> int:
 @shared_task
 def purge_done_jobs() -> int:
     return outbox.purge_done()
+
+
+@shared_task
+def purge_throttle_counts() -> int:
+    return throttle.purge_expired()

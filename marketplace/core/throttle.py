@@ -1,23 +1,70 @@
-"""Rate limits counted in a store every web process shares (settings.CACHES["throttle"]:
-Redis when configured, else a database table), never in one process's memory."""
+"""Rate limits counted in a store every web process shares, never in one process's
+memory: Redis when configured (settings.CACHES["throttle"]), else a PostgreSQL table.
+
+Both count atomically: Redis's INCR, or one INSERT … ON CONFLICT DO UPDATE … RETURNING
+in the database, so a burst of parallel requests from many processes cannot slip past a
+limit. (Django's database cache would not do: its incr reads, then writes, and parallel
+requests all read the same count.)"""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
+from django.utils import timezone
+
+from marketplace.core import sql
+from marketplace.core.models import ThrottleCount
+
+
+@sql.statement("core.throttle_count")
+def _count_sql() -> str:
+    table = sql.table_name(ThrottleCount)
+    key, count, ends = (sql.column(ThrottleCount, name) for name in ("key", "count", "window_ends"))
+    return f"""
+INSERT INTO {table} AS t ({key}, {count}, {ends}) VALUES (%s, 1, now() + %s)
+ON CONFLICT ({key}) DO UPDATE SET
+    {count} = CASE WHEN t.{ends} <= now() THEN 1 ELSE t.{count} + 1 END,
+    {ends} = CASE WHEN t.{ends} <= now() THEN EXCLUDED.{ends} ELSE t.{ends} END
+RETURNING {count}
+"""
+
+
+def _in_redis() -> bool:
+    return "redis" in settings.CACHES["throttle"]["BACKEND"].lower()
+
+
+def _count_in_redis(name: str, window: int) -> int:
+    cache = caches["throttle"]
+    if cache.add(name, 1, window):
+        return 1
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, window)
+        return 1
+
+
+def _count_in_database(name: str, window: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(), [name, timedelta(seconds=window)])
+        return cursor.fetchone()[0]
 
 
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one more `scope` event for `key`; False once `limit` were counted in the
     current `window` (seconds, from the first of them)."""
-    cache = caches["throttle"]
     name = f"throttle:{scope}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-    if cache.add(name, 1, window):
-        return limit >= 1
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, window)
-        return limit >= 1
+    count = _count_in_redis(name, window) if _in_redis() else _count_in_database(name, window)
     return count <= limit
+
+
+def purge_expired(*, limit: int = 10000) -> int:
+    """Counts whose window has ended serve nothing."""
+    ids = ThrottleCount.objects.filter(window_ends__lt=timezone.now()).values_list("pk", flat=True)[
+        :limit
+    ]
+    return ThrottleCount.objects.filter(pk__in=list(ids)).delete()[0]

@@ -262,7 +262,11 @@ def _ship(actor, shipment_id: int, tracking_number: str, carrier_id: str) -> Shi
     shipment.status = ShipmentStatus.SHIPPED
     shipment.save(update_fields=["status", "carrier", "tracking_number", "updated"])
     url = carrier.tracking_url(shipment.tracking_number) if carrier is not None else None
-    announce.shipment_shipped(shipment=shipment, tracking_url=url or shipment.tracking_number)
+    announce.shipment_shipped(
+        shipment=shipment,
+        tracking_url=url or shipment.tracking_number,
+        pickup=kind == DeliveryKind.PICKUP,
+    )
     return shipment
 
 

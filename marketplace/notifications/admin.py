@@ -1,22 +1,38 @@
 from django.contrib import admin
 
 from marketplace.notifications.models import Notification, NotificationPreference
+from marketplace.notifications.services import SECRET_TEMPLATES
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("template", "channel", "email", "phone", "status", "attempts", "created")
-    list_filter = ("status", "channel", "template")
-    search_fields = ("email", "phone", "event_key")
-    readonly_fields = (
-        "created",
-        "sent_at",
+    """A record of what was sent, for reading: editing a row (its phone, its status)
+    would send a message, a sign-in code included, somewhere it was never meant to go."""
+
+    list_display = (
+        "template",
+        "channel",
+        "email",
+        "phone",
+        "status",
+        "delivery_report",
         "attempts",
-        "last_error",
-        "claimed_at",
-        "provider_ref",
-        "context",
+        "created",
     )
+    list_filter = ("status", "delivery_report", "channel", "template")
+    search_fields = ("email", "phone", "event_key")
+
+    def get_exclude(self, request, obj=None):
+        # A sign-in code waiting to be sent would let whoever reads it sign in as its phone.
+        if obj is not None and obj.template in SECRET_TEMPLATES:
+            return ("context",)
+        return ()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(NotificationPreference)

@@ -9,7 +9,9 @@ twice. Events and recipients:
   payment.confirmed     buyer: payment_confirmed(order=)
   payment.failed        buyer: payment_failed(order=, payment_id=)
   shipment.packed_short buyer: shipment_packed_short(shipment=)
-  shipment.shipped      buyer, with the tracking link: shipment_shipped(shipment=, tracking_url=)
+  shipment.shipped      buyer, with the tracking link (or, without one, a pointer to the
+                        account page; at a pickup point, ready for pickup):
+                        shipment_shipped(shipment=, tracking_url=, pickup=)
   shipment.delivered    buyer: shipment_delivered(shipment=)
   return.opened         the shipment's fulfiller: return_opened(shipment=, return_id=)
   return.decided        buyer: return_decided(order=, return_id=, decision=)
@@ -160,12 +162,22 @@ def shipment_packed_short(*, shipment) -> None:
     )
 
 
-def shipment_shipped(*, shipment, tracking_url: str) -> None:
+def shipment_shipped(*, shipment, tracking_url: str, pickup: bool = False) -> None:
+    """A parcel without a tracking number (the fulfiller's own delivery) or waiting at a
+    pickup point gets words that send the buyer to their account, not an empty link."""
     order = shipment.order
+    context = {"number": str(order.number)}
+    if pickup:
+        event = "shipment.ready_for_pickup.buyer"
+    elif tracking_url:
+        event = "shipment.shipped.buyer"
+        context["tracking_url"] = tracking_url
+    else:
+        event = "shipment.shipped_untracked.buyer"
     notify(
-        event="shipment.shipped.buyer",
+        event=event,
         recipients=_buyer(order),
-        context={"number": str(order.number), "tracking_url": tracking_url},
+        context=context,
         dedup_key=f"shipment:{shipment.pk}:shipped",
     )
 

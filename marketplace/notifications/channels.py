@@ -41,6 +41,15 @@ class Channel(Protocol):
         ...
 
 
+class ReportsDelivery(Protocol):
+    """A channel that can say later whether messages reached the handset."""
+
+    def delivery_reports(self, message_ids: list[str]) -> dict[str, str]:
+        """{provider id: DELIVERED or UNDELIVERED} for the messages whose fate is known.
+        Raise ChannelError."""
+        ...
+
+
 class EmailChannel:
     def send(self, message: Message) -> str:
         from django.core.mail import EmailMessage

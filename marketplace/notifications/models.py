@@ -16,6 +16,11 @@ class ChannelKind(models.TextChoices):
     EMAIL = "EMAIL", _("Email")
 
 
+class DeliveryReport(models.TextChoices):
+    DELIVERED = "DELIVERED", _("Delivered")
+    UNDELIVERED = "UNDELIVERED", _("Not delivered")
+
+
 class Notification(models.Model):
     """One message about one event to one recipient on one channel.
 
@@ -54,6 +59,11 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     provider_ref = models.CharField(_("provider reference"), max_length=100, blank=True)
+    # What the SMS provider reported later: the message reached the handset or never will.
+    delivery_report = models.CharField(
+        _("delivery report"), max_length=16, choices=DeliveryReport.choices, blank=True
+    )
+    delivery_checked_at = models.DateTimeField(_("delivery checked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -35,11 +35,16 @@ from marketplace.core import outbox
 from marketplace.notifications import channels
 from marketplace.notifications.models import ChannelKind, Notification, NotificationStatus
 from marketplace.notifications.recipients import Recipient, channels_for, deliveries
-from marketplace.notifications.templates_text import TEMPLATES
+from marketplace.notifications.templates_text import TEMPLATES, fit_sms
 
 SEND_TASK = "marketplace.notifications.tasks.send_notification"
+# A preference that is no choice: the kind's default (selectors.preferences shows it).
+AUTO = "AUTO"
 # Their context (a sign-in code) is wiped once the message is sent or given up.
 SECRET_TEMPLATES = frozenset({"account.login_code"})
+# Messages worthless after a while (the setting names how many seconds): a retry after a
+# provider outage must not deliver a sign-in code that no longer works.
+EXPIRING_TEMPLATES = {"account.login_code": "LOGIN_CODE_TTL_SECONDS"}
 _state = threading.local()
 
 
@@ -119,9 +124,12 @@ def notify(
 def render(notification: Notification) -> tuple[str, str]:
     """(subject, text) in the recipient's language; the SMS text for SMS."""
     template = TEMPLATES[notification.template]
+    context = notification.context
     with translation.override(notification.language):
-        text = template.sms if notification.channel == ChannelKind.SMS else template.body
-        return str(template.subject) % notification.context, str(text) % notification.context
+        subject = str(template.subject) % context
+        if notification.channel == ChannelKind.SMS:
+            return subject, fit_sms(str(template.sms), context)
+        return subject, str(template.body) % context
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,13 @@ def _wiped(notification: Notification, final: bool) -> dict:
     return {"context": {}} if final and notification.template in SECRET_TEMPLATES else {}
 
 
+def _expired(notification: Notification, now) -> bool:
+    setting = EXPIRING_TEMPLATES.get(notification.template)
+    if setting is None:
+        return False
+    return notification.created + timedelta(seconds=getattr(settings, setting)) <= now
+
+
 def deliver(*, notification_id: int) -> Outcome:
     """Send one notification once (see the module's docstring). Runs outside any
     transaction: each step commits on its own."""
@@ -171,6 +186,13 @@ def deliver(*, notification_id: int) -> Outcome:
     mine = Notification.objects.filter(
         pk=notification_id, status=NotificationStatus.SENDING, claimed_at=now
     )
+    if _expired(notification, now):
+        mine.update(
+            status=NotificationStatus.FAILED,
+            last_error="expired before it could be sent",
+            **_wiped(notification, True),
+        )
+        return Outcome()
     subject, text = render(notification)
     to = notification.phone if notification.channel == ChannelKind.SMS else notification.email
     message = channels.Message(to=to, subject=subject, text=text, reference=str(notification.pk))
@@ -197,7 +219,8 @@ def deliver(*, notification_id: int) -> Outcome:
 
 @transaction.atomic
 def set_preference(*, actor, kind: str, delivery: str) -> None:
-    """How `actor` wants `kind` of message. Transactional kinds cannot be turned off."""
+    """How `actor` wants `kind` of message (AUTO: back to the kind's default).
+    Transactional kinds cannot be turned off."""
     from django.utils.translation import gettext_lazy as _
 
     from marketplace.core.errors import DomainError, ErrorCode
@@ -208,12 +231,47 @@ def set_preference(*, actor, kind: str, delivery: str) -> None:
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, None)
     if kind not in KINDS:
         raise DomainError.of(ErrorCode.INVALID, "kind")
-    if delivery not in Delivery.values:
+    if delivery != AUTO and delivery not in Delivery.values:
         raise DomainError.of(ErrorCode.INVALID, "delivery")
     if delivery == Delivery.OFF and kind not in OPTIONAL_KINDS:
         raise DomainError.of(
             ErrorCode.INVALID, "delivery", _("Messages about your orders cannot be turned off.")
         )
+    if delivery == AUTO:
+        NotificationPreference.objects.filter(user_id=actor.pk, kind=kind).delete()
+        return
     NotificationPreference.objects.update_or_create(
         user_id=actor.pk, kind=kind, defaults={"delivery": delivery}
     )
+
+
+def record_sms_delivery_reports(*, within: timedelta = timedelta(days=1), limit: int = 200) -> int:
+    """Ask the SMS provider what became of messages sent within `within` whose fate is
+    not known yet; record it. Returns how many were recorded. A provider without delivery
+    reports (the development file outbox) or one that fails leaves them for next time."""
+    sms = channels.sms()
+    if not hasattr(sms, "delivery_reports"):
+        return 0
+    now = timezone.now()
+    waiting = dict(
+        Notification.objects.filter(
+            channel=ChannelKind.SMS,
+            status=NotificationStatus.SENT,
+            delivery_report="",
+            sent_at__gte=now - within,
+        )
+        .exclude(provider_ref="")
+        .order_by("delivery_checked_at", "sent_at")
+        .values_list("provider_ref", "pk")[:limit]
+    )
+    if not waiting:
+        return 0
+    Notification.objects.filter(pk__in=waiting.values()).update(delivery_checked_at=now)
+    try:
+        reports = sms.delivery_reports(list(waiting))
+    except channels.ChannelError:
+        return 0
+    for reference, report in reports.items():
+        if reference in waiting:
+            Notification.objects.filter(pk=waiting[reference]).update(delivery_report=report)
+    return len(reports)

@@ -17,3 +17,9 @@ def send_notification(self, notification_id: int) -> bool:
 def announce_order_placed(order_id: int) -> int:
     """The messages of a new order (recorded once however often this runs)."""
     return announce.order_placed(order_id=order_id)
+
+
+@shared_task
+def record_sms_delivery_reports() -> int:
+    """What became of the SMS sent lately (delivered to the handset, or never)."""
+    return services.record_sms_delivery_reports()

@@ -3,8 +3,9 @@
 Each template belongs to a kind of message (what a user's preferences choose channels
 for), has an e-mail subject and body, and a short SMS text: at most two SMS parts in
 Persian (UCS-2: 70 characters in one part, 67 per part when split), which
-tests/notifications/test_templates.py checks with the `sample` values, the longest a
-real message carries.
+tests/notifications/test_sms_templates.py checks with the `sample` values. Names and
+reasons can be far longer than the samples: `fit_sms` shortens them in the SMS (never
+the order number, the amount, the code or the link) so that it stays within two parts.
 """
 
 from __future__ import annotations
@@ -102,6 +103,23 @@ TEMPLATES: dict[str, Template] = {
         _("Your order %(number)s is shipped. Follow it here: %(tracking_url)s"),
         {"number": NUMBER, "tracking_url": LINK},
     ),
+    "shipment.shipped_untracked.buyer": Template(
+        SHIPPING,
+        _("Order %(number)s is on its way"),
+        _("Bazarcheh: order %(number)s is on its way. See its steps in your account."),
+        _("Your order %(number)s is on its way. Its steps are on your account page."),
+        {"number": NUMBER},
+    ),
+    "shipment.ready_for_pickup.buyer": Template(
+        SHIPPING,
+        _("Order %(number)s is ready for pickup"),
+        _("Bazarcheh: order %(number)s is ready for pickup. Your code is in your account."),
+        _(
+            "Your order %(number)s is ready at the pickup point. Show the pickup code from "
+            "your account page when you collect it."
+        ),
+        {"number": NUMBER},
+    ),
     "shipment.delivered.buyer": Template(
         SHIPPING,
         _("Order %(number)s is delivered"),
@@ -187,3 +205,43 @@ TEMPLATES: dict[str, Template] = {
         {"seller": SHOP, "reason": "عکس‌ها کافی نیست"},
     ),
 }
+
+
+# The GSM 03.38 basic alphabet; a text with any other character is sent as UCS-2.
+GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# Context values that may be cut in an SMS: free text a person typed.
+SHORTENABLE = ("reason", "seller", "fulfiller", "cooperative", "decision")
+
+
+def sms_capacity(text: str, parts: int = 2) -> int:
+    """How many characters `parts` SMS parts hold for a text like `text`."""
+    if set(text) <= GSM_BASIC:
+        return 160 if parts == 1 else 153 * parts
+    return 70 if parts == 1 else 67 * parts
+
+
+def fit_sms(text: str, context: dict) -> str:
+    """`text % context`, with the longest free-text values cut (marked with an ellipsis)
+    until the result fits in two SMS parts."""
+    values = {key: str(value) for key, value in context.items()}
+    rendered = text % values
+    for _round in range(len(SHORTENABLE) * 2):
+        over = len(rendered) - sms_capacity(rendered)
+        if over <= 0:
+            break
+        # "..." keeps a GSM text GSM (160 characters a part, not 70).
+        mark = "..." if set(rendered) <= GSM_BASIC else "…"
+        key = max(
+            (k for k in SHORTENABLE if len(values.get(k, "")) > 1),
+            key=lambda k: len(values[k]),
+            default=None,
+        )
+        if key is None:
+            break
+        keep = max(len(values[key]) - over - len(mark), 1)
+        values[key] = values[key][:keep].rstrip() + mark
+        rendered = text % values
+    return rendered

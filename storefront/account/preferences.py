@@ -40,7 +40,10 @@ def set_password(request):
 def save_preferences(request):
     failed = False
     for key, value in request.POST.items():
-        if not key.startswith("kind-") or value not in DELIVERIES or value == "AUTO":
+        # The form carries each kind's current choice: only changes are sent.
+        if not key.startswith("kind-") or value not in DELIVERIES:
+            continue
+        if value == request.POST.get("was-" + key[len("kind-") :], "AUTO"):
             continue
         _payload, errors = client.mutate(
             request,

@@ -45,6 +45,7 @@ MODULES = (
     "marketplace.checkout.services",
     "marketplace.checkout.transactions",
     "marketplace.core.outbox",
+    "marketplace.core.throttle",
     "marketplace.inventory.stock",
     "marketplace.shipping.selectors",
 )
@@ -189,6 +190,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "catalog.search_corrections": lambda s: [["زعفرن"], 0.3],
     "catalog.search_vocabulary": lambda s: [["زعفران", "کشمش"]],
     "core.outbox_enqueue": lambda s: ["task", "{}", "key", "PENDING", timedelta(minutes=2)],
+    "core.throttle_count": lambda s: ["throttle:probe:key", timedelta(minutes=1)],
     "checkout.lines": lambda s: [s.channel.pk, s.checkout.pk],
     "checkout.chosen_methods": lambda s: [s.checkout.pk, "IR", s.province.pk, s.province.pk],
     "checkout.by_token": lambda s: [s.checkout.pk],

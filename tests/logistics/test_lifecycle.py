@@ -233,3 +233,56 @@ def test_a_canceled_packed_order_gives_its_stock_back(two_coop_order, staff_a, b
     order_services.cancel_order(actor=buyer, order=order)
     stock = stock_of(saffron)
     assert (stock.quantity, stock.quantity_allocated) == (9, 0)
+
+
+def test_the_buyer_hears_of_each_parcel_shipped_with_its_tracking_link_and_delivered(
+    two_coop_order, staff_a, staff_b, buyer, django_capture_on_commit_callbacks, unsent
+):
+    order, first, second, _v = two_coop_order
+    with django_capture_on_commit_callbacks(execute=True):
+        run_all(staff_a, staff_b, order, first, second)
+    shipped = Notification.objects.filter(template="shipment.shipped.buyer")
+    assert sorted(shipped.values_list("event_key", flat=True)) == sorted(
+        f"shipment:{s.pk}:shipped" for s in (first, second)
+    )
+    assert {row.user_id for row in shipped} == {buyer.pk}
+    first_message = shipped.get(event_key=f"shipment:{first.pk}:shipped")
+    assert POST_NUMBER in first_message.context["tracking_url"]
+    assert first_message.context["tracking_url"].startswith("http")
+    delivered = Notification.objects.filter(template="shipment.delivered.buyer")
+    assert sorted(delivered.values_list("event_key", flat=True)) == sorted(
+        f"shipment:{s.pk}:delivered" for s in (first, second)
+    )
+    # Each row has its one outbox job.
+    from marketplace.core.models import Job
+
+    for row in (*shipped, *delivered):
+        assert Job.objects.filter(dedup_key=f"notification:{row.pk}").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "template"),
+    [
+        ("COOP_DELIVERY", "shipment.shipped_untracked.buyer"),
+        ("PICKUP", "shipment.ready_for_pickup.buyer"),
+    ],
+)
+def test_a_parcel_without_a_tracking_link_sends_the_buyer_to_their_account(
+    two_coop_order, staff_a, coop_a, kind, template, unsent
+):
+    from marketplace.inventory.models import Warehouse
+    from marketplace.notifications import services as notifications
+    from marketplace.shipping.models import DeliveryMethod
+
+    _order, first, _second, _v = two_coop_order
+    point = Warehouse.objects.create(name="انبار مرکزی", cooperative=coop_a)
+    first.delivery_method = DeliveryMethod.objects.create(
+        name="تحویل تعاونی", kind=kind, cooperative=coop_a, pickup_warehouse=point
+    )
+    first.save()
+    services.pack_shipment(actor=staff_a, shipment=first)
+    services.ship_shipment(actor=staff_a, shipment=first)
+    row = Notification.objects.get(event_key=f"shipment:{first.pk}:shipped")
+    assert row.template == template
+    _subject, text = notifications.render(row)
+    assert "tracking" not in text.lower() and text.rstrip().endswith(".")

@@ -24,6 +24,7 @@ class SmsLog:
     hang_seconds: float = 0.0
     hang_after_accept: float = 0.0  # take the message, then answer late (or never)
     requests: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)  # delivery status by id; else 10
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -73,7 +74,7 @@ class KavenegarServer:
                 if url.path == f"/v1/{API_KEY}/sms/status.json":
                     ids = params.get("messageid", "").split(",")
                     entries = [
-                        {"messageid": int(i), "status": 10, "statustext": "رسیده به گیرنده"}
+                        {"messageid": int(i), "status": log.statuses.get(int(i), 10)}
                         for i in ids
                         if i
                     ]

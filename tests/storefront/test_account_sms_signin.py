@@ -62,6 +62,22 @@ def test_message_settings(seeded, shopper, buyer):
     # Transactional messages cannot be turned off; junk is ignored.
     shopper.post(reverse("account:preferences"), {"kind-orders": "OFF", "kind-x": "SMS"})
     assert NotificationPreference.objects.get(kind="orders").delivery == "BOTH"
+    # Back to the default; a kind left as it was is not sent again.
+    shopper.post(
+        reverse("account:preferences"),
+        {
+            "kind-orders": "AUTO",
+            "was-orders": "BOTH",
+            "kind-marketing": "SMS",
+            "was-marketing": "SMS",
+        },
+    )
+    assert dict(NotificationPreference.objects.values_list("kind", "delivery")) == {
+        "marketing": "SMS"
+    }
+    page = shopper.get(reverse("account:index")).content.decode()
+    assert 'name="was-orders" value="AUTO"' in page
+    assert 'name="was-marketing" value="SMS"' in page
 
 
 def test_a_malformed_phone_is_shown_next_to_the_field(seeded, shopper):

@@ -24,11 +24,16 @@ def _preferences(user) -> list[NotificationPreference]:
 
 
 class NotificationPreferenceUpdate(BaseMutation):
-    preferences = graphene.List(graphene.NonNull(NotificationPreference), required=True)
+    preferences = graphene.List(
+        graphene.NonNull(NotificationPreference),
+        description="Every kind of message with its delivery; null when the update failed.",
+    )
 
     class Arguments:
         kind = graphene.String(required=True)
-        delivery = graphene.String(required=True, description="SMS, EMAIL, BOTH or OFF.")
+        delivery = graphene.String(
+            required=True, description="SMS, EMAIL, BOTH, OFF, or AUTO (back to the default)."
+        )
 
     @classmethod
     def perform(cls, info, kind, delivery):
