@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "graphene_django",
+    "axes",
     "marketplace.core",
     "marketplace.accounts",
     "marketplace.channels",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "storefront.notfound.ShopNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a locked-out admin sign-in (django-axes); last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -154,7 +157,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # E-mail is unique case-insensitively (a functional constraint the check cannot see).
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
-AUTHENTICATION_BACKENDS = ["marketplace.accounts.backends.EmailOrPhoneBackend"]
+AUTHENTICATION_BACKENDS = [
+    "marketplace.accounts.backends.AdminLockoutBackend",
+    "marketplace.accounts.backends.EmailOrPhoneBackend",
+]
+# The admin's sign-in form (django-axes): failures counted in the database, per client
+# address and per account; a lockout ends after the cool-off whatever is tried during it.
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The admin form's field (the account's USERNAME_FIELD, which axes would read, is email).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADMIN_SIGN_IN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# tokenCreate: failed tries an hour, per account and per client address (counted in the
+# "throttle" cache, shared by every web process).
+SIGN_IN_FAILURES_PER_ACCOUNT_HOUR = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT_HOUR", "10"))
+SIGN_IN_FAILURES_PER_CLIENT_HOUR = int(os.environ.get("SIGN_IN_FAILURES_PER_CLIENT_HOUR", "50"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

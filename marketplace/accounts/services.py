@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts import tokens
+from marketplace.accounts import selectors, tokens
+from marketplace.accounts.backends import EmailOrPhoneBackend
 from marketplace.accounts.models import User
+from marketplace.core import throttle
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
+from marketplace.core.normalize import normalize_text
 from marketplace.core.validators import clean_email, clean_mobile, clean_text
 
 
@@ -73,15 +76,46 @@ def register_user(
     return user
 
 
-def create_tokens(*, login: str | None, password: str | None) -> tuple[User, str, str]:
-    """Check the credentials; return the user with an access and a refresh token."""
+HOUR = 3600
+
+
+def _sign_in_limits(login: str, client: str) -> list[tuple[str, str, int]]:
+    """(scope, key, failures allowed an hour): per account, whichever spelling of its email
+    or mobile is tried (an unknown login by its own text), and per client address."""
+    user = selectors.user_by_login(login)
+    account = f"user:{user.pk}" if user is not None else f"login:{normalize_text(login)}"
+    return [
+        ("sign-in-account", account, settings.SIGN_IN_FAILURES_PER_ACCOUNT_HOUR),
+        ("sign-in-client", client, settings.SIGN_IN_FAILURES_PER_CLIENT_HOUR),
+    ]
+
+
+def create_tokens(*, login: str | None, password: str | None, client: str) -> tuple[User, str, str]:
+    """Check the credentials; return the user with an access and a refresh token.
+
+    Failed tries are limited per account and per client address (the shared throttle
+    store); once either limit is reached the answer is THROTTLED whether or not the
+    password is right, and whether or not the account exists."""
     if not login:
         raise DomainError.of(ErrorCode.REQUIRED, "email")
     if not password:
         raise DomainError.of(ErrorCode.REQUIRED, "password")
-    user = authenticate(username=login[:254], password=password[:256])
+    login = login[:254]
+    limits = _sign_in_limits(login, client)
+    counted: list[tuple[str, str]] = []
+    for scope, key, limit in limits:
+        counted.append((scope, key))
+        if not throttle.allow(scope, key, limit=limit, window=HOUR):
+            for taken in counted:
+                throttle.give_back(*taken, window=HOUR)
+            raise DomainError.of(ErrorCode.THROTTLED, "email")
+    # The backend itself, not django.contrib.auth.authenticate: that one's failure signal
+    # feeds django-axes, which guards the admin's sign-in form only.
+    user = EmailOrPhoneBackend().authenticate(None, username=login, password=password[:256])
     if user is None:
         raise DomainError.of(ErrorCode.INVALID_CREDENTIALS, "email")
+    for taken in counted:
+        throttle.give_back(*taken, window=HOUR)
     return user, tokens.create_access_token(user), tokens.create_refresh_token(user)
 
 

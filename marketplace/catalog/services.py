@@ -29,6 +29,7 @@ from marketplace.core.versioning import bump_catalog_version
 from marketplace.inventory.models import Stock, Warehouse
 from marketplace.locations.models import Village
 from marketplace.sellers.models import Seller
+from marketplace.sellers.permissions import require_approved
 
 MAX_STOCK = 1_000_000
 MAX_VARIANTS = 100
@@ -85,6 +86,7 @@ def create_product(
     product_type: ProductType | None = None,
 ) -> Product:
     _require_editor(actor, seller, "seller")
+    require_approved(seller, "seller")
     errors = ErrorCollector()
     texts = _clean_texts(
         errors,
@@ -132,6 +134,8 @@ def update_product(
     _require_editor(actor, product.seller)
     if product.is_hidden:
         raise DomainError.of(ErrorCode.NOT_FOUND, "id")
+    if is_published:
+        require_approved(product.seller, "is_published")
     errors = ErrorCollector()
     texts = _clean_texts(
         errors,
@@ -300,6 +304,7 @@ def create_variant(
     _require_editor(actor, product.seller, "product")
     if product.is_hidden:
         raise DomainError.of(ErrorCode.NOT_FOUND, "product")
+    require_approved(product.seller, "product")
     errors = ErrorCollector()
     sku_value = errors.collect(clean_text, sku, field="sku", max_length=64) or None
     name_value = errors.collect(clean_text, name, field="name", max_length=150)
@@ -345,7 +350,8 @@ def create_variant(
 def update_variant_stocks(
     *, actor: User, variant: ProductVariant, stocks: list[StockInput]
 ) -> ProductVariant:
-    """Set the quantity in each named warehouse; never below what orders already hold."""
+    """Set the quantity in each named warehouse; never below what orders already hold.
+    A seller no longer approved may only lower quantities (stock counted short or gone)."""
     variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
     seller = variant.product.seller
     _require_editor(actor, seller, "variant_id")
@@ -358,6 +364,11 @@ def update_variant_stocks(
             variant=variant, warehouse_id__in=[i.warehouse.pk for i in stocks]
         )
     }
+    held = {warehouse_id: stock.quantity for warehouse_id, stock in existing.items()}
+    if not seller.is_approved and any(
+        item.quantity > held.get(item.warehouse.pk, 0) for item in stocks
+    ):
+        require_approved(seller, "variant_id")
     for index, item in enumerate(stocks):
         stock = existing.get(item.warehouse.pk)
         if stock is None:
@@ -382,6 +393,7 @@ def set_variant_prices(
 ) -> ProductVariant:
     variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
     _require_editor(actor, variant.product.seller, "variant_id")
+    require_approved(variant.product.seller, "variant_id")
     errors = ErrorCollector()
     cleaned = _clean_prices(errors, prices)
     errors.raise_if_any()

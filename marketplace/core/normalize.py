@@ -47,3 +47,22 @@ def normalize_text(value: str) -> str:
 def digits_only(value: str) -> str:
     """Keep only the digits (after normalising them): for postal codes and the like."""
     return "".join(ch for ch in normalize_digits(value) if ch.isascii() and ch.isdigit())
+
+
+# Providers that deliver mail for any dots in the local part to the same mailbox.
+_DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def email_for_limits(email: str | None) -> str:
+    """One spelling for every address that reaches the same mailbox, for counting a
+    buyer's uses of something limited (never for sending): lower case, no "+tag", and
+    for Gmail no dots and one domain. "" when there is no address."""
+    value = (email or "").strip().lower()
+    local, at, domain = value.rpartition("@")
+    if not at or not local:
+        return value
+    local = local.split("+", 1)[0]
+    if domain in _DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+        domain = _DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"

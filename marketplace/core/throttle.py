@@ -8,12 +8,14 @@ requests all read the same count.)"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from marketplace.core import sql
@@ -54,12 +56,34 @@ def _count_in_database(name: str, window: int) -> int:
         return cursor.fetchone()[0]
 
 
+def _name(scope: str, key: str) -> str:
+    return f"throttle:{scope}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+
+
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one more `scope` event for `key`; False once `limit` were counted in the
-    current `window` (seconds, from the first of them)."""
-    name = f"throttle:{scope}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+    current `window` (seconds, from the first of them; 0 counts nothing)."""
+    if window <= 0:
+        return True
+    name = _name(scope, key)
     count = _count_in_redis(name, window) if _in_redis() else _count_in_database(name, window)
     return count <= limit
+
+
+def give_back(scope: str, key: str, *, window: int) -> None:
+    """Uncount one `scope` event counted by `allow`: for limits on failures, where each
+    try is counted before it runs (so concurrent tries cannot all pass) and a success
+    is then not held against the key."""
+    if window <= 0:
+        return
+    name = _name(scope, key)
+    if _in_redis():
+        with contextlib.suppress(ValueError):  # the window ended meanwhile
+            caches["throttle"].decr(name)
+        return
+    ThrottleCount.objects.filter(key=name, window_ends__gt=timezone.now(), count__gt=0).update(
+        count=F("count") - 1
+    )
 
 
 def purge_expired(*, limit: int = 10000) -> int:

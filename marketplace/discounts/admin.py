@@ -61,7 +61,7 @@ class VoucherUsageInline(admin.TabularInline):
     model = VoucherUsage
     extra = 0
     can_delete = False
-    fields = ("order", "user", "email", "created")
+    fields = ("order", "user", "email", "phone", "created")
     readonly_fields = fields
     ordering = ("-created",)
 

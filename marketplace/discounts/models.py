@@ -62,12 +62,17 @@ class VoucherUsage(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     email = models.EmailField(blank=True)
+    # What the per-buyer limit counts by, beside the account: the email as
+    # core.normalize.email_for_limits spells it, and the delivery mobile number.
+    email_key = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["voucher", "user"], name="discounts_usage_user_idx"),
-            models.Index(fields=["voucher", "email"], name="discounts_usage_email_idx"),
+            models.Index(fields=["voucher", "email_key"], name="discounts_usage_email_idx"),
+            models.Index(fields=["voucher", "phone"], name="discounts_usage_phone_idx"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.channels import money
-from marketplace.core.normalize import normalize_digits
+from marketplace.core.normalize import email_for_limits, normalize_digits
 from marketplace.discounts.models import Voucher, VoucherKind, VoucherUsage
 
 if TYPE_CHECKING:
@@ -92,15 +92,36 @@ def discount_now(
     return money.quantize(min(amount, eligible), currency)
 
 
-def uses_by_buyer(voucher: Voucher, *, user_id: int | None, email: str) -> int:
-    """Orders that used the voucher: a signed-in buyer's by account, a guest's by email."""
-    if user_id is not None:
-        mine = Q(user_id=user_id)
-    elif email:
-        mine = Q(email__iexact=email)
-    else:
+def uses_by_buyer(
+    voucher: Voucher, *, user_id: int | None, emails: Iterable[str], phones: Iterable[str]
+) -> int:
+    """Orders that used the voucher by this buyer: by the account, by any of the emails
+    (however tagged or dotted, email_for_limits) or by any of the mobile numbers, so that
+    neither a new guest address nor signing out gets the buyer another use."""
+    mine = Q(user_id=user_id) if user_id is not None else Q()
+    keys = {email_for_limits(email) for email in emails} - {""}
+    if keys:
+        # Also the uses of an account with this email, made with another address.
+        mine |= Q(email_key__in=keys) | Q(user__email__in=keys)
+    numbers = {phone for phone in phones if phone}
+    if numbers:
+        mine |= Q(phone__in=numbers) | Q(user__phone__in=numbers)
+    if not mine:
         return 0
     return VoucherUsage.objects.filter(mine, voucher=voucher).count()
+
+
+def buyer_identities(
+    *, user, email: str, address_phone: str | None
+) -> dict[str, int | list[str] | None]:
+    """The keyword arguments of `uses_by_buyer` for a checkout's or an order's buyer: the
+    account with its own email and mobile, the email given and the delivery mobile."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    return {
+        "user_id": user.pk if signed_in else None,
+        "emails": [email, *([user.email or ""] if signed_in else [])],
+        "phones": [address_phone or "", *([user.phone or ""] if signed_in else [])],
+    }
 
 
 def voucher_problem(
@@ -133,7 +154,13 @@ def voucher_problem(
             "currency": currency,
         }
     if voucher.per_buyer_limit is not None:
-        used = uses_by_buyer(voucher, user_id=checkout.user_id, email=checkout.email)
+        address = checkout.shipping_address if checkout.shipping_address_id else None
+        buyer = buyer_identities(
+            user=checkout.user if checkout.user_id else None,
+            email=checkout.email,
+            address_phone=address.phone if address is not None else None,
+        )
+        used = uses_by_buyer(voucher, **buyer)
         if used >= voucher.per_buyer_limit:
             return _("You have already used this promo code as many times as allowed.")
     return None

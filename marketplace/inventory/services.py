@@ -36,6 +36,7 @@ def create_warehouse(
         permissions.require(permissions.can_manage_cooperative(actor, cooperative), "cooperative")
     else:
         permissions.require(permissions.can_manage_seller(actor, seller), "seller")
+        permissions.require_approved(seller, "seller")
     errors = ErrorCollector()
     try:
         name = clean_text(name, field="name", max_length=200, required=True)

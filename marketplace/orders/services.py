@@ -33,8 +33,10 @@ from marketplace.checkout.info import CheckoutInfo, GroupInfo, build_checkout_in
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.selectors import locked_checkout
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
+from marketplace.core.normalize import email_for_limits
 from marketplace.core.versioning import bump_catalog_version
 from marketplace.discounts.models import Voucher, VoucherUsage
+from marketplace.discounts.selectors import buyer_identities, uses_by_buyer
 from marketplace.inventory import stock
 from marketplace.notifications import announce
 from marketplace.orders import events
@@ -292,15 +294,23 @@ def _use_voucher(order: Order, voucher: Voucher, user) -> None:
     )
     if not updated:
         raise used_up
+    phone = order.shipping_address.phone
     if voucher.per_buyer_limit is not None:
-        mine = Q(user=user) if user is not None else Q(email__iexact=order.email)
-        if VoucherUsage.objects.filter(mine, voucher=voucher).count() >= voucher.per_buyer_limit:
+        buyer = buyer_identities(user=user, email=order.email, address_phone=phone)
+        if uses_by_buyer(voucher, **buyer) >= voucher.per_buyer_limit:
             raise DomainError.of(
                 ErrorCode.VOUCHER_INVALID,
                 "promo_code",
                 _("You have already used this promo code as many times as allowed."),
             )
-    VoucherUsage.objects.create(voucher=voucher, order=order, user=user, email=order.email)
+    VoucherUsage.objects.create(
+        voucher=voucher,
+        order=order,
+        user=user,
+        email=order.email,
+        email_key=email_for_limits(order.email),
+        phone=phone or "",
+    )
 
 
 def start_payment(order: Order, gateway: PaymentGateway, redirect_url: str | None) -> Payment:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from marketplace.core.errors import permission_denied
-from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.errors import DomainError, ErrorCode, permission_denied
+from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller, SellerStatus
 
 
 def is_authenticated(user) -> bool:
@@ -52,6 +54,19 @@ def can_approve_seller(user, seller: Seller) -> bool:
 
 def can_see_private_seller_data(user, seller: Seller) -> bool:
     return can_manage_seller(user, seller)
+
+
+def require_approved(seller: Seller, field: str | None = None) -> None:
+    """Only an approved seller stocks, lists or sells: an applicant (or a suspended or
+    rejected seller) would otherwise fill a cooperative's warehouse or the catalogue
+    before anyone vouched for them. Checked after `can_manage_seller`, so it tells a
+    seller's status only to those acting for the seller."""
+    if seller.status != SellerStatus.APPROVED:
+        raise DomainError.of(
+            ErrorCode.INVALID_STATUS,
+            field,
+            _("Only an approved seller can stock, list or sell products."),
+        )
 
 
 def require(allowed: bool, field: str | None = None) -> None:

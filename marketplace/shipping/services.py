@@ -3,9 +3,9 @@ transaction and checks who may act.
 
 Who may act: platform methods belong to platform staff (Django permissions
 shipping.add_deliverymethod / change_deliverymethod); a cooperative's methods to its
-staff; a seller's to the seller's owner and their cooperative's staff. Zones are shared
-(a zone is only a set of places): any fulfiller may add one, only platform staff may
-change or delete one, since other owners' methods may use it.
+staff; a seller's to the seller's owner and their cooperative's staff, once the seller
+is approved. Zones are shared by every owner's methods, so only platform staff add,
+change or delete them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from marketplace.core.validators import clean_text
 from marketplace.inventory.models import Warehouse
 from marketplace.locations.models import Province
 from marketplace.sellers import permissions as seller_permissions
-from marketplace.sellers.models import Cooperative, CooperativeStaff, Seller
+from marketplace.sellers.models import Cooperative, Seller
 from marketplace.shipping.models import DeliveryKind, DeliveryMethod, DeliveryRate, ShippingZone
 from marketplace.shipping.selectors import can_manage_methods
 
@@ -68,15 +68,6 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 # ---------- zones
-
-
-def _is_fulfiller(user: User) -> bool:
-    if not seller_permissions.is_authenticated(user):
-        return False
-    return (
-        Seller.objects.filter(owner_id=user.pk).exists()
-        or CooperativeStaff.objects.filter(user_id=user.pk).exists()
-    )
 
 
 def _clean_countries(errors: ErrorCollector, countries: Sequence[str] | None) -> list[str]:
@@ -120,10 +111,7 @@ def create_zone(
     countries: Sequence[str] | None = None,
     provinces: Sequence[Province] | None = None,
 ) -> ShippingZone:
-    if not (
-        seller_permissions.has_platform_perm(actor, "shipping.add_shippingzone")
-        or _is_fulfiller(actor)
-    ):
+    if not seller_permissions.has_platform_perm(actor, "shipping.add_shippingzone"):
         raise permission_denied()
     errors = ErrorCollector()
     name, countries, provinces = _zone_fields(
@@ -370,6 +358,8 @@ def create_method(
 ) -> DeliveryMethod:
     """A delivery method of the platform (no owner), a cooperative or a seller."""
     _clean_owner(actor, cooperative, seller, "shipping.add_deliverymethod")
+    if seller is not None:
+        seller_permissions.require_approved(seller, "seller")
     errors = ErrorCollector()
     name = errors.collect(clean_text, name, field="name", max_length=150, required=True)
     name_en = errors.collect(clean_text, name_en, field="name_en", max_length=150)

@@ -17,7 +17,7 @@ from marketplace.catalog.models import (
 from marketplace.catalog.services import refresh_price_ranges
 from marketplace.channels.models import Channel
 from marketplace.inventory.models import Stock
-from marketplace.sellers.models import Seller
+from marketplace.sellers.models import Seller, SellerStatus
 from tests.builders import serial
 from tests.builders.inventory import warehouse_for, warehouse_of
 
@@ -81,7 +81,45 @@ def make_product(
     media: int = 0,
 ) -> Product:
     """A product made through the catalogue services by its seller's owner, with
-    `variants` variants stocked in the seller's own warehouse and `media` photos."""
+    `variants` variants stocked in the seller's own warehouse and `media` photos. A seller
+    not approved gets it as if made while they were (the services refuse them now)."""
+    status = seller.status
+    if status != SellerStatus.APPROVED:
+        Seller.objects.filter(pk=seller.pk).update(status=SellerStatus.APPROVED)
+        seller.status = SellerStatus.APPROVED
+    try:
+        return _make_product(
+            seller,
+            name,
+            category,
+            price,
+            intl,
+            stock,
+            published,
+            name_en,
+            description,
+            variants,
+            media,
+        )
+    finally:
+        if status != SellerStatus.APPROVED:
+            Seller.objects.filter(pk=seller.pk).update(status=status)
+            seller.status = status
+
+
+def _make_product(
+    seller: Seller,
+    name: str,
+    category: Category,
+    price: float | None,
+    intl: float | None,
+    stock: int,
+    published: bool,
+    name_en: str,
+    description: str,
+    variants: int,
+    media: int,
+) -> Product:
     product = services.create_product(
         actor=seller.owner,
         seller=seller,

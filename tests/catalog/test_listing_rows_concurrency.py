@@ -16,10 +16,12 @@ from django.db.models import F
 from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
 from marketplace.channels.models import Channel
+from marketplace.core.errors import DomainError
 from marketplace.inventory.models import Stock
 from marketplace.sellers.models import Seller, SellerStatus
 from tests.builders.catalog import make_product
 from tests.catalog.test_listing_rows import assert_consistent, listing
+from tests.support import codes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,9 +73,13 @@ def test_publishing_while_the_seller_is_suspended(seller_a, honey):
     draft = make_product(seller_a, "عسل گون", honey, published=False)
 
     def publish() -> None:
-        services.update_product(
-            actor=seller_a.owner, product=Product.objects.get(pk=draft.pk), is_published=True
-        )
+        # Refused when the suspension is seen first; either way nothing may show.
+        try:
+            services.update_product(
+                actor=seller_a.owner, product=Product.objects.get(pk=draft.pk), is_published=True
+            )
+        except DomainError as exc:
+            assert codes(exc) == [("is_published", "INVALID_STATUS")]
 
     def suspend() -> None:
         Seller.objects.filter(pk=seller_a.pk).update(status=SellerStatus.SUSPENDED)

@@ -2,29 +2,12 @@
 
 import graphene
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import login_codes
 from marketplace.api.accounts.schema import TokenCreate
 from marketplace.api.accounts.types import User
-from marketplace.api.core.mutations import BaseMutation, Payload
+from marketplace.api.core.mutations import BaseMutation, Payload, client_address, require_alone
 from marketplace.core.errors import DomainError, ErrorCode
-
-
-def _client(info) -> str:
-    return info.context.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _alone(info) -> None:
-    """Tries and throttles are counted in their own commits: a request that also does
-    other things (whose failure would roll back the count) is refused."""
-    fields = [
-        node
-        for node in info.operation.selection_set.selections
-        if getattr(getattr(node, "name", None), "value", None) != "__typename"
-    ]
-    if len(fields) != 1:
-        raise DomainError.of(ErrorCode.INVALID, None, _("Send this mutation alone in its request."))
 
 
 def _language() -> str:
@@ -47,8 +30,8 @@ class AccountRequestLoginCode(BaseMutation):
 
     @classmethod
     def perform(cls, info, phone):
-        _alone(info)
-        login_codes.request_code(phone=phone, client=_client(info), language=_language())
+        require_alone(info)
+        login_codes.request_code(phone=phone, client=client_address(info), language=_language())
         return LoginCodeRequest.ok()
 
 
@@ -64,9 +47,9 @@ class TokenCreateFromLoginCode(BaseMutation):
 
     @classmethod
     def perform(cls, info, phone, code):
-        _alone(info)
+        require_alone(info)
         user, access, refresh = login_codes.sign_in(
-            phone=phone, code=code, client=_client(info), language=_language()
+            phone=phone, code=code, client=client_address(info), language=_language()
         )
         return TokenCreate.ok(token=access, refresh_token=refresh, user=user)
 

@@ -3,7 +3,7 @@ from django.utils.translation import get_language
 
 from marketplace.accounts import services
 from marketplace.api.accounts.types import User
-from marketplace.api.core.mutations import BaseMutation
+from marketplace.api.core.mutations import BaseMutation, client_address, require_alone
 
 
 class AccountRegisterInput(graphene.InputObjectType):
@@ -34,6 +34,10 @@ class AccountRegister(BaseMutation):
 
 
 class TokenCreate(BaseMutation):
+    """Sign in with a password. Sent alone in its request; failed tries are limited per
+    account and per client address."""
+
+    owns_transaction = True
     token = graphene.String()
     refresh_token = graphene.String()
     user = graphene.Field(User)
@@ -44,7 +48,10 @@ class TokenCreate(BaseMutation):
 
     @classmethod
     def perform(cls, info, email, password):
-        user, access, refresh = services.create_tokens(login=email, password=password)
+        require_alone(info)
+        user, access, refresh = services.create_tokens(
+            login=email, password=password, client=client_address(info)
+        )
         return cls.ok(token=access, refresh_token=refresh, user=user)
 
 

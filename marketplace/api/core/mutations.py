@@ -1,9 +1,36 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext_lazy as _
+from graphql.execution.collect_fields import collect_fields
 
 from marketplace.api.core.errors import Error, to_errors
-from marketplace.core.errors import DomainError
+from marketplace.core.errors import DomainError, ErrorCode
+
+
+def client_address(info) -> str:
+    """The caller's address, for limits counted per client."""
+    return info.context.META.get("REMOTE_ADDR") or "unknown"
+
+
+def require_alone(info) -> None:
+    """Refuse the mutation unless it is the only field of its operation (fragments and
+    aliases included). Mutations whose tries are limited use it: aliases would try many
+    passwords or codes in one request, and a request that does other things could roll
+    the count of tries back with them."""
+    fields = collect_fields(
+        info.schema,
+        info.fragments,
+        info.variable_values,
+        info.parent_type,
+        info.operation.selection_set,
+    )
+    if len([key for key in fields if key != "__typename"]) != 1:
+        raise DomainError.of(
+            ErrorCode.INVALID,
+            None,
+            _("Send this mutation alone in its request, and only once."),
+        )
 
 
 class _Answer:

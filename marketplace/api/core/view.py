@@ -1,5 +1,6 @@
 """The /graphql/ endpoint: graphene-django's view with parsed-and-validated documents
-cached by query text, multipart uploads, bearer tokens and safe error output."""
+cached by query text, multipart uploads, sign-in by bearer token only (never by the
+session cookie) and safe error output."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import OrderedDict
 from threading import Lock
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
@@ -102,7 +104,12 @@ class APIView(GraphQLView):
     graphiql = True
 
     def dispatch(self, request, *args, **kwargs):
-        if getattr(request, "_force_token_check", False):
+        if not getattr(request, "_force_token_check", False):
+            # The endpoint is CSRF-exempt, so a cookie a browser sends on its own (the
+            # admin's) must not sign the caller in: a form posted from another origin
+            # would act as the staff member.
+            request.user = AnonymousUser()
+        else:
             request.user.is_authenticated  # noqa: B018 - evaluates the lazy token user
             if getattr(request, "token_invalid", False):
                 body = {

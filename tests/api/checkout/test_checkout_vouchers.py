@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from marketplace.accounts.models import Address
 from marketplace.checkout.models import Checkout
+from marketplace.core.normalize import email_for_limits
 from marketplace.discounts.models import VoucherUsage
 from marketplace.orders.models import Order
 from tests.api.checkout.documents import PROMO_ADD, PROMO_REMOVE, line
@@ -64,14 +65,14 @@ def test_remove_promo_code(cart, call):
     assert Checkout.objects.get().voucher is None
 
 
-def _used_by(voucher, *, user=None, email="guest@example.com") -> None:
-    """A past order that used the voucher."""
+def _used_by(voucher, *, user=None, email="guest@example.com", phone="+989351112233") -> None:
+    """A past order that used the voucher, delivered to `phone`."""
     from marketplace.channels.models import Channel
 
     address = Address.objects.create(
         first_name="Sara",
         last_name="Ahmadi",
-        phone="+989121234567",
+        phone=phone,
         country_area="خراسان رضوی",
         city="مشهد",
         street_address_1="خیابان امام رضا",
@@ -89,7 +90,14 @@ def _used_by(voucher, *, user=None, email="guest@example.com") -> None:
         shipping_price=Decimal(0),
         total=Decimal(1),
     )
-    VoucherUsage.objects.create(voucher=voucher, order=order, user=user, email=email)
+    VoucherUsage.objects.create(
+        voucher=voucher,
+        order=order,
+        user=user,
+        email=email,
+        email_key=email_for_limits(email),
+        phone=phone,
+    )
 
 
 def test_every_refusal_has_its_reason_and_changes_nothing(cart, call, seller_b, intl):
