@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from storefront import client
+from storefront import channel, client
 from storefront.shop import queries
 from storefront.shop.listing import SORT_LABELS, Listing
 
@@ -34,7 +34,7 @@ def _lookup(request: HttpRequest, document: str, slug: str, root: str, **extra: 
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    data = client.query(request, queries.HOME)
+    data = client.query(request, queries.HOME, {"channel": channel.current(request)})
     return render(
         request,
         "storefront/shop/home.html",
@@ -74,12 +74,20 @@ def _listing_data(
     """The listing's data; a cursor the API refuses (forged or stale) gives the first page
     instead of an error."""
     try:
-        return client.query(request, document, listing.variables(**ids))
+        return client.query(request, document, _variables(request, listing, ids))
     except client.APIError:
         if not (listing.after or listing.before):
             raise
         listing.after = listing.before = None
-        return client.query(request, document, listing.variables(**ids))
+        return client.query(request, document, _variables(request, listing, ids))
+
+
+def _variables(request: HttpRequest, listing: Listing, ids: dict[str, str | None]) -> dict:
+    variables = {**listing.variables(**ids), "channel": channel.current(request)}
+    if variables["channel"] != channel.DEFAULT and variables.get("filter"):
+        # The price bounds are typed in toman: they mean nothing in another currency.
+        variables["filter"] = {k: v for k, v in variables["filter"].items() if k != "price"}
+    return variables
 
 
 def _pages(listing: Listing, page: dict, path: str) -> dict[str, str | None]:
@@ -156,7 +164,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def product(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _lookup(request, queries.PRODUCT, slug, "product")
+    found = _lookup(request, queries.PRODUCT, slug, "product", channel=channel.current(request))
     variants = found["variants"]
     more = [p for p in _nodes(found["seller"]["products"]) if p["slug"] != found["slug"]][:4]
     chosen = next((v for v in variants if v["quantityAvailable"] > 0), None)
