@@ -1,9 +1,11 @@
 """The Stripe gateway with the official library against localstripe: PaymentIntents,
-the signed webhook (forged, unsigned, replayed), and refunds."""
+the signed webhook (forged, unsigned, replayed), refunds, and refunds whose answer was
+lost, settled by reconciliation."""
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +16,8 @@ from marketplace.checkout.info import build_checkout_info
 from marketplace.checkout.models import CheckoutDelivery
 from marketplace.orders import services as order_services
 from marketplace.orders.models import Order, OrderStatus
+from marketplace.payments import services
+from marketplace.payments.gateways import get_gateway
 from marketplace.payments.models import Payment, PaymentStatus, RefundStatus, WebhookEvent
 from marketplace.payments.services import refund_payment
 from marketplace.shipping.models import DeliveryMethod
@@ -168,3 +172,48 @@ def test_stripe_unreachable_at_checkout_leaves_a_failed_payment(
     )
     assert payment.status == PaymentStatus.FAILED
     assert order.status == OrderStatus.UNCONFIRMED
+
+
+class LostRefundAnswers(stripe.RequestsClient):
+    """Stripe makes the refund but its answer never arrives; with `before`, the request
+    never reaches Stripe at all."""
+
+    def __init__(self, *, before: bool) -> None:
+        super().__init__(timeout=15)
+        self.before = before
+
+    def request(self, method, url, headers, post_data=None):
+        refund = method.lower() == "post" and url.split("?")[0].endswith("/v1/refunds")
+        if refund and self.before:
+            raise stripe.APIConnectionError("connection refused")
+        answer = super().request(method, url, headers, post_data)
+        if refund:
+            raise stripe.APIConnectionError("read timed out")
+        return answer
+
+
+@pytest.mark.parametrize("before", [False, True], ids=["answer-lost", "never-arrived"])
+def test_a_refund_whose_answer_was_lost_is_settled_once(
+    client, monkeypatch, stripe_on, usd_order, operator, before
+):
+    _order, payment = usd_order
+    pay_with_card(stripe_on, payment.psp_reference)
+    post_event(client, intent_event("evt_paid_lost", payment.psp_reference))
+    payment.refresh_from_db()
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            get_gateway("stripe"), "http_client", lambda: LostRefundAnswers(before=before)
+        )
+        refund = refund_payment(actor=operator, payment=payment, amount=Decimal("5.00"))
+    assert refund.status == RefundStatus.PENDING
+    remote = stripe_on.v1.refunds.list({"payment_intent": payment.psp_reference}).data
+    assert len(remote) == (0 if before else 1)
+    assert services.reconcile_refunds(older_than=timedelta(0)) == 1
+    refund.refresh_from_db()
+    payment.refresh_from_db()
+    assert refund.status == RefundStatus.DONE and refund.psp_reference.startswith("re_")
+    assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+    assert payment.refunded_amount == Decimal("5.00")
+    assert services.reconcile_refunds(older_than=timedelta(0)) == 0
+    remote = stripe_on.v1.refunds.list({"payment_intent": payment.psp_reference}).data
+    assert [(r.id, r.amount) for r in remote] == [(refund.psp_reference, 500)]
