@@ -129,10 +129,12 @@ def _waiting(request, order: dict[str, Any]):
         times = 0
     query = request.GET.copy()
     query["wait"] = str(times + 1)
+    # A guest cannot read the order through the API: looking again would tell nothing.
+    again = client.signed_in(request) and times < WAIT_TIMES
     context = {
         "order": order,
         "signed_in": client.signed_in(request),
-        "refresh": f"{request.path}?{query.urlencode()}" if times < WAIT_TIMES else "",
+        "refresh": f"{request.path}?{query.urlencode()}" if again else "",
         "seconds": WAIT_SECONDS,
     }
     return render(request, "storefront/cart/payment_waiting.html", context)

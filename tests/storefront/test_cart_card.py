@@ -117,3 +117,28 @@ def test_switching_back_to_rial_forgets_the_dollar_cart(intl_buyer):
     intl_buyer.post(reverse("cart:channel"), {"channel": "ir", "next": "/cart/"})
     page = text(intl_buyer.get(reverse("cart:index")))
     assert not re.search(r"\d USD", page)
+
+
+def test_a_guest_paying_by_card_is_told_the_email_follows(
+    settings, seeded, shopper, seller_a, stripe_base
+):
+    settings.STRIPE_SECRET_KEY = "sk_test_bazarcheh"
+    settings.STRIPE_API_BASE = stripe_base
+    shopper.defaults["HTTP_HOST"] = "localhost"
+    shopper.post(reverse("cart:channel"), {"channel": "intl"})
+    assert (
+        add(shopper, make_variant(seller_a, quantity=5, channels=("ir", "intl"))).status_code == 302
+    )
+    assert (
+        shopper.post(reverse("cart:address"), {"email": "anna@example.com", **ABROAD}).status_code
+        == 302
+    )
+    choose_all_deliveries(shopper)
+    assert shopper.post(reverse("cart:place"), {"gateway": "stripe"})["Location"] == reverse(
+        "cart:card"
+    )
+    back = shopper.post(reverse("cart:card"))
+    waiting = shopper.get(back["Location"])
+    assert "we let you know by email" in text(waiting)
+    assert 'http-equiv="refresh"' not in waiting.content.decode()
+    assert Order.objects.get().status == OrderStatus.UNCONFIRMED
