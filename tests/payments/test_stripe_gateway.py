@@ -4,6 +4,7 @@ lost, settled by reconciliation."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -71,9 +72,11 @@ def usd_checkout(buyer, variant, quantity: int):
     return checkout
 
 
-def pay_with_card(client: stripe.StripeClient, intent_id: str) -> None:
+def pay_with_card(
+    client: stripe.StripeClient, intent_id: str, number: str = "4242424242424242"
+) -> None:
     """What Stripe.js does in the browser: attach a card and confirm the intent."""
-    card = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"}
+    card = {"number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123"}
     method = client.v1.payment_methods.create({"type": "card", "card": card})
     client.v1.payment_intents.update(intent_id, {"payment_method": method.id})
     client.v1.payment_intents.confirm(intent_id)
@@ -217,3 +220,63 @@ def test_a_refund_whose_answer_was_lost_is_settled_once(
     assert services.reconcile_refunds(older_than=timedelta(0)) == 0
     remote = stripe_on.v1.refunds.list({"payment_intent": payment.psp_reference}).data
     assert [(r.id, r.amount) for r in remote] == [(refund.psp_reference, 500)]
+
+
+def test_a_declined_card_fails_the_payment_and_keeps_the_order(client, stripe_on, usd_order):
+    order, payment = usd_order
+    # A card that attaches but whose charge is declined.
+    with contextlib.suppress(stripe.CardError):
+        pay_with_card(stripe_on, payment.psp_reference, number="4000000000000341")
+    assert stripe_on.v1.payment_intents.retrieve(payment.psp_reference).last_payment_error
+    event = intent_event("evt_declined", payment.psp_reference, "payment_intent.payment_failed")
+    assert post_event(client, event) == 200
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED
+    assert (order.status, order.payment_status) == (OrderStatus.UNCONFIRMED, PaymentStatus.FAILED)
+
+
+def test_a_canceled_intent_fails_the_payment(client, stripe_on, usd_order):
+    order, payment = usd_order
+    stripe_on.v1.payment_intents.cancel(payment.psp_reference)
+    event = intent_event("evt_canceled", payment.psp_reference, "payment_intent.canceled")
+    assert post_event(client, event) == 200
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.FAILED
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.UNCONFIRMED
+
+
+def test_stripe_unreachable_at_the_webhook_asks_for_it_again(
+    client, settings, stripe_on, stripe_base, usd_order
+):
+    order, payment = usd_order
+    pay_with_card(stripe_on, payment.psp_reference)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    event = intent_event("evt_retry", payment.psp_reference)
+    assert post_event(client, event) == 503
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.PENDING
+    assert not WebhookEvent.objects.filter(event_id="evt_retry").exists()
+    # Stripe delivers it again once we answer.
+    settings.STRIPE_API_BASE = stripe_base
+    assert post_event(client, event) == 200
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+
+
+def test_reconciliation_settles_an_intent_whose_webhook_never_came(stripe_on, usd_order):
+    order, payment = usd_order
+    assert services.reconcile_pending(older_than=timedelta(0)) == 0  # not paid yet
+    pay_with_card(stripe_on, payment.psp_reference)
+    assert services.reconcile_pending(older_than=timedelta(0)) == 1
+    assert services.reconcile_pending(older_than=timedelta(0)) == 0
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CHARGED and payment.captured_amount == payment.total
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+
+
+def test_two_events_about_one_intent_confirm_once(client, stripe_on, usd_order):
+    order, payment = usd_order
+    pay_with_card(stripe_on, payment.psp_reference)
+    first = post_event(client, intent_event("evt_twice", payment.psp_reference))
+    other = post_event(client, intent_event("evt_twice_other_id", payment.psp_reference))
+    assert (first, other) == (200, 200)
+    assert order.events.filter(type="CONFIRMED").count() == 1
+    assert payment.transactions.filter(kind="verify").count() == 1
