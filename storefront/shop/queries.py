@@ -89,12 +89,12 @@ query Product($slug: String!, $channel: String) {
 
 SELLER = (
     """
-query Seller($slug: String!, $after: String) {
+query Seller($slug: String!, $after: String, $channel: String) {
   seller(slug: $slug) {
     name slug description status rating photoUrl
     village { name county province }
     cooperative { name slug }
-    products(first: 24, after: $after) {
+    products(channel: $channel, first: 24, after: $after) {
       totalCount
       edges { node { ...Card } }
       """
@@ -121,8 +121,8 @@ query Cooperative($slug: String!) {
 
 COOPERATIVE_PRODUCTS = (
     """
-query CooperativeProducts($cooperative: ID!) {
-  products(first: 12, filter: {cooperatives: [$cooperative]}) {
+query CooperativeProducts($cooperative: ID!, $channel: String) {
+  products(channel: $channel, first: 12, filter: {cooperatives: [$cooperative]}) {
     totalCount
     edges { node { ...Card } }
   }

@@ -183,12 +183,13 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
 
 def seller(request: HttpRequest, slug: str) -> HttpResponse:
     after = request.GET.get("after") or None
+    shop_channel = channel.current(request)
     try:
-        found = _lookup(request, queries.SELLER, slug, "seller", after=after)
+        found = _lookup(request, queries.SELLER, slug, "seller", after=after, channel=shop_channel)
     except Http404:
         if after is None:
             raise
-        found = _lookup(request, queries.SELLER, slug, "seller", after=None)
+        found = _lookup(request, queries.SELLER, slug, "seller", after=None, channel=shop_channel)
         after = None
     if found["status"] != "APPROVED":
         raise Http404
@@ -214,7 +215,11 @@ def seller(request: HttpRequest, slug: str) -> HttpResponse:
 
 def cooperative(request: HttpRequest, slug: str) -> HttpResponse:
     found = _lookup(request, queries.COOPERATIVE, slug, "cooperative")
-    page = client.query(request, queries.COOPERATIVE_PRODUCTS, {"cooperative": found["id"]})
+    page = client.query(
+        request,
+        queries.COOPERATIVE_PRODUCTS,
+        {"cooperative": found["id"], "channel": channel.current(request)},
+    )
     members = [m for m in _nodes(found["members"]) if m.get("status") == "APPROVED"]
     return render(
         request,
