@@ -164,8 +164,17 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def product(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _lookup(request, queries.PRODUCT, slug, "product", channel=channel.current(request))
-    variants = found["variants"]
+    shop_channel = channel.current(request)
+    elsewhere = False
+    try:
+        found = _lookup(request, queries.PRODUCT, slug, "product", channel=shop_channel)
+    except Http404:
+        if shop_channel == channel.DEFAULT:
+            raise
+        # Not sold in this channel: the page stays readable, without a price or cart.
+        found = _lookup(request, queries.PRODUCT, slug, "product", channel=channel.DEFAULT)
+        elsewhere = True
+    variants = [] if elsewhere else found["variants"]
     more = [p for p in _nodes(found["seller"]["products"]) if p["slug"] != found["slug"]][:4]
     chosen = next((v for v in variants if v["quantityAvailable"] > 0), None)
     return render(
@@ -177,6 +186,7 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             "chosen_variant": chosen or (variants[0] if variants else None),
             "in_stock": chosen is not None,
             "more_from_seller": more,
+            "elsewhere": elsewhere,
         },
     )
 

@@ -50,3 +50,13 @@ def test_pages_show_dollar_prices_in_the_international_channel(client, shop: Sho
 def test_an_unknown_channel_changes_nothing(client, shop: Shop, abroad):
     client.post("/cart/channel/", {"channel": "mars", "next": "/"})
     assert "12.50 USD" not in client.get(f"/p/{abroad.slug}/").content.decode()
+
+
+def test_a_product_not_sold_abroad_is_shown_without_a_price_or_cart(client, shop: Shop):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    switch(client, "intl")
+    response = client.get(f"/p/{shop.products['raisin'].slug}/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<h1>Green raisins</h1>" in html
+    assert "This product is not sold in US dollars" in html
+    assert "toman</p>" not in html and 'action="/cart/add/"' not in html
