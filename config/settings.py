@@ -346,6 +346,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.payments.tasks.reconcile_pending_payments",
         "schedule": 300.0,
     },
+    "reconcile-pending-refunds": {
+        "task": "marketplace.payments.tasks.reconcile_pending_refunds",
+        "schedule": 300.0,
+    },
     "delete-abandoned-checkouts": {
         "task": "marketplace.checkout.tasks.delete_abandoned_checkouts",
         "schedule": 3600.0,

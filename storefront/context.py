@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from storefront import client
+from storefront import channel, client
 
 VIEWER_QUERY = """
 query Viewer {
@@ -70,4 +70,8 @@ def site(request) -> dict[str, Any]:
     match = request.resolver_match
     if match is None or not match.func.__module__.startswith("storefront."):
         return {}
-    return {"viewer": viewer(request), "cart_size": request.session.get(CART_SIZE, 0)}
+    return {
+        "viewer": viewer(request),
+        "cart_size": request.session.get(CART_SIZE, 0),
+        "shop_channel": channel.current(request),
+    }

@@ -1,6 +1,6 @@
 """The gateway side of the Shaparak (Zarinpal v4) protocol, served by Bazarcheh itself
-for the sandbox gateway: payment request, the StartPay page, verify, reverse and the
-unverified list, with the gateway's own state in SandboxSession.
+for the sandbox gateway: payment request, the StartPay page, verify, reverse, inquiry
+and the unverified list, with the gateway's own state in SandboxSession.
 
 Mounted at /payments/sandbox/; every view answers 404 unless settings.PAYMENT_SANDBOX
 is on. The JSON
@@ -189,6 +189,26 @@ def reverse(request: HttpRequest) -> JsonResponse:
     return _ok(code=100)
 
 
+# What the protocol's inquiry answers for each of the sandbox's states.
+INQUIRY_STATUS = {
+    SandboxStatus.NEW: "IN_BANK",
+    SandboxStatus.PAID: "PAID",
+    SandboxStatus.CANCELED: "FAILED",
+    SandboxStatus.VERIFIED: "VERIFIED",
+    SandboxStatus.REVERSED: "REVERSED",
+}
+
+
+@csrf_exempt
+@require_POST
+def inquiry(request: HttpRequest) -> JsonResponse:
+    body = _body(request)
+    session = _session_for(body) if body is not None else None
+    if session is None:
+        return _error(-54, "Invalid authority.")
+    return _ok(code=100, status=INQUIRY_STATUS[session.status])
+
+
 @csrf_exempt
 @require_POST
 def unverified(request: HttpRequest) -> JsonResponse:
@@ -213,6 +233,7 @@ urlpatterns = [
     path("pg/v4/payment/request.json", sandbox_only(payment_request), name="sandbox_request"),
     path("pg/v4/payment/verify.json", sandbox_only(verify), name="sandbox_verify"),
     path("pg/v4/payment/reverse.json", sandbox_only(reverse), name="sandbox_reverse"),
+    path("pg/v4/payment/inquiry.json", sandbox_only(inquiry), name="sandbox_inquiry"),
     path("pg/v4/payment/unVerified.json", sandbox_only(unverified), name="sandbox_unverified"),
     path("pg/StartPay/<str:authority>", sandbox_only(start_pay), name="sandbox_startpay"),
 ]

@@ -37,7 +37,7 @@ from marketplace.payments.gateways import (
     PaymentAction,
     PaymentGateway,
 )
-from marketplace.payments.models import Payment, PaymentStatus, RefundStatus
+from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 PAID_CODES = frozenset({100, 101})
 API_PATH = "/pg/v4/payment/"
@@ -186,7 +186,7 @@ class ShaparakGateway(PaymentGateway):
             status=PaymentStatus.FAILED, kind="verify", is_success=False, amount=Decimal(0), raw=raw
         )
 
-    def refund(self, payment: Payment, amount: Decimal) -> GatewayResponse:
+    def refund(self, payment: Payment, amount: Decimal, reference: str = "") -> GatewayResponse:
         # The protocol reverses a whole verified payment, and only for a while; any
         # other refund is owed to the buyer and paid out to their bank account.
         window = timezone.timedelta(minutes=settings.SHAPARAK_REVERSE_MINUTES)
@@ -202,6 +202,26 @@ class ShaparakGateway(PaymentGateway):
         payload, raw = self.post("reverse.json", body)
         status = RefundStatus.DONE if code_of(payload) == 100 else RefundStatus.OWED
         return GatewayResponse(status=status, kind="reverse", amount=amount, raw=raw)
+
+    def inquire_refund(self, payment: Payment, refund: Refund) -> GatewayResponse:
+        # A reverse whose answer was lost: the inquiry says whether the gateway reversed
+        # the payment. Still verified means the reverse never happened, and asking for it
+        # again is safe (a payment is reversed at most once); the window may have closed
+        # meanwhile, and the refund is then owed.
+        body = {"merchant_id": self.merchant_id(), "authority": payment.psp_reference}
+        payload, raw = self.post("inquiry.json", body)
+        status = str(data_of(payload).get("status") or "")
+        if code_of(payload) == 100 and status == "REVERSED":
+            return GatewayResponse(
+                status=RefundStatus.DONE, kind="refund_inquiry", amount=refund.amount, raw=raw
+            )
+        if code_of(payload) == 100 and status == "VERIFIED":
+            again = self.refund(payment, refund.amount, reference=str(refund.pk))
+            again.raw = {"inquiry": raw, **(again.raw or {})}
+            return again
+        return GatewayResponse(
+            status=RefundStatus.PENDING, kind="refund_inquiry", is_success=False, raw=raw
+        )
 
     def unverified(self) -> list[str]:
         """Authorities the gateway says were paid but never verified."""

@@ -32,9 +32,11 @@ from marketplace.payments.gateways import (
     PaymentGateway,
     WebhookNotice,
 )
-from marketplace.payments.models import Payment, PaymentStatus, RefundStatus
+from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 TIMEOUT_SECONDS = 15
+# The metadata key under which a Stripe refund keeps our Refund's id.
+REFUND_KEY = "bazarcheh_refund"
 # Events that say something about a PaymentIntent; others are acknowledged and ignored.
 INTENT_EVENTS = frozenset(
     {
@@ -59,13 +61,16 @@ class StripeGateway(PaymentGateway):
     def is_enabled(self) -> bool:
         return bool(settings.STRIPE_SECRET_KEY)
 
+    def http_client(self) -> stripe.HTTPClient:
+        return stripe.RequestsClient(timeout=TIMEOUT_SECONDS)
+
     def client(self) -> stripe.StripeClient:
         base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
         return stripe.StripeClient(
             settings.STRIPE_SECRET_KEY,
             base_addresses=base,
             max_network_retries=0,
-            http_client=stripe.RequestsClient(timeout=TIMEOUT_SECONDS),
+            http_client=self.http_client(),
         )
 
     def _call(self, what: str, func, *args, **kwargs) -> tuple[Any, dict[str, Any]]:
@@ -143,23 +148,49 @@ class StripeGateway(PaymentGateway):
             )
         return GatewayResponse(status=PaymentStatus.PENDING, kind="verify", raw=raw)
 
-    def refund(self, payment: Payment, amount: Decimal) -> GatewayResponse:
-        params = {
+    def refund(self, payment: Payment, amount: Decimal, reference: str = "") -> GatewayResponse:
+        params: dict[str, Any] = {
             "payment_intent": payment.psp_reference,
             "amount": minor_units(amount, payment.currency),
         }
-        # refunded_amount already includes this refund: unique per refund of a payment.
-        key = f"bazarcheh-refund-{payment.pk}-{payment.refunded_amount}"
+        if reference:
+            params["metadata"] = {REFUND_KEY: reference}
+            key = f"bazarcheh-refund-{reference}"
+        else:
+            # refunded_amount already includes this refund: unique per refund of a payment.
+            key = f"bazarcheh-refund-{payment.pk}-{payment.refunded_amount}"
         refund, raw = self._call(
             "refunds.create", self.client().v1.refunds.create, params, {"idempotency_key": key}
         )
+        return self._refund_answer(refund, amount, raw, kind="refund")
+
+    def _refund_answer(
+        self, refund: Any, amount: Decimal, raw: dict[str, Any], *, kind: str
+    ) -> GatewayResponse:
         if refund is None or refund.status in {"failed", "canceled"}:
-            return GatewayResponse(
-                status=RefundStatus.FAILED, kind="refund", is_success=False, raw=raw
-            )
+            return GatewayResponse(status=RefundStatus.FAILED, kind=kind, is_success=False, raw=raw)
         return GatewayResponse(
-            status=RefundStatus.DONE, kind="refund", amount=amount, psp_reference=refund.id, raw=raw
+            status=RefundStatus.DONE, kind=kind, amount=amount, psp_reference=refund.id, raw=raw
         )
+
+    def inquire_refund(self, payment: Payment, refund: Refund) -> GatewayResponse:
+        # The refund carries our id in its metadata: found, it is what Stripe did; not
+        # found, the request never reached Stripe and is made now, under the same key.
+        found, raw = self._call(
+            "refunds.list",
+            self.client().v1.refunds.list,
+            {"payment_intent": payment.psp_reference, "limit": 100},
+        )
+        if found is None:
+            return GatewayResponse(
+                status=RefundStatus.PENDING, kind="refund_inquiry", is_success=False, raw=raw
+            )
+        for item in found.data:
+            if (item.to_dict().get("metadata") or {}).get(REFUND_KEY) == str(refund.pk):
+                return self._refund_answer(item, refund.amount, raw, kind="refund_inquiry")
+        made = self.refund(payment, refund.amount, reference=str(refund.pk))
+        made.raw = {"inquiry": raw, **(made.raw or {})}
+        return made
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookNotice:
         secret = settings.STRIPE_WEBHOOK_SECRET

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.payments.models import Payment, PaymentStatus
+from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 # Implementations the registry loads when it is first asked; settings.PAYMENT_GATEWAYS
 # may replace the list (dotted paths of PaymentGateway subclasses). A gateway whose
@@ -154,13 +154,21 @@ class PaymentGateway(ABC):
         """Check a webhook's signature and read it; raises InvalidWebhook."""
         raise InvalidWebhook("this gateway sends no webhooks")
 
-    def refund(self, payment: Payment, amount: Decimal) -> GatewayResponse:
+    def refund(self, payment: Payment, amount: Decimal, reference: str = "") -> GatewayResponse:
         """Give `amount` of a charged payment back to the buyer: status DONE when the
         provider gave it back, OWED when it cannot (the money issue pays it out), FAILED
-        when the provider refused. Raises GatewayUnavailable when it cannot be reached."""
+        when the provider refused. Raises GatewayUnavailable when it cannot be reached.
+        `reference` is our Refund's id: the provider keeps it, so the refund can be found
+        (and is never made twice) when the answer is lost."""
         raise DomainError.of(
             ErrorCode.PAYMENT_ERROR, None, _("This payment method cannot refund online.")
         )
+
+    def inquire_refund(self, payment: Payment, refund: Refund) -> GatewayResponse:
+        """Ask the provider about a refund left PENDING because its answer was lost:
+        DONE, OWED or FAILED as `refund` would have answered, PENDING while still
+        unknown. Raises GatewayUnavailable when it cannot be reached."""
+        return GatewayResponse(status=RefundStatus.PENDING, kind="refund_inquiry")
 
 
 class Registry:

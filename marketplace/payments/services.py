@@ -365,21 +365,29 @@ def _reserve(actor, payment_id: int, amount: Decimal, reason: str) -> tuple[Paym
 
 
 def _finish(refund: Refund, response: GatewayResponse | None, actor) -> Refund:
+    return _settle_refund(refund, response, actor)[0]
+
+
+def _settle_refund(refund: Refund, response: GatewayResponse | None, actor) -> tuple[Refund, bool]:
+    """Apply the provider's answer to a PENDING refund; (the refund, whether this call
+    settled it). A refund settled meanwhile (another reconciliation) is left alone."""
     with transaction.atomic():
         order, payment = _locked(refund.payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if response is None:
             # The provider did not answer: the refund stays PENDING, its amount reserved,
-            # until staff check with the provider.
-            return refund
+            # until reconciliation asks the provider (reconcile_refunds).
+            return refund, False
         record(payment, response)
+        if refund.status != RefundStatus.PENDING or response.status == RefundStatus.PENDING:
+            return refund, False
         if response.status not in {RefundStatus.DONE, RefundStatus.OWED}:
             Payment.objects.filter(pk=payment.pk).update(
                 refunded_amount=F("refunded_amount") - refund.amount, updated=timezone.now()
             )
             refund.status = RefundStatus.FAILED
             refund.save(update_fields=["status", "updated"])
-            return refund
+            return refund, True
         refund.status = response.status
         refund.psp_reference = response.psp_reference
         refund.save(update_fields=["status", "psp_reference", "updated"])
@@ -403,7 +411,7 @@ def _finish(refund: Refund, response: GatewayResponse | None, actor) -> Refund:
             )
         )
         payment_refunded.send(sender=Payment, payment=payment, refund=refund)
-    return refund
+    return refund, True
 
 
 def refund_payment(*, actor, payment: Payment, amount: Decimal, reason: str = "") -> Refund:
@@ -421,7 +429,9 @@ def refund_payment(*, actor, payment: Payment, amount: Decimal, reason: str = ""
         raise DomainError.of(ErrorCode.PAYMENT_ERROR, "id", _("This payment method is gone."))
     payment, refund = _reserve(actor, payment.pk, Decimal(amount), reason[:200])
     try:
-        response: GatewayResponse | None = gateway.refund(payment, refund.amount)
+        response: GatewayResponse | None = gateway.refund(
+            payment, refund.amount, reference=str(refund.pk)
+        )
     except GatewayUnavailable as exc:
         logger.warning("refund %s: %s unreachable: %s", refund.pk, gateway.id, exc)
         with transaction.atomic():
@@ -433,3 +443,31 @@ def refund_payment(*, actor, payment: Payment, amount: Decimal, reason: str = ""
         # The method cannot refund online (cash on delivery): owed to the buyer.
         response = GatewayResponse(status=RefundStatus.OWED, kind="refund", amount=refund.amount)
     return _finish(refund, response, actor)
+
+
+def reconcile_refunds(*, older_than: timedelta | None = None, limit: int = 200) -> int:
+    """Ask the gateways about refunds left PENDING because the provider's answer was
+    lost (a timeout, a 5xx) and settle each exactly once: the settling re-checks the
+    refund under its row lock. Returns how many were settled."""
+    age = older_than
+    if age is None:
+        age = timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    rows = list(
+        Refund.objects.filter(status=RefundStatus.PENDING, created__lte=timezone.now() - age)
+        .select_related("payment")
+        .order_by("created", "id")[:limit]
+    )
+    settled = 0
+    for refund in rows:
+        gateway = get_gateway(refund.payment.gateway)
+        if gateway is None:
+            continue
+        try:
+            response = gateway.inquire_refund(refund.payment, refund)
+        except GatewayUnavailable as exc:
+            logger.info("refund reconciliation: %s unreachable for %s", gateway.id, refund.pk)
+            with transaction.atomic():
+                record(refund.payment, _unanswered("refund_inquiry", exc))
+            continue
+        settled += _settle_refund(refund, response, None)[1]
+    return settled

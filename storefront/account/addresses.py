@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from storefront import client
+from storefront import channel, client
 from storefront.account import documents
 from storefront.account.guard import signed_in_required
 from storefront.cart.fields import (
@@ -44,7 +44,12 @@ def _edit(request, address_id: str | None):
         if existing is None:
             raise Http404(_("No such address."))
     values = posted_address(request) if request.method == "POST" else address_values(existing)
-    fields = address_fields(data["provinces"], values)
+    # An address abroad keeps its country field; a new one is abroad in the dollar channel.
+    if existing is not None:
+        foreign = existing.get("country") not in ("", "IR")
+    else:
+        foreign = channel.current(request) != channel.DEFAULT
+    fields = address_fields(data["provinces"], values, foreign=foreign)
     general: list[str] = []
     if request.method == "POST":
         if address_id is None:

@@ -99,7 +99,7 @@ ORDER_CANCEL = (
 )
 
 _ADDRESS = (
-    "id firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode "
+    "id country firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode "
     "isDefault province { code }"
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-CHANNEL = "ir"
 PAYMENT_GATEWAY = "cod"
 
 _ERRORS = "errors { field code message }"
@@ -30,7 +29,7 @@ CHECKOUT_FIELDS = """
     subtotalPrice { gross { amount currency } }
   }
   shippingAddress {
-    firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode
+    country firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode
     province { code }
   }
   subtotalPrice { gross { amount currency } }
@@ -50,7 +49,7 @@ query CartPage($id: ID!, $signedIn: Boolean!) {
     + """ }
   provinces { code name }
   myAddresses @include(if: $signedIn) {
-    id firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode
+    id country firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode
     isDefault province { code }
   }
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pycountry
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ def attach_errors(fields: list[Field], errors: FormErrors, *, prefix: str = "") 
 
 
 ADDRESS_NAMES = (
+    "country",
     "firstName",
     "lastName",
     "phone",
@@ -73,10 +75,26 @@ ADDRESS_NAMES = (
 )
 
 
+def _countries() -> list[tuple[str, str]]:
+    found = sorted(
+        ((c.alpha_2, c.name) for c in pycountry.countries if c.alpha_2 != "IR"),
+        key=lambda pair: pair[1],
+    )
+    return [("", str(_("Choose a country"))), *found]
+
+
 def address_fields(
-    provinces: list[dict[str, str]], values: dict[str, str] | None = None, *, prefix: str = "a"
+    provinces: list[dict[str, str]],
+    values: dict[str, str] | None = None,
+    *,
+    prefix: str = "a",
+    foreign: bool = False,
 ) -> list[Field]:
+    """The address form; `foreign` for the international channel (a country, and a free
+    region instead of Iran's provinces)."""
     values = values or {}
+    if foreign:
+        return _foreign_address_fields(values, prefix)
     options = [("", str(_("Choose a province")))] + [(p["code"], p["name"]) for p in provinces]
     specs = [
         Field("firstName", _("First name"), autocomplete="given-name"),
@@ -112,6 +130,36 @@ def address_fields(
     return specs
 
 
+def _foreign_address_fields(values: dict[str, str], prefix: str) -> list[Field]:
+    specs = [
+        Field("country", _("Country"), kind="select", options=_countries()),
+        Field("firstName", _("First name"), autocomplete="given-name"),
+        Field("lastName", _("Last name"), autocomplete="family-name"),
+        Field(
+            "phone",
+            _("Mobile number"),
+            kind="tel",
+            autocomplete="tel",
+            inputmode="tel",
+            hint=_("With the country code, for example +4915112345678."),
+        ),
+        Field("countryArea", _("State or region"), autocomplete="address-level1"),
+        Field("city", _("City"), autocomplete="address-level2"),
+        Field("streetAddress1", _("Street address"), autocomplete="address-line1"),
+        Field(
+            "streetAddress2",
+            _("Unit, floor (optional)"),
+            required=False,
+            autocomplete="address-line2",
+        ),
+        Field("postalCode", _("Postal code"), autocomplete="postal-code"),
+    ]
+    for spec in specs:
+        spec.value = values.get(spec.name, "") or ""
+        spec.prefix = prefix
+    return specs
+
+
 def address_values(address: dict[str, Any] | None) -> dict[str, str]:
     """An API Address as form values (the province by its code)."""
     if not address:
@@ -128,7 +176,11 @@ def posted_address(request) -> dict[str, str]:
 
 def address_input(values: dict[str, str]) -> dict[str, str]:
     """The API's AddressInput; the API validates and normalises every field."""
-    return {name: values.get(name, "") for name in ADDRESS_NAMES}
+    data = {name: values.get(name, "") for name in ADDRESS_NAMES}
+    if not data["country"]:
+        # Iran's forms have no country field: the API's default country.
+        del data["country"]
+    return data
 
 
 def posted_int(request, name: str, default: int | None = None) -> int | None:

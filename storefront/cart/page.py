@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from storefront import client
+from storefront import channel, client
 from storefront.cart import documents, session
 from storefront.cart.fields import Field, address_fields, address_values, attach_errors
 from storefront.client import FormErrors
@@ -73,8 +73,12 @@ def render_page(request, forms: Forms | None = None, *, status: int = 200) -> Ht
         "signed_in": client.signed_in(request),
     }
     if checkout is not None:
-        saved = data.get("myAddresses") or []
-        context.update(_checkout_context(checkout, data.get("provinces") or [], saved, forms))
+        foreign = channel.current(request) != channel.DEFAULT
+        # The addresses this channel delivers to: Iran's in rial, the others in dollars.
+        saved = [a for a in data.get("myAddresses") or [] if (a.get("country") != "IR") == foreign]
+        context.update(
+            _checkout_context(checkout, data.get("provinces") or [], saved, forms, foreign)
+        )
         if not context["signed_in"]:
             context["email_field"] = _email_field(checkout, forms)
     return render(request, TEMPLATE, context, status=status)
@@ -96,7 +100,11 @@ def _email_field(checkout: dict[str, Any], forms: Forms) -> Field:
 
 
 def _checkout_context(
-    checkout: dict[str, Any], provinces: list[dict], saved: list[dict], forms: Forms
+    checkout: dict[str, Any],
+    provinces: list[dict],
+    saved: list[dict],
+    forms: Forms,
+    foreign: bool = False,
 ) -> dict[str, Any]:
     if forms.address is not None:
         values = forms.address
@@ -105,7 +113,7 @@ def _checkout_context(
     else:
         default = next((a for a in saved if a.get("isDefault")), None)
         values = address_values(default)
-    fields: list[Field] = address_fields(provinces, values)
+    fields: list[Field] = address_fields(provinces, values, foreign=foreign)
     address_general = attach_errors(fields, forms.address_errors, prefix="shippingAddress")
     groups = [_group_view(g, forms.delivery_errors) for g in checkout["groups"]]
     return {

@@ -32,6 +32,10 @@ from storefront.client import APIError, FormErrors
 
 PAID_STATUSES = {"CHARGED", "PARTIALLY_REFUNDED", "REFUNDED"}
 CARD = "cart_card"
+# The waiting page reloads itself every WAIT_SECONDS, at most WAIT_TIMES times: the
+# gateway's webhook usually confirms a card payment within seconds.
+WAIT_SECONDS = 2
+WAIT_TIMES = 30
 
 
 def return_url(request) -> str:
@@ -107,11 +111,16 @@ def paid(request):
         if order["paymentStatus"] in PAID_STATUSES:
             messages.success(request, _("Payment received: your order is confirmed."))
             return redirect("cart:done")
-    elif request.GET.get("payment") == "paid" and last:
+        waiting = order["status"] == "UNCONFIRMED" and order["paymentStatus"] == "PENDING"
+        if waiting and "wait" in request.GET:
+            return _waiting(request, order)
+    elif request.GET.get("payment") == "paid" and last and not client.signed_in(request):
         # A guest cannot read the order through the API; our callback said it verified
         # the payment before sending the buyer here (shown to this buyer only).
         request.session[session.LAST_ORDER] = {**last, "paid": True}
         return redirect("cart:done")
+    elif request.GET.get("payment") == "pending" and "wait" in request.GET and last:
+        return _waiting(request, last)
     context = {
         "order": order or last,
         "gateways": last.get("gateways") or [],
@@ -119,6 +128,26 @@ def paid(request):
         "can_retry": order is not None and order["status"] == "UNCONFIRMED",
     }
     return render(request, "storefront/cart/payment_failed.html", context)
+
+
+def _waiting(request, order: dict[str, Any]):
+    """The gateway took the card but has not told us yet: only its webhook (or the
+    reconciliation asking it) confirms the order, so the page waits and looks again."""
+    try:
+        times = int(request.GET.get("wait") or 0)
+    except ValueError:
+        times = 0
+    query = request.GET.copy()
+    query["wait"] = str(times + 1)
+    # A guest cannot read the order through the API: looking again would tell nothing.
+    again = client.signed_in(request) and times < WAIT_TIMES
+    context = {
+        "order": order,
+        "signed_in": client.signed_in(request),
+        "refresh": f"{request.path}?{query.urlencode()}" if again else "",
+        "seconds": WAIT_SECONDS,
+    }
+    return render(request, "storefront/cart/payment_waiting.html", context)
 
 
 @require_POST
@@ -168,12 +197,14 @@ def card(request):
             messages.error(request, _("The card was declined."))
             return redirect("cart:card")
         request.session.pop(CARD, None)
-        return redirect(reverse("cart:paid") + f"?order={last['id']}")
+        if not client.signed_in(request):
+            return redirect(reverse("cart:paid") + "?payment=pending&wait=0")
+        return redirect(reverse("cart:paid") + f"?order={last['id']}&wait=0")
     context = {
         "order": last,
         "client_secret": client_secret,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "local": local,
-        "return_url": return_url(request) + f"?order={last['id']}",
+        "return_url": return_url(request) + f"?order={last['id']}&wait=0",
     }
     return render(request, "storefront/cart/card.html", context)

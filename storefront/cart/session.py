@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefront import client
+from storefront import channel, client
 from storefront.cart import documents
 from storefront.context import CART_SIZE
 
@@ -45,7 +45,7 @@ def my_checkout(request) -> dict[str, Any] | None:
     if not client.signed_in(request):
         return None
     try:
-        data = client.query(request, documents.MY_CHECKOUT, {"channel": documents.CHANNEL})
+        data = client.query(request, documents.MY_CHECKOUT, {"channel": channel.current(request)})
     except client.APIError:
         return None
     return data.get("myCheckout")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("address/", views.address, name="address"),
     path("place/", views.place, name="place"),
     path("done/", views.done, name="done"),
+    path("channel/", views.channel, name="channel"),
     path("paid/", payment.paid, name="paid"),
     path("pay/", payment.pay_again, name="pay"),
     path("card/", payment.card, name="card"),

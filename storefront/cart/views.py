@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from storefront import channel as channels
 from storefront import client
 from storefront.cart import documents, payment, session
 from storefront.cart.fields import (
@@ -88,7 +89,7 @@ def add(request):
             token = None
     if token is None:
         # An anonymous visitor gives the email later, with the shipping address.
-        data: dict[str, Any] = {"channel": documents.CHANNEL, "lines": lines}
+        data: dict[str, Any] = {"channel": channels.current(request), "lines": lines}
         payload, errors = client.mutate(
             request, documents.CREATE, {"input": data}, root="checkoutCreate"
         )
@@ -172,7 +173,7 @@ def _saved_address(request, address_id: str) -> dict[str, str] | None:
 
 
 _ADDRESS = (
-    "firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode "
+    "country firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode "
     "province { code }"
 )
 
@@ -241,6 +242,16 @@ def place(request):
     session.forget(request)
     payment.remember_order(request, order, gateways)
     return payment.go_pay(request, payload.get("payment"), errors)
+
+
+@require_POST
+def channel(request):
+    """Shop in another channel (rial or US dollars); the cart of the other is forgotten."""
+    chosen = posted(request, "channel")
+    if chosen in channels.CHANNELS and chosen != channels.current(request):
+        request.session[channels.KEY] = chosen
+        session.forget(request)
+    return redirect(next_url(request, reverse("shop:home")))
 
 
 @require_GET

@@ -17,8 +17,10 @@ PAGE = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
 
 HOME = (
     """
-query Home {
-  fresh: products(first: 12, filter: {isAvailable: true}) { edges { node { ...Card } } }
+query Home($channel: String) {
+  fresh: products(channel: $channel, first: 12, filter: {isAvailable: true}) {
+    edges { node { ...Card } }
+  }
   categories(level: 0, first: 100) { edges { node { name slug children { name slug } } } }
   cooperatives(first: 20) {
     edges { node { name slug description members(first: 1) { totalCount } } }
@@ -36,11 +38,11 @@ FACET_FIELDS = """
 """
 FACETS = "query Facets {" + FACET_FIELDS + "}"
 
-LISTING_ARGUMENTS = """($search: String, $filter: ProductFilterInput, $sortBy: ProductOrder,
-  $first: Int, $after: String, $last: Int, $before: String)"""
+LISTING_ARGUMENTS = """($channel: String, $search: String, $filter: ProductFilterInput,
+  $sortBy: ProductOrder, $first: Int, $after: String, $last: Int, $before: String)"""
 PRODUCTS_PAGE = (
     """
-  products(search: $search, filter: $filter, sortBy: $sortBy,
+  products(channel: $channel, search: $search, filter: $filter, sortBy: $sortBy,
            first: $first, after: $after, last: $last, before: $before) {
     totalCount
     edges { node { ...Card } }
@@ -59,8 +61,8 @@ LISTING_WITH_FACETS = (
 
 PRODUCT = (
     """
-query Product($slug: String!) {
-  product(slug: $slug) {
+query Product($slug: String!, $channel: String) {
+  product(slug: $slug, channel: $channel) {
     id name slug description isAvailable rating
     category { name slug parent { name slug } }
     origin { name county province }
@@ -76,7 +78,7 @@ query Product($slug: String!) {
     seller {
       name slug description
       village { name county province }
-      products(first: 5) { edges { node { ...Card } } }
+      products(channel: $channel, first: 5) { edges { node { ...Card } } }
     }
     cooperative { name slug description }
   }
@@ -87,12 +89,12 @@ query Product($slug: String!) {
 
 SELLER = (
     """
-query Seller($slug: String!, $after: String) {
+query Seller($slug: String!, $after: String, $channel: String) {
   seller(slug: $slug) {
     name slug description status rating photoUrl
     village { name county province }
     cooperative { name slug }
-    products(first: 24, after: $after) {
+    products(channel: $channel, first: 24, after: $after) {
       totalCount
       edges { node { ...Card } }
       """
@@ -119,8 +121,8 @@ query Cooperative($slug: String!) {
 
 COOPERATIVE_PRODUCTS = (
     """
-query CooperativeProducts($cooperative: ID!) {
-  products(first: 12, filter: {cooperatives: [$cooperative]}) {
+query CooperativeProducts($cooperative: ID!, $channel: String) {
+  products(channel: $channel, first: 12, filter: {cooperatives: [$cooperative]}) {
     totalCount
     edges { node { ...Card } }
   }

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from storefront import client
+from storefront import channel, client
 from storefront.shop import queries
 from storefront.shop.listing import SORT_LABELS, Listing
 
@@ -34,7 +34,7 @@ def _lookup(request: HttpRequest, document: str, slug: str, root: str, **extra: 
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    data = client.query(request, queries.HOME)
+    data = client.query(request, queries.HOME, {"channel": channel.current(request)})
     return render(
         request,
         "storefront/shop/home.html",
@@ -74,12 +74,20 @@ def _listing_data(
     """The listing's data; a cursor the API refuses (forged or stale) gives the first page
     instead of an error."""
     try:
-        return client.query(request, document, listing.variables(**ids))
+        return client.query(request, document, _variables(request, listing, ids))
     except client.APIError:
         if not (listing.after or listing.before):
             raise
         listing.after = listing.before = None
-        return client.query(request, document, listing.variables(**ids))
+        return client.query(request, document, _variables(request, listing, ids))
+
+
+def _variables(request: HttpRequest, listing: Listing, ids: dict[str, str | None]) -> dict:
+    variables = {**listing.variables(**ids), "channel": channel.current(request)}
+    if variables["channel"] != channel.DEFAULT and variables.get("filter"):
+        # The price bounds are typed in toman: they mean nothing in another currency.
+        variables["filter"] = {k: v for k, v in variables["filter"].items() if k != "price"}
+    return variables
 
 
 def _pages(listing: Listing, page: dict, path: str) -> dict[str, str | None]:
@@ -156,8 +164,17 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def product(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _lookup(request, queries.PRODUCT, slug, "product")
-    variants = found["variants"]
+    shop_channel = channel.current(request)
+    elsewhere = False
+    try:
+        found = _lookup(request, queries.PRODUCT, slug, "product", channel=shop_channel)
+    except Http404:
+        if shop_channel == channel.DEFAULT:
+            raise
+        # Not sold in this channel: the page stays readable, without a price or cart.
+        found = _lookup(request, queries.PRODUCT, slug, "product", channel=channel.DEFAULT)
+        elsewhere = True
+    variants = [] if elsewhere else found["variants"]
     more = [p for p in _nodes(found["seller"]["products"]) if p["slug"] != found["slug"]][:4]
     chosen = next((v for v in variants if v["quantityAvailable"] > 0), None)
     return render(
@@ -169,18 +186,20 @@ def product(request: HttpRequest, slug: str) -> HttpResponse:
             "chosen_variant": chosen or (variants[0] if variants else None),
             "in_stock": chosen is not None,
             "more_from_seller": more,
+            "elsewhere": elsewhere,
         },
     )
 
 
 def seller(request: HttpRequest, slug: str) -> HttpResponse:
     after = request.GET.get("after") or None
+    shop_channel = channel.current(request)
     try:
-        found = _lookup(request, queries.SELLER, slug, "seller", after=after)
+        found = _lookup(request, queries.SELLER, slug, "seller", after=after, channel=shop_channel)
     except Http404:
         if after is None:
             raise
-        found = _lookup(request, queries.SELLER, slug, "seller", after=None)
+        found = _lookup(request, queries.SELLER, slug, "seller", after=None, channel=shop_channel)
         after = None
     if found["status"] != "APPROVED":
         raise Http404
@@ -206,7 +225,11 @@ def seller(request: HttpRequest, slug: str) -> HttpResponse:
 
 def cooperative(request: HttpRequest, slug: str) -> HttpResponse:
     found = _lookup(request, queries.COOPERATIVE, slug, "cooperative")
-    page = client.query(request, queries.COOPERATIVE_PRODUCTS, {"cooperative": found["id"]})
+    page = client.query(
+        request,
+        queries.COOPERATIVE_PRODUCTS,
+        {"cooperative": found["id"], "channel": channel.current(request)},
+    )
     members = [m for m in _nodes(found["members"]) if m.get("status") == "APPROVED"]
     return render(
         request,

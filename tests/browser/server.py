@@ -2,7 +2,8 @@
 
 gunicorn with DEBUG off and no test settings (whitenoise serving the collected, hashed and
 compressed static files; secure cookies; the real response cache), a Celery worker making
-the photos' thumbnails, and photos in S3 (moto's server standing in for MinIO). Its
+the photos' thumbnails, photos in S3 (moto's server standing in for MinIO), and Stripe
+(localstripe, sending its signed webhooks to the shop). Its
 database is one of its own, migrated and loaded with the demo data, so the rest of the
 suite's test database never sees what the browser tests commit."""
 
@@ -19,7 +20,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import dj_database_url
 import psycopg
@@ -46,6 +47,7 @@ TEST_VARIABLES = {
     "STOREFRONT_API_URL",
 }
 START_TIMEOUT_SECONDS = 240
+STRIPE_WEBHOOK_SECRET = "whsec_browser_tests"
 WORKER = worker_command()
 
 
@@ -88,6 +90,7 @@ class Shop:
     database_name: str
     url: str = ""
     s3_url: str = ""
+    stripe_url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     stopped: bool = False
     # One key for every process of the stack, as in a deployment.
@@ -130,6 +133,10 @@ class Shop:
                 "NO_PROXY": "127.0.0.1,localhost",
                 # The built-in sandbox gateway, as in the demo.
                 "PAYMENT_SANDBOX": "1",
+                # Stripe is localstripe, which signs its webhooks with this secret.
+                "STRIPE_SECRET_KEY": "sk_test_browser",
+                "STRIPE_API_BASE": self.stripe_url,
+                "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
                 **S3_KEYS,
             }
         )
@@ -141,6 +148,7 @@ class Shop:
         self.logs.mkdir(parents=True, exist_ok=True)
         self._create_database()
         self._start_s3()
+        self._start_stripe()
         # The worker starts with the migrations and makes thumbnails while the demo loads.
         self.processes["worker"] = self._spawn("worker", WORKER)
         setup = {
@@ -158,6 +166,7 @@ class Shop:
             "load_demo_data", self._spawn("load_demo_data", [*self._manage(), "load_demo_data"])
         )
         self._start_web()
+        self._register_stripe_webhook()
         self._wait_for_thumbnails()
 
     def stop(self) -> None:
@@ -240,6 +249,27 @@ class Shop:
             ],
         }
         client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+
+    def _start_stripe(self) -> None:
+        port = free_port()
+        self.stripe_url = f"http://127.0.0.1:{port}"
+        script = "from localstripe.server import start; start()"
+        self.processes["stripe"] = self._spawn(
+            "stripe", [sys.executable, "-c", script, "--port", str(port), "--from-scratch"]
+        )
+        self._wait_until("stripe", lambda: get(f"{self.stripe_url}/js.stripe.com/v3/")[0] == 200)
+
+    def _register_stripe_webhook(self) -> None:
+        """localstripe sends its events to the shop's webhook, as a Stripe account's
+        webhook endpoint does."""
+        body = urlencode(
+            {"url": f"{self.url}/payments/stripe/webhook/", "secret": STRIPE_WEBHOOK_SECRET}
+        ).encode()
+        request = urllib.request.Request(
+            f"{self.stripe_url}/_config/webhooks/bazarcheh", data=body, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
 
     def _start_web(self) -> None:
         port = free_port()

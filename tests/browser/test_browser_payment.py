@@ -1,6 +1,10 @@
 """A buyer pays online through the built-in sandbox gateway: a two-cooperative order
 paid on the gateway's page and confirmed; then a payment canceled on that page and paid
-again from the return page. JavaScript off: redirect gateways need none."""
+again from the return page. JavaScript off: redirect gateways need none.
+
+An English buyer abroad shops in US dollars and pays by card through Stripe (localstripe
+in the test stack): the order is confirmed when localstripe's signed webhook reaches the
+shop, while the return page waits for it."""
 
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ from tests.browser.journeys import (
     add_to_cart,
     choose_deliveries,
     enter_address,
+    expect_no_field_errors,
     open_cart,
+    switch_language,
+    textbox,
 )
 from tests.browser.test_browser_producer import sign_up
 from tests.browser.words import Words
@@ -88,3 +95,52 @@ def test_buyer_cancels_on_the_sandbox_then_pays_again(
     on_gateway(page, words, "Pay")
     expect_paid(page, words)
     report(f"{request.node.nodeid}: paid on the second attempt")
+
+
+def enter_address_abroad(page: Page, words: Words) -> None:
+    page.get_by_role("combobox", name=words("Country"), exact=True).select_option(label="Germany")
+    textbox(page, words("First name")).fill("Anna")
+    textbox(page, words("Last name")).fill("Berg")
+    textbox(page, words("Mobile number")).fill("+4915112345678")
+    textbox(page, words("State or region")).fill("Berlin")
+    textbox(page, words("City")).fill("Berlin")
+    textbox(page, words("Street address")).fill("Torstraße 1")
+    textbox(page, words("Postal code")).fill("10119")
+    with page.expect_navigation():
+        page.get_by_role("button", name=words("Save the address"), exact=True).click()
+    expect_no_field_errors(page)
+
+
+def test_english_buyer_pays_a_dollar_order_by_card(
+    new_page: NewPage, screenshots: Screenshots, request
+):
+    page = new_page()
+    words = Words("en")
+    page.goto("/")
+    switch_language(page, "en")
+    sign_up(page, words, email=f"abroad-{uuid.uuid4().hex[:8]}@example.com", password=PASSWORD)
+    page.goto(f"/p/{PRODUCTS[0]}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name=words("Prices in US dollars"), exact=True).click()
+    expect(page.locator("main .price").first).to_contain_text("USD")
+    add_to_cart(page, words)
+    open_cart(page, words)
+    enter_address_abroad(page, words)
+    page.get_by_label("International post").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=words("Choose this delivery"), exact=True).click()
+    page.get_by_role("radio", name=words("Card payment (Visa, Mastercard)")).check()
+    screenshots(page, "dollar-cart")
+    with page.expect_navigation():
+        page.get_by_role("button", name=words("Place the order"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words("Pay by card"))
+    with page.expect_navigation():
+        page.get_by_role("button", name=words("Pay"), exact=True).click()
+    # The return page waits (reloading itself) until the webhook has confirmed the order.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        words("Thank you, your order is placed"), timeout=60_000
+    )
+    label = words("Paid online: %(total)s").split("%(total)s")[0].strip()
+    expect(page.locator("main").get_by_text(label)).to_contain_text("USD")
+    screenshots(page, "paid-by-card")
+    report(f"{request.node.nodeid}: paid in dollars through localstripe's webhook")

@@ -94,3 +94,31 @@ def test_saved_address_chosen_in_the_cart(seeded, buyer, seller_a):
     assert 'value="قوچان"' in page.content.decode()
     assert client.post(reverse("cart:address"), {"saved": saved}).status_code == 302
     assert Checkout.objects.get().shipping_address.city == "قوچان"
+
+
+def test_an_address_abroad_is_added_and_edited_with_its_country(seeded, buyer):
+    client = _signed_in(buyer)
+    client.post(reverse("cart:channel"), {"channel": "intl"})
+    abroad = {
+        "country": "DE",
+        "firstName": "Anna",
+        "lastName": "Berg",
+        "phone": "+4915112345678",
+        "countryArea": "Berlin",
+        "city": "Berlin",
+        "streetAddress1": "Torstraße 1",
+        "streetAddress2": "",
+        "postalCode": "10119",
+    }
+    form = client.get(reverse("account:address_new")).content.decode()
+    assert 'name="country"' in form
+    assert client.post(reverse("account:address_new"), abroad).status_code == 302
+    saved = Address.objects.get(user=buyer)
+    assert (saved.country, saved.postal_code) == ("DE", "10119")
+    # Back in rial, the address abroad is still edited with its country.
+    client.post(reverse("cart:channel"), {"channel": "ir"})
+    edit_url = reverse("account:address_edit", args=[gid("Address", saved.pk)])
+    assert re.search(r'<option value="DE" selected>', client.get(edit_url).content.decode())
+    assert client.post(edit_url, {**abroad, "city": "Potsdam"}).status_code == 302
+    saved.refresh_from_db()
+    assert (saved.country, saved.city) == ("DE", "Potsdam")
