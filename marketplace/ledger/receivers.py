@@ -6,7 +6,7 @@ LedgerConfig.ready and connects only what imports.
 Signals (sender modules and arguments, as those apps document them):
 - marketplace.payments.signals.payment_captured(payment, amount)
 - marketplace.payments.signals.payment_refunded(payment, refund)
-- marketplace.logistics.signals.cash_collected(shipment, amount)
+- marketplace.logistics.signals.cash_collected(shipment, amount, short)
 - marketplace.logistics.signals.order_completed(order)
 - marketplace.logistics.signals.shipment_packed_short(shipment, amount)
 """
@@ -55,8 +55,8 @@ def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
     )
 
 
-def on_cash_collected(sender, *, shipment, amount, **kwargs) -> None:
-    services.post_cash_collected(shipment=shipment, amount=amount)
+def on_cash_collected(sender, *, shipment, amount, short=None, **kwargs) -> None:
+    services.post_cash_collected(shipment=shipment, amount=amount, short=short)
 
 
 def on_order_completed(sender, *, order, **kwargs) -> None:
@@ -64,12 +64,14 @@ def on_order_completed(sender, *, order, **kwargs) -> None:
 
 
 def on_shipment_packed_short(sender, *, shipment, amount, **kwargs) -> None:
-    """Short packing of a cash-on-delivery order: less cash will be collected, so only
-    an order whose money already arrived has anything to reverse. An online payment's
-    refund for the missing units arrives as payment_refunded instead."""
+    """Short packing of a cash-on-delivery order: less cash will be collected for the
+    parcel, and cash_collected names the missing units, so only a parcel whose cash
+    already arrived has anything to reverse (cash of another parcel of the order was
+    never paid for these units). An online payment's refund for the missing units
+    arrives as payment_refunded instead."""
     if services.received_online(shipment.order_id):
         return
-    if services.received(shipment.order_id) <= 0:
+    if not services.cash_posted(shipment.pk):
         return
     services.post_refund(
         order=shipment.order,
