@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from marketplace.ledger import payouts, services
 from marketplace.ledger.models import Payout
+from marketplace.sellers.models import Cooperative
 from tests.builders.sellers import make_seller
 from tests.ledger.conftest import place
 from tests.ledger.test_ledger_postings import collect_cash
@@ -32,6 +33,9 @@ query ($id: ID!) {
 """
 PAGE = """
 { sellers(first: 50) { edges { node { name balance(channel: "ir") { available { amount } } } } } }
+"""
+COOPERATIVE_PAGE = """
+{ cooperatives(first: 50) { edges { node { name balance { available { amount } } } } } }
 """
 
 
@@ -98,14 +102,21 @@ def test_payouts_connection_and_node(api, earned, three_sellers, operator):
     assert Payout.objects.count() == 1
 
 
-def test_a_page_of_sellers_costs_a_constant_number_of_queries(api, earned, operator, coop_a):
-    def count() -> int:
+def test_a_page_of_sellers_costs_a_constant_number_of_queries(
+    api, earned, operator, staff_a, coop_a
+):
+    def count(page: str, user) -> int:
         with CaptureQueriesContext(connection) as queries:
-            data = api(PAGE, user=operator)
+            data = api(page, user=user)
         assert "errors" not in data
         return len(queries)
 
-    few = count()
+    readers = (operator, staff_a)
+    few = {user: count(PAGE, user) for user in readers}
+    coops = {user: count(COOPERATIVE_PAGE, user) for user in readers}
     for n in range(6):
         make_seller(f"more{n}@example.com", f"تولیدکننده {n}", coop_a)
-    assert count() == few
+        Cooperative.objects.create(name=f"تعاونی {n}", slug=f"coop-{n}")
+    for user in readers:
+        assert count(PAGE, user) == few[user]
+        assert count(COOPERATIVE_PAGE, user) == coops[user]
