@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
-from marketplace.ledger import selectors
+from marketplace.ledger import selectors, statements
 from marketplace.ledger.models import AccountKind, CauseKind, Entry, Posting
 from marketplace.ledger.split import PLATFORM, cooperative_party, seller_party, split_order
 from marketplace.logistics import services as logistics
@@ -68,6 +69,16 @@ def test_short_packed_cash_order_nets_the_missing_units_from_their_producer(
         t=Sum("amount")
     )["t"]
     assert commission == whole[PLATFORM] - missing.get(PLATFORM, Decimal(0))
+    # The remittance statement says the same: the missing units are the member's refunds.
+    today = timezone.localdate()
+    remittance = statements.cooperative_statement(
+        actor=staff_a, cooperative=coop_a, start=today.replace(day=1), end=today
+    )
+    nets = {row.label: row.net for row in remittance.rows}
+    assert nets == {
+        seller_a.name: expected[seller_party(seller_a.pk)],
+        neighbour.name: expected[seller_party(neighbour.pk)],
+    }
     payment = order.payments.get()
     assert payment.status == PaymentStatus.CHARGED
     assert payment.captured_amount == parcel.cash_to_collect == order.total - parcel.short_amount
