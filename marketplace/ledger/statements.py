@@ -159,6 +159,17 @@ def cooperative_statement(
     return statement
 
 
+def cooperative_fees(
+    *, actor, cooperative: Cooperative, start: date, end: date, currency: str = "IRR"
+) -> Decimal | None:
+    """The cooperative's fees on its members' lines of orders completed in the period;
+    None for readers who may not see its money."""
+    found = cooperative_statement(
+        actor=actor, cooperative=cooperative, start=start, end=end, currency=currency
+    )
+    return None if found is None else found.total("cooperative_fee")
+
+
 def seller_statement(
     *, actor, seller: Seller, start: date, end: date, currency: str = "IRR"
 ) -> Statement | None:
