@@ -350,7 +350,11 @@ def _reserve(actor, payment_id: int, amount: Decimal, reason: str) -> tuple[Paym
             raise DomainError.of(
                 ErrorCode.INVALID_STATUS, "amount", _("Only a charged payment can be refunded.")
             )
-        amount = quantize(amount, payment.currency)
+        if amount != quantize(amount, payment.currency):
+            # Money is exact: a fraction of the currency's unit is refused, not rounded.
+            raise DomainError.of(
+                ErrorCode.INVALID, "amount", _("The amount must be a positive sum of money.")
+            )
         if amount <= 0 or amount > _refundable(payment):
             raise DomainError.of(
                 ErrorCode.INVALID,
