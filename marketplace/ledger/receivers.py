@@ -16,10 +16,16 @@ from __future__ import annotations
 import importlib
 import logging
 
+from django.db.models import F
+
 from marketplace.ledger import services
+from marketplace.orders.models import OrderLine
 from marketplace.payments.gateways import get_gateway
 
 logger = logging.getLogger(__name__)
+# How fulfilment names the refund of units packed short (logistics.settlement), and the
+# ledger the refund's posting when it reverses cash collected.
+SHORT_PACK = "short-pack:"
 # Set by `connect`: which signals were found (for the tests and the operator's checks).
 CONNECTED: list[str] = []
 
@@ -36,6 +42,22 @@ def on_payment_captured(sender, *, payment, amount, **kwargs) -> None:
     services.post_payment_captured(payment=payment, amount=amount)
 
 
+def _short_units(reason: str) -> dict[int, int]:
+    """The units a refund for a short pack gives back (fulfilment names such a refund
+    `short-pack:<shipment id>`): order line id → units ordered but not packed. So the
+    refund is taken from the producer whose units were missing, not from everyone."""
+    if not reason.startswith(SHORT_PACK):
+        return {}
+    try:
+        shipment_id = int(reason.removeprefix(SHORT_PACK))
+    except ValueError:
+        return {}
+    rows = OrderLine.objects.filter(
+        shipment_id=shipment_id, packed__quantity__lt=F("quantity")
+    ).values_list("id", "quantity", "packed__quantity")
+    return {line_id: ordered - packed for line_id, ordered, packed in rows}
+
+
 def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
     if not _paid_at_the_door(payment) and not services.took_in(payment):
         # A payment the order no longer wanted, refunded at once: the ledger never
@@ -45,6 +67,8 @@ def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
     if hasattr(refund_lines, "all"):
         refund_lines = refund_lines.all()
     lines = {line.order_line_id: line.quantity for line in refund_lines or []}
+    if not lines:
+        lines = _short_units(str(getattr(refund, "reason", "")))
     status = str(getattr(refund, "status", ""))
     services.post_refund(
         order=payment.order,
@@ -76,7 +100,7 @@ def on_shipment_packed_short(sender, *, shipment, amount, **kwargs) -> None:
     services.post_refund(
         order=shipment.order,
         amount=amount,
-        cause_key=f"short-pack:{shipment.pk}",
+        cause_key=f"{SHORT_PACK}{shipment.pk}",
         shipment=shipment,
     )
 

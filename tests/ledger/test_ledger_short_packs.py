@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.test import Client
 from django.utils import timezone
 
 from marketplace.ledger import selectors, statements
@@ -21,6 +22,8 @@ from tests.builders.catalog import make_variant
 from tests.builders.sellers import make_seller
 from tests.ledger.conftest import place
 from tests.logistics.test_lifecycle import POST_NUMBER
+from tests.payments.conftest import callback, decide
+from tests.payments.conftest import place as place_online
 
 
 @pytest.fixture
@@ -129,3 +132,34 @@ def test_short_pack_after_another_parcels_cash_is_taken_off_its_own_cash_only(
         whole[seller_party(seller_b.pk)] - missing[seller_party(seller_b.pk)]
     )
     assert Entry.objects.aggregate(t=Sum("amount"))["t"] == 0
+
+
+def test_short_packed_online_order_refunds_only_the_missing_units_producer(
+    settings, ir, coop_a, staff_a, seller_a, buyer, django_capture_on_commit_callbacks
+):
+    settings.PAYMENT_SANDBOX = True
+    settings.PAYMENT_PUBLIC_URL = ""
+    neighbour = make_seller("neighbour@example.com", "گلاب همسایه", coop_a)
+    goods = [
+        make_variant(seller_a, quantity=10, price=250_001),
+        make_variant(neighbour, quantity=10, price=90_000),
+    ]
+    order, payment = place_online(buyer, goods)
+    browser = Client()
+    callback(browser, decide(browser, payment.action["url"], "paid"))
+    shipment = order.shipments.get()
+    short_line = order.lines.get(seller=neighbour)
+    split = split_order(order)
+    missing = split.returned_parts({short_line.pk: 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        parcel = _deliver(staff_a, shipment, {short_line.pk: 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        logistics.confirm_receipt(actor=buyer, order=order)
+    payment.refresh_from_db()
+    assert payment.refunded_amount == parcel.short_amount > 0
+    whole = split.by_party()
+    got = selectors.balances([seller_party(seller_a.pk), seller_party(neighbour.pk)], "IRR")
+    assert got[seller_party(seller_a.pk)].available == whole[seller_party(seller_a.pk)]
+    assert got[seller_party(neighbour.pk)].available == (
+        whole[seller_party(neighbour.pk)] - missing[seller_party(neighbour.pk)]
+    )
