@@ -19,6 +19,7 @@ from marketplace.logistics.models import Parcel
 from marketplace.orders.models import OrderStatus
 from marketplace.payments.models import PaymentStatus
 from tests.builders.catalog import make_variant
+from tests.builders.discounts import make_voucher
 from tests.builders.sellers import make_seller
 from tests.ledger.conftest import place
 from tests.logistics.test_lifecycle import POST_NUMBER
@@ -163,3 +164,31 @@ def test_short_packed_online_order_refunds_only_the_missing_units_producer(
     assert got[seller_party(neighbour.pk)].available == (
         whole[seller_party(neighbour.pk)] - missing[seller_party(neighbour.pk)]
     )
+
+
+def test_a_sellers_voucher_on_a_cash_order_is_borne_by_that_seller_alone(
+    ir,
+    coop_a,
+    coop_b,
+    staff_a,
+    staff_b,
+    seller_a,
+    seller_b,
+    buyer,
+    django_capture_on_commit_callbacks,
+):
+    saffron = make_variant(seller_a, quantity=10, price=250_001)
+    raisins = make_variant(seller_b, quantity=10, price=90_000)
+    voucher = make_voucher(seller=seller_a, kind="FIXED", value=Decimal(100_000))
+    order = place([(saffron, 2), (raisins, 3)], buyer=buyer, voucher=voucher)
+    assert order.discount == 100_000
+    shipments = {s.cooperative_id: s for s in order.shipments.all()}
+    whole = split_order(order).by_party()
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(staff_a, shipments[coop_a.pk])
+        _deliver(staff_b, shipments[coop_b.pk], number="999956789012345678901234")
+        logistics.confirm_receipt(actor=buyer, order=order)
+    got = selectors.balances([seller_party(seller_a.pk), seller_party(seller_b.pk)], "IRR")
+    # Seller A's voucher: its part is 100,000 less; seller B's is untouched.
+    assert got[seller_party(seller_b.pk)].available == whole[seller_party(seller_b.pk)]
+    assert got[seller_party(seller_a.pk)].available == whole[seller_party(seller_a.pk)]
