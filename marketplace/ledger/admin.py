@@ -4,6 +4,7 @@ Every action goes through the payout services, which check the operator's permis
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError
+from marketplace.core.validators import clean_iban
 from marketplace.ledger import payouts
 from marketplace.ledger.models import (
     CategoryCommission,
@@ -138,10 +140,42 @@ class PayoutAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d payouts marked failed.") % {"count": failed})
 
 
+class PayoutProfileForm(forms.ModelForm):
+    class Meta:
+        model = PayoutProfile
+        fields = ("seller", "cooperative", "iban", "holder", "stripe_account")
+
+    def clean(self):
+        data = super().clean()
+        iban = data.get("iban") or ""
+        if not iban:
+            return data
+        if data.get("seller") is not None:
+            # The batch pays a seller to the Sheba the seller keeps up to date itself.
+            self.add_error("iban", _("A seller's Sheba is kept on the seller, not here."))
+            return data
+        try:
+            cleaned = clean_iban(iban, field="iban")
+        except DomainError as exc:
+            self.add_error("iban", str(exc.errors[0].message))
+            return data
+        if not cleaned.startswith("IR"):
+            self.add_error("iban", _("Enter a valid Sheba (IBAN) number."))
+            return data
+        data["iban"] = cleaned
+        return data
+
+
 @admin.register(PayoutProfile)
 class PayoutProfileAdmin(admin.ModelAdmin):
+    form = PayoutProfileForm
     list_display = ("seller", "cooperative", "iban", "holder", "stripe_account")
-    raw_id_fields = ("seller", "cooperative", "updated_by")
+    raw_id_fields = ("seller", "cooperative")
+    readonly_fields = ("updated_by",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(CategoryCommission)

@@ -6,7 +6,7 @@ LedgerConfig.ready and connects only what imports.
 Signals (sender modules and arguments, as those apps document them):
 - marketplace.payments.signals.payment_captured(payment, amount)
 - marketplace.payments.signals.payment_refunded(payment, refund)
-- marketplace.logistics.signals.cash_collected(shipment, amount)
+- marketplace.logistics.signals.cash_collected(shipment, amount, short)
 - marketplace.logistics.signals.order_completed(order)
 - marketplace.logistics.signals.shipment_packed_short(shipment, amount)
 """
@@ -16,10 +16,16 @@ from __future__ import annotations
 import importlib
 import logging
 
+from django.db.models import F
+
 from marketplace.ledger import services
+from marketplace.orders.models import OrderLine
 from marketplace.payments.gateways import get_gateway
 
 logger = logging.getLogger(__name__)
+# How fulfilment names the refund of units packed short (logistics.settlement), and the
+# ledger the refund's posting when it reverses cash collected.
+SHORT_PACK = "short-pack:"
 # Set by `connect`: which signals were found (for the tests and the operator's checks).
 CONNECTED: list[str] = []
 
@@ -36,6 +42,22 @@ def on_payment_captured(sender, *, payment, amount, **kwargs) -> None:
     services.post_payment_captured(payment=payment, amount=amount)
 
 
+def _short_units(reason: str) -> dict[int, int]:
+    """The units a refund for a short pack gives back (fulfilment names such a refund
+    `short-pack:<shipment id>`): order line id → units ordered but not packed. So the
+    refund is taken from the producer whose units were missing, not from everyone."""
+    if not reason.startswith(SHORT_PACK):
+        return {}
+    try:
+        shipment_id = int(reason.removeprefix(SHORT_PACK))
+    except ValueError:
+        return {}
+    rows = OrderLine.objects.filter(
+        shipment_id=shipment_id, packed__quantity__lt=F("quantity")
+    ).values_list("id", "quantity", "packed__quantity")
+    return {line_id: ordered - packed for line_id, ordered, packed in rows}
+
+
 def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
     if not _paid_at_the_door(payment) and not services.took_in(payment):
         # A payment the order no longer wanted, refunded at once: the ledger never
@@ -45,6 +67,8 @@ def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
     if hasattr(refund_lines, "all"):
         refund_lines = refund_lines.all()
     lines = {line.order_line_id: line.quantity for line in refund_lines or []}
+    if not lines:
+        lines = _short_units(str(getattr(refund, "reason", "")))
     status = str(getattr(refund, "status", ""))
     services.post_refund(
         order=payment.order,
@@ -55,8 +79,8 @@ def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
     )
 
 
-def on_cash_collected(sender, *, shipment, amount, **kwargs) -> None:
-    services.post_cash_collected(shipment=shipment, amount=amount)
+def on_cash_collected(sender, *, shipment, amount, short=None, **kwargs) -> None:
+    services.post_cash_collected(shipment=shipment, amount=amount, short=short)
 
 
 def on_order_completed(sender, *, order, **kwargs) -> None:
@@ -64,17 +88,19 @@ def on_order_completed(sender, *, order, **kwargs) -> None:
 
 
 def on_shipment_packed_short(sender, *, shipment, amount, **kwargs) -> None:
-    """Short packing of a cash-on-delivery order: less cash will be collected, so only
-    an order whose money already arrived has anything to reverse. An online payment's
-    refund for the missing units arrives as payment_refunded instead."""
+    """Short packing of a cash-on-delivery order: less cash will be collected for the
+    parcel, and cash_collected names the missing units, so only a parcel whose cash
+    already arrived has anything to reverse (cash of another parcel of the order was
+    never paid for these units). An online payment's refund for the missing units
+    arrives as payment_refunded instead."""
     if services.received_online(shipment.order_id):
         return
-    if services.received(shipment.order_id) <= 0:
+    if not services.cash_posted(shipment.pk):
         return
     services.post_refund(
         order=shipment.order,
         amount=amount,
-        cause_key=f"short-pack:{shipment.pk}",
+        cause_key=f"{SHORT_PACK}{shipment.pk}",
         shipment=shipment,
     )
 

@@ -67,6 +67,22 @@ def balances(parties: list[Party], currency: str) -> dict[Party, Balance]:
     return {p: Balance(currency=currency, **totals.get(p, {})) for p in parties}
 
 
+def pending_orders(party: Party, currency: str) -> list[tuple[int, Decimal]]:
+    """(order number, amount) of each order whose money is still in escrow for `party`,
+    newest first: what buyers paid that becomes available when they confirm receipt."""
+    owner = "account__seller_id" if party[0] == "seller" else "account__cooperative_id"
+    rows = (
+        Entry.objects.filter(
+            **{owner: party[1]}, account__kind=AccountKind.ESCROW, account__currency=currency
+        )
+        .values("posting__order__number")
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+        .order_by("-posting__order__number")
+    )
+    return [(row["posting__order__number"], -row["total"]) for row in rows]
+
+
 def balance_of(party: Party, currency: str) -> Balance:
     return balances([party], currency)[party]
 

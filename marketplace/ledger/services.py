@@ -136,20 +136,31 @@ def post_payment_captured(*, payment, amount: Decimal) -> Posting | None:
 
 
 @transaction.atomic
-def post_cash_collected(*, shipment, amount: Decimal) -> Posting | None:
+def post_cash_collected(
+    *, shipment, amount: Decimal, short: dict[int, int] | None = None
+) -> Posting | None:
     """The fulfiller collected `amount` in cash for the shipment (cash on delivery): it
-    holds the cash; the shipment's parts go into escrow."""
+    holds the cash; the shipment's parts go into escrow, less the parts of the `short`
+    units (order line id → units not packed), which the buyer did not pay for: so the
+    producer whose units were missing, and only it, gets less."""
     order = _lock_order(shipment.order)
     amount = _positive(amount, order.currency)
     if postings.existing(CauseKind.CASH, shipment.pk):
         return None
+    split = split_order(order)
+    parts = split.shipment_parts(shipment.pk)
+    if short:
+        missing = split.returned_parts(
+            {line_id: units for line_id, units in short.items() if line_id in split.lines}
+        )
+        parts = {party: value - missing.get(party, ZERO) for party, value in parts.items()}
     return _money_in(
         order=order,
         cause_kind=CauseKind.CASH,
         cause_id=shipment.pk,
         source_key=key(AccountKind.CASH_HELD, fulfiller_party(shipment)),
         amount=amount,
-        parts=split_order(order).shipment_parts(shipment.pk),
+        parts=parts,
     )
 
 
@@ -351,6 +362,10 @@ def received(order_id: int) -> Decimal:
     """What the order's buyer paid, less what was refunded."""
     collected, refunded = _collected_and_refunded(order_id)
     return collected - refunded
+
+
+def cash_posted(shipment_id: int) -> bool:
+    return postings.existing(CauseKind.CASH, shipment_id) is not None
 
 
 def received_online(order_id: int) -> bool:

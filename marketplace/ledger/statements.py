@@ -3,8 +3,9 @@ statement groups its members), and the platform's daily reconciliation of gatewa
 clearing against the gateways' own record of captured payments.
 
 A statement is read from the orders completed in the period (their splits, as the
-ledger posted them) and the refunds posted in it; its `net` is what the ledger credited
-the producer, less refunds."""
+ledger posted them) and the refunds posted in it; its `refunds` are those and the parts
+refunded or packed short before completion, so its `net` is what the ledger credited the
+producer, less refunds."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from marketplace.ledger import selectors
@@ -63,6 +64,29 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def _credited(order_ids: list[int], seller_ids: set[int]) -> dict[tuple[int, int], Decimal]:
+    """(order id, seller id) → what the ledger credited the seller for the order: its
+    escrow released at completion, and any money that arrived after it."""
+    rows = (
+        Entry.objects.filter(posting__order_id__in=order_ids, account__seller_id__in=seller_ids)
+        .filter(
+            Q(posting__cause_kind=CauseKind.COMPLETION, account__kind=AccountKind.ESCROW)
+            | Q(
+                posting__cause_kind__in=[CauseKind.CAPTURE, CauseKind.CASH],
+                account__kind=AccountKind.SELLER,
+            )
+        )
+        .values("posting__order_id", "account__seller_id", "posting__cause_kind")
+        .annotate(total=Sum("amount"))
+    )
+    result: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for r in rows:
+        # The completion debits the escrow it releases; money in credits the seller.
+        value = r["total"] if r["posting__cause_kind"] == CauseKind.COMPLETION else -r["total"]
+        result[(r["posting__order_id"], r["account__seller_id"])] += value
+    return result
+
+
 def _collect(seller_ids: set[int], start: date, end: date, currency: str, key) -> dict:
     """Rows keyed by `key(seller_id, order)` for the sellers' lines of orders completed
     in the period, and the sellers' refunds posted in it."""
@@ -71,13 +95,20 @@ def _collect(seller_ids: set[int], start: date, end: date, currency: str, key) -
     completions = Posting.objects.filter(
         cause_kind=CauseKind.COMPLETION, currency=currency, created__gte=since, created__lt=until
     ).values_list("order_id", flat=True)
-    orders = Order.objects.filter(pk__in=completions, lines__seller_id__in=seller_ids).distinct()
-    for order in orders.order_by("created", "id"):
+    orders = list(
+        Order.objects.filter(pk__in=completions, lines__seller_id__in=seller_ids)
+        .distinct()
+        .order_by("created", "id")
+    )
+    released = _credited([o.pk for o in orders], seller_ids)
+    for order in orders:
         split = split_order(order)
+        expected: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for line_id, parts in split.lines.items():
             seller_id = split.line_seller[line_id]
             if seller_id not in seller_ids:
                 continue
+            expected[seller_id] += parts[("seller", seller_id)]
             row = rows.setdefault(key(seller_id, order), Row(label=""))
             bearer, discount = split.line_discount[line_id]
             row.sold += split.line_gross[line_id]
@@ -85,6 +116,10 @@ def _collect(seller_ids: set[int], start: date, end: date, currency: str, key) -
             row.cooperative_fee += sum(coop, ZERO)
             row.commission += parts[PLATFORM] + (discount if bearer == PLATFORM else ZERO)
             row.voucher += discount if bearer != PLATFORM else ZERO
+        # Units refunded or packed short before completion never reached the producer:
+        # the completion credited its part less those, so they count as its refunds.
+        for seller_id, part in expected.items():
+            rows[key(seller_id, order)].refunds += part - released.get((order.pk, seller_id), ZERO)
     refunds = (
         Entry.objects.filter(
             posting__cause_kind=CauseKind.REFUND,
@@ -122,6 +157,17 @@ def cooperative_statement(
     balance = selectors.balance_of(cooperative_party(cooperative.pk), currency)
     statement.cash_held = balance.cash_held
     return statement
+
+
+def cooperative_fees(
+    *, actor, cooperative: Cooperative, start: date, end: date, currency: str = "IRR"
+) -> Decimal | None:
+    """The cooperative's fees on its members' lines of orders completed in the period;
+    None for readers who may not see its money."""
+    found = cooperative_statement(
+        actor=actor, cooperative=cooperative, start=start, end=end, currency=currency
+    )
+    return None if found is None else found.total("cooperative_fee")
 
 
 def seller_statement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from marketplace.channels.money import quantize
+from marketplace.ledger.split import split_order
 from marketplace.logistics.carriers import Address, Carrier, ParcelRequest
 from marketplace.orders.models import Order, OrderLine, Shipment
 from marketplace.payments.models import Payment
@@ -24,27 +24,21 @@ def is_cash_on_delivery(order: Order) -> bool:
     return gateway == COD_GATEWAY
 
 
-def _discount_share(order: Order, goods: Decimal) -> Decimal:
-    if not order.discount or not order.subtotal:
-        return Decimal(0)
-    return quantize(order.discount * goods / order.subtotal, order.currency)
-
-
 def shipment_due(order: Order, shipment: Shipment, lines: list[OrderLine]) -> Decimal:
-    """What the buyer pays for this parcel: its goods less their share of the order's
-    discount, plus its delivery."""
-    goods = sum((line.total_price for line in lines), Decimal(0))
-    return goods - _discount_share(order, goods) + shipment.shipping_price
+    """What the buyer pays for this parcel: its goods less their share of the voucher
+    (only the lines of the seller who issued a seller's voucher), plus its delivery. As
+    the ledger splits the order, so the cash collected is exactly the parcel's parts."""
+    return sum(split_order(order).shipment_parts(shipment.pk).values(), Decimal(0))
 
 
 def short_amount(
     order: Order, shipment: Shipment, lines: list[OrderLine], short: Mapping[int, int]
 ) -> Decimal:
-    """The price of the units not packed, less their share of the discount."""
-    goods = sum(
-        (line.unit_price * short[line.pk] for line in lines if line.pk in short), Decimal(0)
-    )
-    return goods - _discount_share(order, goods)
+    """The price of the units not packed, less their share of the voucher, as the
+    ledger would give it back."""
+    if not short:
+        return Decimal(0)
+    return sum(split_order(order).returned_parts(dict(short)).values(), Decimal(0))
 
 
 def _recipient(order: Order) -> Address:

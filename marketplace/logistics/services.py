@@ -305,6 +305,13 @@ def ship_shipment(
 # ---------------------------------------------------------------- delivering
 
 
+def _short_units(shipment: Shipment) -> dict[int, int]:
+    rows = PackedLine.objects.filter(line__shipment=shipment).values_list(
+        "line_id", "line__quantity", "quantity"
+    )
+    return {line_id: ordered - packed for line_id, ordered, packed in rows if packed < ordered}
+
+
 def mark_delivered(
     order: Order,
     shipment: Shipment,
@@ -330,7 +337,9 @@ def mark_delivered(
                 shipment, ShipmentEventType.CASH_COLLECTED, user=actor, date=date, amount=str(cash)
             )
         )
-        signals.cash_collected.send(sender=Shipment, shipment=shipment, amount=cash)
+        signals.cash_collected.send(
+            sender=Shipment, shipment=shipment, amount=cash, short=_short_units(shipment)
+        )
     parcel.delivered_at = date
     parcel.save(update_fields=["cash_collected", "delivered_at"])
     ShipmentEvent.objects.bulk_create(steps)

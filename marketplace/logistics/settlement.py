@@ -8,6 +8,7 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 
 from marketplace.core.errors import DomainError
 from marketplace.logistics.models import Parcel
@@ -59,15 +60,15 @@ def settle_cash(order: Order) -> None:
     shipments = Shipment.objects.filter(order=order).exclude(status=ShipmentStatus.CANCELED)
     if shipments.exclude(status=ShipmentStatus.DELIVERED).exists():
         return
-    waiting = Parcel.objects.filter(
-        shipment__in=shipments, cash_to_collect__gt=0, cash_collected__isnull=True
-    )
-    if waiting.exists():
+    with_cash = Parcel.objects.filter(shipment__in=shipments, cash_to_collect__gt=0)
+    if with_cash.filter(cash_collected__isnull=True).exists():
         return
+    collected = with_cash.aggregate(total=Sum("cash_collected"))["total"] or Decimal(0)
     payment = Payment.objects.filter(order=order).order_by("-created", "-id").first()
     if (
         payment is not None
         and payment.gateway == COD_GATEWAY
         and payment.status not in CAPTURED_STATUSES
     ):
-        record_cash_payment(payment=payment)
+        # What came in at the doors: less than the total when units were packed short.
+        record_cash_payment(payment=payment, amount=collected)

@@ -10,7 +10,9 @@ shipment_delivered is sent once that transaction has committed.
   payments.refund_payment after the commit, which the ledger hears as payment_refunded;
   for cash on delivery it was already taken off the cash to collect).
 - shipment_delivered(shipment): the parcel reached the buyer.
-- cash_collected(shipment, amount): cash on delivery was collected; the fulfiller holds it.
+- cash_collected(shipment, amount, short): cash on delivery was collected; the fulfiller
+  holds it. `short` ({order line id: units}) are the units packed short, whose price was
+  taken off the cash to collect, so the ledger knows whose part of the parcel is missing.
 - order_completed(order, automatic): the buyer confirmed receipt, or the waiting time
   passed; escrow may be released.
 - auto_complete_blocked(order): asked before an order is completed automatically; a

@@ -303,9 +303,10 @@ def reconcile_pending(*, older_than: timedelta | None = None, limit: int = 200) 
     return settled
 
 
-def record_cash_payment(*, payment: Payment) -> Payment:
-    """Cash on delivery: the fulfiller collected the payment's total at the door. The
-    fulfilment step calls this (it checks who may); a second call changes nothing."""
+def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> Payment:
+    """Cash on delivery: the fulfillers collected `amount` at the doors (the payment's
+    total unless given: less when units were packed short). The fulfilment step calls
+    this (it checks who may); a second call changes nothing."""
     with transaction.atomic():
         order, locked = _locked(payment.pk)
         gateway = get_gateway(locked.gateway)
@@ -315,8 +316,13 @@ def record_cash_payment(*, payment: Payment) -> Payment:
             )
         if locked.status in CAPTURED_STATUSES:
             return locked
+        captured = locked.total if amount is None else quantize(amount, locked.currency)
+        if captured < 0 or captured > locked.total:
+            raise DomainError.of(
+                ErrorCode.INVALID, "amount", _("The cash collected is more than the total.")
+            )
         locked.status = PaymentStatus.CHARGED
-        locked.captured_amount = locked.total
+        locked.captured_amount = captured
         locked.captured_at = timezone.now()
         locked.save(update_fields=["status", "captured_amount", "captured_at", "updated"])
         order.payment_status = PaymentStatus.CHARGED
@@ -344,7 +350,11 @@ def _reserve(actor, payment_id: int, amount: Decimal, reason: str) -> tuple[Paym
             raise DomainError.of(
                 ErrorCode.INVALID_STATUS, "amount", _("Only a charged payment can be refunded.")
             )
-        amount = quantize(amount, payment.currency)
+        if amount != quantize(amount, payment.currency):
+            # Money is exact: a fraction of the currency's unit is refused, not rounded.
+            raise DomainError.of(
+                ErrorCode.INVALID, "amount", _("The amount must be a positive sum of money.")
+            )
         if amount <= 0 or amount > _refundable(payment):
             raise DomainError.of(
                 ErrorCode.INVALID,

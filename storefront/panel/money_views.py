@@ -67,6 +67,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
         "seller": found,
         "balance": found.get("balance"),
         "payouts": _payouts(found),
+        "pending_orders": found.get("pendingOrders") or [],
         "start": start,
         "end": end,
     }
@@ -84,7 +85,15 @@ def earnings_statement(request: HttpRequest) -> HttpResponse:
 
 def _finance(request: HttpRequest, slug: str) -> dict:
     cooperative_of(request, slug)
-    found = client.query(request, queries.COOPERATIVE_FINANCE, {"slug": slug}).get("cooperative")
+    start, end = _period(request)
+    variables = {"slug": slug, "start": start, "end": end}
+    try:
+        found = client.query(request, queries.COOPERATIVE_FINANCE, variables).get("cooperative")
+    except client.APIError:
+        # A period the API refuses (backwards, longer than a year): this month so far.
+        today = timezone.localdate()
+        variables.update(start=today.replace(day=1).isoformat(), end=today.isoformat())
+        found = client.query(request, queries.COOPERATIVE_FINANCE, variables).get("cooperative")
     if found is None:
         raise Http404
     return found

@@ -190,16 +190,18 @@ query SellerEarnings($id: ID!) {{
   seller(id: $id) {{
     id name
     balance(channel: "ir") {{ pending {MONEY} available {MONEY} paidOut {MONEY} }}
+    pendingOrders(channel: "ir") {{ orderNumber amount {MONEY} }}
     {PAYOUTS}
   }}
 }}
 """
 
 COOPERATIVE_FINANCE = f"""
-query CooperativeFinance($slug: String!) {{
+query CooperativeFinance($slug: String!, $start: Date!, $end: Date!) {{
   cooperative(slug: $slug) {{
     id name slug feeRate
-    balance(channel: "ir") {{ pending {MONEY} available {MONEY} paidOut {MONEY} }}
+    balance(channel: "ir") {{ pending {MONEY} available {MONEY} paidOut {MONEY} cashHeld {MONEY} }}
+    feesEarned(start: $start, end: $end, channel: "ir") {MONEY}
     members(first: 100) {{ edges {{ node {{
       id name balance(channel: "ir") {{ pending {MONEY} available {MONEY} paidOut {MONEY} }}
     }} }} }}

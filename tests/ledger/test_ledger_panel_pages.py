@@ -50,6 +50,26 @@ def test_producer_sees_balance_payouts_and_downloads_a_statement(earned, three_s
     assert junk.status_code in (302, 404)
 
 
+def test_producer_sees_the_orders_whose_money_is_pending(earned, variants, three_sellers):
+    waiting = place([(variants[0], 1)])
+    collect_cash(waiting)
+    browser = signed_in_client(three_sellers[0].owner)
+    text = browser.get("/panel/earnings/").content.decode()
+    assert "Orders awaiting the buyer" in text
+    assert f"<td>{waiting.number}</td>" in text
+    assert f"<td>{earned.number}</td>" not in text  # completed: its money is available
+
+
+def test_finance_page_shows_fees_earned_and_cash_held(earned, coop_a, staff_a):
+    browser = signed_in_client(staff_a)
+    text = browser.get(f"/panel/coop/{coop_a.slug}/finance/").content.decode()
+    # 5% of the member's 5,000,002 rial, shown in toman.
+    assert "Fees earned from" in text and "25,000 toman" in text
+    assert "Cash on delivery it holds" in text
+    backwards = browser.get(f"/panel/coop/{coop_a.slug}/finance/?start=2030-01-01&end=2020-01-01")
+    assert backwards.status_code == 200 and "25,000 toman" in backwards.content.decode()
+
+
 def test_cooperative_finance_page_shows_members(earned, coop_a, staff_a, staff_b, three_sellers):
     page = signed_in_client(staff_a, language="fa").get(f"/panel/coop/{coop_a.slug}/finance/")
     assert page.status_code == 200

@@ -165,3 +165,17 @@ def test_weekly_task_runs_on_the_payout_day_only(completed, settings):
     assert run_weekly_payouts() == 1
     assert run_weekly_payouts() == 1
     assert Payout.objects.count() == 1
+
+
+def test_a_balance_under_the_minimum_waits_for_a_later_batch(completed, three_sellers, settings):
+    party = seller_party(three_sellers[0].pk)
+    owed = selectors.balance_of(party, "IRR").available
+    settings.PAYOUT_MINIMUM = {"IRR": str(owed + 1)}
+    batch = payouts.run_payouts(currency="IRR", now=timezone.now() + LATER)
+    assert batch.payouts.count() == 0
+    assert selectors.balance_of(party, "IRR").available == owed
+    settings.PAYOUT_MINIMUM = {"IRR": str(owed)}
+    later = payouts.run_payouts(
+        currency="IRR", run_on=timezone.localdate() + timedelta(days=7), now=timezone.now() + LATER
+    )
+    assert later.payouts.get().amount == owed

@@ -1,7 +1,8 @@
-"""Random sequences of captures, cash collections, completions, short packs, returns,
-refunds and payouts over real orders: every posting balances (the database's deferred
-check is forced after every step), no seller's or cooperative's available balance goes
-negative, all accounts sum to zero, and money in equals money out plus balances."""
+"""Random sequences of captures, cash collections (some of parcels packed short),
+completions, short packs, returns, refunds and payouts over real orders: every posting
+balances (the database's deferred check is forced after every step), no seller's or
+cooperative's available balance goes negative, all accounts sum to zero, and money in
+equals money out plus balances."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from marketplace.core.errors import DomainError
 from marketplace.ledger import payouts, selectors, services
 from marketplace.ledger.models import AccountKind, Entry, PayoutProfile, PayoutStatus
+from marketplace.ledger.split import split_order
 from marketplace.payments.models import Payment
 from tests.builders.discounts import make_voucher
 from tests.ledger.conftest import place
@@ -70,7 +72,13 @@ class Run:
         shipments = list(order.shipments.order_by("id"))
         shipment = shipments[size % len(shipments)]
         due = selectors.cash_due(shipment)
-        if services.post_cash_collected(shipment=shipment, amount=due):
+        short = None
+        line = shipment.lines.order_by("id").first()
+        if size % 2 and line.quantity > 1:
+            # Packed one unit short: its price is not collected at the door.
+            short = {line.pk: 1}
+            due -= sum(split_order(order).returned_parts(short).values(), Decimal(0))
+        if services.post_cash_collected(shipment=shipment, amount=due, short=short):
             self.money_in += due
 
     def complete(self, order, size, key) -> None:

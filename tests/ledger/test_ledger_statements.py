@@ -12,7 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from marketplace.ledger import documents, services, statements, tasks
+from marketplace.ledger import documents, selectors, services, statements, tasks
+from marketplace.ledger.split import seller_party
 from marketplace.payments.models import Payment, PaymentStatus
 from tests.ledger.conftest import place
 from tests.ledger.test_ledger_postings import collect_cash
@@ -60,6 +61,22 @@ def test_seller_statement_is_the_producers_own(month, three_sellers):
         statements.seller_statement(actor=seller_b.owner, seller=seller_a, start=start, end=end)
         is None
     )
+
+
+def test_a_refund_before_completion_is_in_the_statement(online, variants, three_sellers):
+    seller_a = three_sellers[0]
+    order = place([(variants[0], 3)], gateway=online.id)
+    services.post_payment_captured(payment=Payment.objects.get(order=order), amount=order.total)
+    line = order.lines.get()
+    services.post_refund(order=order, amount=Decimal(2_500_001), cause_key="r", lines={line.pk: 1})
+    services.post_order_completed(order=order)
+    today = timezone.localdate()
+    mine = statements.seller_statement(
+        actor=seller_a.owner, seller=seller_a, start=today.replace(day=1), end=today
+    )
+    (row,) = mine.rows
+    assert row.sold == 7_500_003 and row.refunds > 0
+    assert row.net == selectors.balance_of(seller_party(seller_a.pk), "IRR").available
 
 
 def test_statement_csv_and_pdf(month, coop_a, staff_a):

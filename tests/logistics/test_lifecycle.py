@@ -75,7 +75,7 @@ def test_the_whole_way_to_completed(
     assert history[-3:] == [EventType.FULFILLED, EventType.PAYMENT_CAPTURED, EventType.COMPLETED]
     assert order.payment_status == "CHARGED"
     assert heard.count(["automatic", "order"]) == 1
-    assert heard.count(["amount", "shipment"]) == 2
+    assert heard.count(["amount", "shipment", "short"]) == 2
 
 
 def test_invalid_moves_are_refused(two_coop_order, staff_a, buyer):

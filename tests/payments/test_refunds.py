@@ -114,6 +114,16 @@ def test_cash_collected_at_the_door_is_recorded_once(buyer, goods, seeded):
     assert order.events.filter(type="PAYMENT_CAPTURED").count() == 1
 
 
+def test_cash_short_of_the_total_is_what_is_captured(buyer, goods, seeded):
+    order, payment = place(buyer, goods, gateway="cod", redirect_url=None)
+    with pytest.raises(DomainError) as caught:
+        record_cash_payment(payment=payment, amount=order.total + 1)
+    assert codes(caught) == ["INVALID"]
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.NOT_CHARGED
+    captured = record_cash_payment(payment=payment, amount=order.total - 1000)
+    assert captured.captured_amount == order.total - 1000
+
+
 def test_an_online_payment_is_not_paid_at_the_door(placed):
     _order, payment = placed
     with pytest.raises(DomainError) as caught:

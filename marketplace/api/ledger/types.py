@@ -16,7 +16,7 @@ from marketplace.api.core.errors import query_error
 from marketplace.api.core.money import Money, money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.ledger import links, selectors
+from marketplace.ledger import links, selectors, statements
 from marketplace.ledger.models import Payout as PayoutModel
 
 
@@ -24,6 +24,12 @@ class Balance(graphene.ObjectType):
     pending = graphene.Field(Money, required=True, description="Paid by buyers, in escrow.")
     available = graphene.Field(Money, required=True, description="Owed, to be paid out.")
     paid_out = graphene.Field(Money, required=True)
+    cash_held = graphene.Field(
+        Money,
+        required=True,
+        description="Cash on delivery it collected and still holds; what the platform "
+        "owes it is settled against this first.",
+    )
 
     @staticmethod
     def resolve_pending(root: selectors.Balance, info):
@@ -36,6 +42,15 @@ class Balance(graphene.ObjectType):
     @staticmethod
     def resolve_paid_out(root: selectors.Balance, info):
         return money(root.paid_out, root.currency)
+
+    @staticmethod
+    def resolve_cash_held(root: selectors.Balance, info):
+        return money(root.cash_held, root.currency)
+
+
+class PendingOrder(graphene.ObjectType):
+    order_number = graphene.String(required=True)
+    amount = graphene.Field(Money, required=True, description="Its part still in escrow.")
 
 
 class Payout(ModelObjectType):
@@ -92,6 +107,36 @@ def cooperative_balance(root, info, channel: str | None = None):
     return _balance(info, root, "cooperative", channel, allowed)
 
 
+def seller_pending_orders(root, info, channel: str | None = None):
+    if not selectors.can_read_seller_money(info.context.user, root):
+        return None
+    currency = loaders.channel_for(info, channel).currency_code
+    return [
+        PendingOrder(order_number=str(number), amount=money(amount, currency))
+        for number, amount in selectors.pending_orders(("seller", root.pk), currency)
+    ]
+
+
+def _check_period(start, end) -> None:
+    if end < start or (end - start).days > MAX_STATEMENT_DAYS:
+        raise query_error(
+            DomainError.of(
+                ErrorCode.INVALID, "end", _("The period must end after it starts, within a year.")
+            )
+        )
+
+
+def cooperative_fees_earned(root, info, start, end, channel=None):
+    if not selectors.can_read_cooperative_money(info.context.user, root):
+        return None
+    _check_period(start, end)
+    currency = loaders.channel_for(info, channel).currency_code
+    fees = statements.cooperative_fees(
+        actor=info.context.user, cooperative=root, start=start, end=end, currency=currency
+    )
+    return None if fees is None else money(fees, currency)
+
+
 def seller_payouts(root, info, first=None, after=None):
     found = selectors.payouts_of(info.context.user, seller=root)
     return None if found is None else paginate(found, first=first, after=after)
@@ -108,12 +153,7 @@ def _statement_url(info, kind: str, root, allowed: bool, start, end, fmt, channe
     fmt = (fmt or "pdf").lower()
     if fmt not in links.FORMATS:
         raise query_error(DomainError.of(ErrorCode.INVALID, "format", _("Choose csv or pdf.")))
-    if end < start or (end - start).days > MAX_STATEMENT_DAYS:
-        raise query_error(
-            DomainError.of(
-                ErrorCode.INVALID, "end", _("The period must end after it starts, within a year.")
-            )
-        )
+    _check_period(start, end)
     currency = loaders.channel_for(info, channel).currency_code
     return links.statement_link(
         user=info.context.user,

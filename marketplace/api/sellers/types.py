@@ -55,6 +55,14 @@ class Cooperative(ModelObjectType):
         description="Same readers as balance.",
     )
     statement_url = statement_url_field("its staff and platform staff")
+    fees_earned = graphene.Field(
+        "marketplace.api.core.money.Money",
+        start=graphene.Date(required=True),
+        end=graphene.Date(required=True),
+        channel=graphene.String(),
+        description="Its fees on its members' lines of orders completed in the period; "
+        "same readers as balance.",
+    )
 
     class Meta:
         model = CooperativeModel
@@ -105,6 +113,12 @@ class Cooperative(ModelObjectType):
         from marketplace.api.ledger import types as ledger_types
 
         return ledger_types.cooperative_statement_url(root, info, start, end, format, channel)
+
+    @staticmethod
+    def resolve_fees_earned(root: CooperativeModel, info, start, end, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.cooperative_fees_earned(root, info, start, end, channel)
 
     @classmethod
     def get_node(cls, info, id):
@@ -158,6 +172,12 @@ class Seller(ModelObjectType):
         description="Same readers as balance.",
     )
     statement_url = statement_url_field("same readers as balance")
+    pending_orders = graphene.List(
+        graphene.NonNull("marketplace.api.ledger.types.PendingOrder"),
+        channel=graphene.String(),
+        description="Orders whose money is in escrow for the seller until the buyer "
+        "confirms receipt, newest first; same readers as balance.",
+    )
 
     class Meta:
         model = SellerModel
@@ -212,6 +232,12 @@ class Seller(ModelObjectType):
         from marketplace.api.ledger import types as ledger_types
 
         return ledger_types.seller_statement_url(root, info, start, end, format, channel)
+
+    @staticmethod
+    def resolve_pending_orders(root: SellerModel, info, channel=None):
+        from marketplace.api.ledger import types as ledger_types
+
+        return ledger_types.seller_pending_orders(root, info, channel)
 
     @classmethod
     def get_node(cls, info, id):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from marketplace.ledger import payouts, services
 from marketplace.ledger.models import Payout
+from marketplace.sellers.models import Cooperative
 from tests.builders.sellers import make_seller
 from tests.ledger.conftest import place
 from tests.ledger.test_ledger_postings import collect_cash
@@ -32,6 +33,9 @@ query ($id: ID!) {
 """
 PAGE = """
 { sellers(first: 50) { edges { node { name balance(channel: "ir") { available { amount } } } } } }
+"""
+COOPERATIVE_PAGE = """
+{ cooperatives(first: 50) { edges { node { name balance { available { amount } } } } } }
 """
 
 
@@ -98,14 +102,56 @@ def test_payouts_connection_and_node(api, earned, three_sellers, operator):
     assert Payout.objects.count() == 1
 
 
-def test_a_page_of_sellers_costs_a_constant_number_of_queries(api, earned, operator, coop_a):
-    def count() -> int:
+def test_a_page_of_sellers_costs_a_constant_number_of_queries(
+    api, earned, operator, staff_a, coop_a
+):
+    def count(page: str, user) -> int:
         with CaptureQueriesContext(connection) as queries:
-            data = api(PAGE, user=operator)
+            data = api(page, user=user)
         assert "errors" not in data
         return len(queries)
 
-    few = count()
+    readers = (operator, staff_a)
+    few = {user: count(PAGE, user) for user in readers}
+    coops = {user: count(COOPERATIVE_PAGE, user) for user in readers}
     for n in range(6):
         make_seller(f"more{n}@example.com", f"تولیدکننده {n}", coop_a)
-    assert count() == few
+        Cooperative.objects.create(name=f"تعاونی {n}", slug=f"coop-{n}")
+    for user in readers:
+        assert count(PAGE, user) == few[user]
+        assert count(COOPERATIVE_PAGE, user) == coops[user]
+
+
+PENDING = """
+query ($id: ID!) { seller(id: $id) { pendingOrders { orderNumber amount { amount } } } }
+"""
+FEES = """
+query ($id: ID!, $start: Date!, $end: Date!) {
+  cooperative(id: $id) { feesEarned(start: $start, end: $end) { amount } balance { cashHeld { amount } } }
+}
+"""
+
+
+def test_pending_orders_fees_earned_and_cash_held(
+    api, earned, variants, three_sellers, coop_a, staff_a, staff_b
+):
+    seller_a, seller_b, _independent = three_sellers
+    waiting = place([(variants[0], 1)])
+    collect_cash(waiting)
+    variables = {"id": gid("Seller", seller_a.pk)}
+    mine = api(PENDING, variables, user=seller_a.owner)["data"]["seller"]["pendingOrders"]
+    assert mine == [{"orderNumber": str(waiting.number), "amount": {"amount": 2_125_001}}]
+    assert api(PENDING, variables, user=seller_b.owner)["data"]["seller"]["pendingOrders"] is None
+
+    today = timezone.localdate()
+    period = {"start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+    coop = {"id": gid("Cooperative", coop_a.pk), **period}
+    found = api(FEES, coop, user=staff_a)["data"]["cooperative"]
+    assert found["feesEarned"] == {"amount": 250_000}
+    assert found["balance"]["cashHeld"]["amount"] > 0
+    assert api(FEES, coop, user=staff_b)["data"]["cooperative"] == {
+        "feesEarned": None,
+        "balance": None,
+    }
+    backwards = api(FEES, {**coop, "start": period["end"], "end": "2000-01-01"}, user=staff_a)
+    assert backwards["errors"][0]["extensions"]["code"] == "INVALID"

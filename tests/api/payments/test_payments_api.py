@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from graphql_relay import to_global_id
 
-from marketplace.payments.models import PaymentStatus
+from marketplace.ledger.models import Entry
+from marketplace.payments.models import Payment, PaymentStatus
 from tests.builders.accounts import make_user
 from tests.builders.checkout import make_checkout
 from tests.payments.conftest import callback, decide
@@ -105,6 +106,21 @@ def test_order_refund_by_platform_staff_only(api, client, checkout, buyer, opera
     assert done["order"]["payments"][0]["refundedAmount"] == {"amount": 100000.0}
     too_much = api(REFUND, {**variables, "amount": total}, user=operator)["data"]["orderRefund"]
     assert [e["code"] for e in too_much["errors"]] == ["INVALID"]
+
+
+def test_zero_negative_and_fractional_refunds_are_clear_errors(
+    api, client, checkout, buyer, operator
+):
+    payload = complete(api, checkout, buyer)
+    callback(client, decide(client, payload["payment"]["action"]["url"], "paid"))
+    before = Entry.objects.count()
+    for amount in (0.0, -5000.0, 0.5):
+        variables = {"id": payload["order"]["id"], "amount": amount}
+        refused = api(REFUND, variables, user=operator)
+        assert "errors" not in refused
+        assert [e["code"] for e in refused["data"]["orderRefund"]["errors"]] == ["INVALID"]
+    assert Entry.objects.count() == before
+    assert Payment.objects.get().refunded_amount == 0
 
 
 def test_refund_of_an_unpaid_order_is_refused(api, checkout, buyer, operator):
