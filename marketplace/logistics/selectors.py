@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 
+from marketplace.ledger.split import split_order
 from marketplace.logistics import carriers as carrier_registry
 from marketplace.logistics import parcels
 from marketplace.logistics.models import Parcel, ShipmentEvent
 from marketplace.orders import permissions
-from marketplace.orders.models import OrderLine, Shipment, ShipmentStatus
+from marketplace.orders.models import Shipment, ShipmentStatus
 from marketplace.payments.models import Payment
 
 
@@ -29,7 +30,8 @@ def parcels_by_shipment(shipment_ids: list[int]) -> dict[int, Parcel]:
 
 def cash_due_by_shipment(shipment_ids: list[int]) -> dict[int, Decimal]:
     """What each courier will collect for the parcels of cash-on-delivery orders that
-    are not packed yet (packing fixes the amount in the parcel)."""
+    are not packed yet (packing fixes the amount in the parcel): the parcel's parts of
+    the ledger's split of its order, computed once per order."""
     shipments = list(Shipment.objects.filter(pk__in=shipment_ids).select_related("order"))
     latest_gateway = dict(
         Payment.objects.filter(order_id__in={s.order_id for s in shipments})
@@ -37,13 +39,15 @@ def cash_due_by_shipment(shipment_ids: list[int]) -> dict[int, Decimal]:
         .distinct("order_id")
         .values_list("order_id", "gateway")
     )
-    lines: dict[int, list[OrderLine]] = defaultdict(list)
-    for line in OrderLine.objects.filter(shipment_id__in=shipment_ids):
-        lines[line.shipment_id].append(line)
-    return {
-        shipment.pk: parcels.shipment_due(shipment.order, shipment, lines[shipment.pk])
+    splits = {
+        shipment.order_id: split_order(shipment.order)
         for shipment in shipments
         if latest_gateway.get(shipment.order_id) == parcels.COD_GATEWAY
+    }
+    return {
+        shipment.pk: sum(splits[shipment.order_id].shipment_parts(shipment.pk).values(), Decimal(0))
+        for shipment in shipments
+        if shipment.order_id in splits
     }
 
 

@@ -300,7 +300,8 @@ def test_each_cash_parcel_says_what_its_courier_collects_at_a_fixed_cost(ir, api
         assert all(due > 0 for due in dues)
         assert sum(dues) == Decimal(order_answer["total"]["gross"]["amount"])
     # The user, the order, its shipments, their parcels, and the cash due (shipments
-    # with their orders, payments, lines) whatever the number of parcels.
+    # with their order, payments, the ledger's split of the order) whatever the number
+    # of parcels.
     assert counts["small"] == counts["large"], counts
 
 
