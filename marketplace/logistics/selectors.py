@@ -39,10 +39,11 @@ def cash_due_by_shipment(shipment_ids: list[int]) -> dict[int, Decimal]:
         .distinct("order_id")
         .values_list("order_id", "gateway")
     )
+    orders = {shipment.order_id: shipment.order for shipment in shipments}
     splits = {
-        shipment.order_id: split_order(shipment.order)
-        for shipment in shipments
-        if latest_gateway.get(shipment.order_id) == parcels.COD_GATEWAY
+        order_id: split_order(order)
+        for order_id, order in orders.items()
+        if latest_gateway.get(order_id) == parcels.COD_GATEWAY
     }
     return {
         shipment.pk: sum(splits[shipment.order_id].shipment_parts(shipment.pk).values(), Decimal(0))
