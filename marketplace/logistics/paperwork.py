@@ -144,6 +144,10 @@ def _pick_groups(shipments: list[Shipment], fmt: Formatter) -> list[dict]:
     return result
 
 
+def route_key(address) -> tuple[str, str, str]:
+    return (address.city.strip(), address.street_address_1.strip(), address.last_name.strip())
+
+
 def _html(kind: str, shipments: list[Shipment], language: str) -> str:
     fmt = Formatter(language)
     context = {
@@ -156,6 +160,9 @@ def _html(kind: str, shipments: list[Shipment], language: str) -> str:
     }
     if kind == "picklist":
         context["groups"] = _pick_groups(shipments, fmt)
+    elif kind == "route":
+        # The driver goes village by village, street by street, not in order of sale.
+        context["rows"].sort(key=lambda row: route_key(row["address"]))
     with translation.override(language):
         return render_to_string(TEMPLATES[kind], context)
 

@@ -106,3 +106,36 @@ def test_independent_producers_have_their_own_desk(seeded, buyer):
     desk.post("/panel/shipments/act/", {"one": f"pack:{gid(shipment)}"})
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.PACKED
+
+
+def test_the_days_route_goes_village_by_village_with_the_cash(
+    two_coop_order, staff_a, seller_a, coop_a
+):
+    from marketplace.logistics import paperwork, services
+    from marketplace.shipping.models import DeliveryKind, DeliveryMethod
+    from tests.logistics.test_paperwork import pdf_text
+
+    van = DeliveryMethod.objects.create(
+        name="وانت تعاونی", kind=DeliveryKind.COOP_DELIVERY, cooperative=coop_a
+    )
+    order, first, _second, _v = two_coop_order
+    later = place(order.user, [(make_variant(seller_a, quantity=3), 1)]).shipments.get()
+    # Sold first to the farther village: the route still starts with Kadkan.
+    for shipment, village in ((first, "Robat"), (later, "Kadkan")):
+        address = shipment.order.shipping_address
+        address.city = village
+        address.save()
+        shipment.delivery_method = van
+        shipment.save()
+        services.pack_shipment(actor=staff_a, shipment=shipment)
+        services.ship_shipment(actor=staff_a, shipment=shipment)
+
+    page = signed_in_client(staff_a).get("/panel/coop/torbat-saffron/route/").content.decode()
+    assert page.index("Kadkan") < page.index("Robat")
+    due = Parcel.objects.get(shipment=first).cash_to_collect
+    assert f'name="cash:{gid(first)}" value="{int(due)}' in page
+
+    first.refresh_from_db()
+    later.refresh_from_db()
+    printed = pdf_text(paperwork.render("route", [first, later], language="en"))
+    assert printed.index("Kadkan") < printed.index("Robat")
