@@ -77,6 +77,20 @@ def test_english_for_the_intl_channel(two_coop_order):
     assert timezone.localdate(order.created).isoformat() in text
 
 
+def test_the_intl_channels_papers_are_in_english_without_asking(two_coop_order):
+    from marketplace.channels.models import Channel
+
+    order, first, _second, saffron = two_coop_order
+    order.channel = Channel.objects.get(slug="intl")
+    order.save(update_fields=["channel"])
+    first.refresh_from_db()
+    assert "Packing slip" in pdf_text(paperwork.render("slip", [first]))
+    # One Persian order among them: the papers stay in Persian for the clerk.
+    persian = place(order.user, [(saffron, 1)]).shipments.get()
+    mixed = pdf_text(paperwork.render("slip", [first, persian]))
+    assert "Packing slip" not in mixed and has_words(mixed, "برگه بسته‌بندی")
+
+
 def test_label_and_route(two_coop_order, staff_a):
     _order, first, _second, _v = two_coop_order
     services.pack_shipment(actor=staff_a, shipment=first)
