@@ -110,3 +110,31 @@ def test_document_links_are_signed_and_checked(client, two_coop_order, staff_a, 
     assert client.get(url[:-3] + "xx/").status_code == 403
     other = documents.url(kind="slip", shipment_ids=[first.pk], user_id=staff_b.pk)
     assert client.get(other).status_code == 403
+
+
+def test_printing_many_labels_gives_every_parcels_label(
+    client, two_coop_order, staff_a, seller_a, carrier_servers
+):
+    from tests.logistics.carrier_server import MINIMAL_PDF
+
+    order, first, _second, saffron = two_coop_order
+    other = place(order.user, [(saffron, 1)]).shipments.get()
+    for shipment in (first, other):
+        services.pack_shipment(actor=staff_a, shipment=shipment)
+    # One booked with the post (its own label), one sent with a number typed in (ours).
+    services.ship_shipment(actor=staff_a, shipment=first)
+    services.ship_shipment(actor=staff_a, shipment=other, tracking_number="1" * 24)
+    url = documents.url(kind="label", shipment_ids=[first.pk, other.pk], user_id=staff_a.pk)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(answer.content))
+    assert len(reader.pages) == 2
+    assert (
+        reader.pages[0].mediabox.height
+        == PdfReader(io.BytesIO(MINIMAL_PDF)).pages[0].mediabox.height
+    )
+    ours = unicodedata.normalize("NFKC", reader.pages[1].extract_text())
+    assert has_words(ours, "Sara", "1" * 24)
+
+    alone = client.get(documents.url(kind="label", shipment_ids=[first.pk], user_id=staff_a.pk))
+    assert alone.content == MINIMAL_PDF
