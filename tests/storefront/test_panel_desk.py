@@ -139,3 +139,20 @@ def test_the_days_route_goes_village_by_village_with_the_cash(
     later.refresh_from_db()
     printed = pdf_text(paperwork.render("route", [first, later], language="en"))
     assert printed.index("Kadkan") < printed.index("Robat")
+
+
+def test_the_desk_filters_by_the_day_of_the_order(two_coop_order, staff_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order, _first, _second, _v = two_coop_order
+    desk = signed_in_client(staff_a)
+    day = timezone.localdate(order.created)
+    typed = day.isoformat().translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert str(order.number) in desk.get(f"{DESK}?day={typed}").content.decode()
+    before = (day - timedelta(days=1)).isoformat()
+    page = desk.get(f"{DESK}?day={before}").content.decode()
+    assert str(order.number) not in page and "No parcels here." in page
+    # A day that is no date shows every day, not an error.
+    assert str(order.number) in desk.get(f"{DESK}?day=yesterday").content.decode()
