@@ -70,6 +70,30 @@ def test_pick_list_groups_by_producer_and_village(seeded, buyer, seller_a, staff
     assert has_words(text, "زعفران")
 
 
+def test_pick_list_is_one_round_village_by_village(seeded, buyer, seller_a, coop_a):
+    from marketplace.locations.models import Village
+    from tests.builders.sellers import make_seller
+
+    villages = list(Village.objects.order_by("name")[:2])
+    neighbour = make_seller("neighbour@example.com", "انار ساوه‌ی کریمی", coop_a)
+    # The first village's producer sold later: the list still starts with that village.
+    seller_a.village, neighbour.village = villages[1], villages[0]
+    seller_a.save()
+    neighbour.save()
+    saffron = make_variant(seller_a, quantity=20, name="زعفران نگین")
+    pomegranate = make_variant(neighbour, quantity=20, name="انار")
+    shipments = [
+        place(buyer, lines).shipments.get()
+        for lines in ([(saffron, 2)], [(saffron, 1), (pomegranate, 4)])
+    ]
+    text = squeeze(pdf_text(paperwork.render("picklist", shipments)))
+    first, second = (text.index(squeeze(v.name)) for v in villages)
+    producer = squeeze(seller_a.name)
+    assert first < text.index(squeeze("انار ساوه")) < second < text.index(producer)
+    # Saffron of both orders on one line: three units to collect from that producer.
+    assert "۳" in text[text.index(producer) :]
+
+
 def test_english_for_the_intl_channel(two_coop_order):
     order, first, _second, _v = two_coop_order
     text = pdf_text(paperwork.render("slip", [first], language="en"))
