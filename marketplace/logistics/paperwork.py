@@ -5,6 +5,8 @@ font; English, left to right and Gregorian dates for the `intl` channel."""
 
 from __future__ import annotations
 
+import io
+import logging
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +16,8 @@ import jdatetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 
 from marketplace.core.pdf import html_to_pdf
 from marketplace.logistics.models import PackedLine, Parcel
@@ -21,6 +25,7 @@ from marketplace.orders.models import OrderLine, Shipment
 
 FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "vazirmatn" / "fonts" / "ttf"
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+logger = logging.getLogger("marketplace.logistics")
 TEMPLATES = {
     "slip": "logistics/packing_slip.html",
     "picklist": "logistics/pick_list.html",
@@ -144,6 +149,10 @@ def _pick_groups(shipments: list[Shipment], fmt: Formatter) -> list[dict]:
     return result
 
 
+def route_key(address) -> tuple[str, str, str]:
+    return (address.city.strip(), address.street_address_1.strip(), address.last_name.strip())
+
+
 def _html(kind: str, shipments: list[Shipment], language: str) -> str:
     fmt = Formatter(language)
     context = {
@@ -156,6 +165,9 @@ def _html(kind: str, shipments: list[Shipment], language: str) -> str:
     }
     if kind == "picklist":
         context["groups"] = _pick_groups(shipments, fmt)
+    elif kind == "route":
+        # The driver goes village by village, street by street, not in order of sale.
+        context["rows"].sort(key=lambda row: route_key(row["address"]))
     with translation.override(language):
         return render_to_string(TEMPLATES[kind], context)
 
@@ -167,3 +179,42 @@ def render(kind: str, shipments: list[Shipment], *, language: str | None = None)
 
 def label_pdf(shipment: Shipment) -> bytes:
     return render("label", [shipment])
+
+
+def _readable(data: bytes) -> PdfReader | None:
+    try:
+        return PdfReader(io.BytesIO(data))
+    except PyPdfError:
+        return None
+
+
+def labels_pdf(shipments: list[Shipment]) -> bytes:
+    """Every parcel's label in one PDF, for printing a day's parcels at once: the
+    carrier's own label where the parcel was booked with one, ours for the rest (and
+    for a carrier label that is not a readable PDF)."""
+    stored = dict(
+        Parcel.objects.filter(shipment__in=shipments, label_pdf__isnull=False).values_list(
+            "shipment_id", "label_pdf"
+        )
+    )
+    if len(shipments) == 1 and stored.get(shipments[0].pk):
+        return bytes(stored[shipments[0].pk])
+    booked = {}
+    for shipment_id, data in stored.items():
+        reader = _readable(bytes(data)) if data else None
+        if reader is not None:
+            booked[shipment_id] = reader
+        else:
+            logger.warning("the carrier's label of shipment %s is not a PDF", shipment_id)
+    own = [s for s in shipments if s.pk not in booked]
+    if not booked:
+        return render("label", own)
+    writer = PdfWriter()
+    for shipment in shipments:
+        if shipment.pk in booked:
+            writer.append(booked[shipment.pk])
+    if own:
+        writer.append(PdfReader(io.BytesIO(render("label", own))))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

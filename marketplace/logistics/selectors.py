@@ -59,10 +59,6 @@ def tracking_url(shipment: Shipment) -> str | None:
     return carrier.tracking_url(shipment.tracking_number) if carrier else None
 
 
-def label_of(shipment: Shipment) -> bytes | None:
-    return Parcel.objects.filter(shipment=shipment).values_list("label_pdf", flat=True).first()
-
-
 def desk_shipments(
     *,
     cooperative_ids: list[int] | None = None,

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.logistics import carriers as carrier_registry
-from marketplace.logistics import documents, paperwork, selectors
+from marketplace.logistics import documents, paperwork
 from marketplace.logistics.carriers import CarrierError
 from marketplace.logistics.permissions import is_fulfiller
 from marketplace.logistics.tracking import record_carrier_events
@@ -68,7 +68,7 @@ def document(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponse(status=403)
     kind = data["k"]
     if kind == "label":
-        pdf = selectors.label_of(shipments[0]) or paperwork.label_pdf(shipments[0])
+        pdf = paperwork.labels_pdf(shipments)
     else:
         pdf = paperwork.render(kind, shipments, language=request.GET.get("lang") or None)
     response = HttpResponse(bytes(pdf), content_type="application/pdf")

@@ -5,6 +5,7 @@ only read the forms and show the answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -66,7 +67,13 @@ def _filters(request: HttpRequest) -> tuple[dict, dict]:
     return chosen, api_filter
 
 
-def _desk_page(request: HttpRequest, slug: str | None, template: str, preset: dict | None = None):
+def _desk_page(
+    request: HttpRequest,
+    slug: str | None,
+    template: str,
+    preset: dict | None = None,
+    order: Callable[[list[dict]], list[dict]] | None = None,
+):
     fulfiller = _fulfiller(request, slug)
     chosen, api_filter = _filters(request)
     if preset:
@@ -79,6 +86,8 @@ def _desk_page(request: HttpRequest, slug: str | None, template: str, preset: di
         data = client.query(request, queries.DESK, {**variables, "after": None})
     desk = data["shipmentDesk"]
     rows, next_cursor = page(desk["shipments"])
+    if order is not None:
+        rows = order(rows)
     labels.with_label(rows, "status", labels.SHIPMENT_STATUS)
     counts = [
         {**c, "label": labels.SHIPMENT_STATUS.get(c["status"], c["status"])}
@@ -121,10 +130,21 @@ def own_desk(request: HttpRequest) -> HttpResponse:
     return _desk_page(request, None, "storefront/panel/desk.html")
 
 
+def _by_place(rows: list[dict]) -> list[dict]:
+    """The driver's order: village (the address's city) then street, as the printed
+    route lists them."""
+
+    def key(row: dict) -> tuple[str, str, str]:
+        address = (row.get("order") or {}).get("shippingAddress") or {}
+        return tuple((address.get(k) or "").strip() for k in ("city", "streetAddress1", "lastName"))
+
+    return sorted(rows, key=key)
+
+
 @signed_in
 def cooperative_route(request: HttpRequest, slug: str) -> HttpResponse:
     preset = {"deliveryKind": ["COOP_DELIVERY"], "status": ["SHIPPED"]}
-    return _desk_page(request, slug, "storefront/panel/route.html", preset)
+    return _desk_page(request, slug, "storefront/panel/route.html", preset, order=_by_place)
 
 
 def _ids(request: HttpRequest) -> list[str]:

@@ -154,10 +154,14 @@ def place_order(page: Page, words: Words) -> str:
     expect(page.get_by_role("heading", level=1)).to_have_text(
         words("Thank you, your order is placed")
     )
+    return order_number(page, words)
+
+
+def order_number(page: Page, words: Words) -> str:
+    """The order number the confirmation page shows, in the digits it shows."""
     label = words("Order number: <strong>%(number)s</strong>").split("<strong>")[0].strip()
     line = page.locator("main p").filter(has_text=label)
-    number = line.locator("strong").inner_text().strip()
-    return number
+    return line.locator("strong").inner_text().strip()
 
 
 def buy(

@@ -26,6 +26,7 @@ import dj_database_url
 import psycopg
 
 from tests.conftest import worker_command
+from tests.logistics.carrier_server import API_KEY, SECRET, CarrierServer
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "bazarcheh-media"
@@ -92,6 +93,9 @@ class Shop:
     s3_url: str = ""
     stripe_url: str = ""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # The carriers' own APIs, on loopback in this process: the shop books parcels with
+    # them and they send it their signed tracking webhooks.
+    carriers: dict[str, CarrierServer] = field(default_factory=dict)
     stopped: bool = False
     # One key for every process of the stack, as in a deployment.
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(40))
@@ -138,14 +142,32 @@ class Shop:
                 "STRIPE_API_BASE": self.stripe_url,
                 "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
                 **S3_KEYS,
+                **self._carrier_env(),
             }
         )
+        return env
+
+    def _carrier_env(self) -> dict[str, str]:
+        env = {}
+        for kind, server in self.carriers.items():
+            prefix = kind.upper()
+            env.update(
+                {
+                    f"{prefix}_API_URL": server.url,
+                    f"{prefix}_API_KEY": API_KEY,
+                    f"{prefix}_WEBHOOK_SECRET": SECRET,
+                    # Both send webhooks: no beat runs here to poll them.
+                    f"{prefix}_POLL": "0",
+                }
+            )
         return env
 
     # ------------------------------------------------------------------ start and stop
 
     def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
+        for kind in ("post", "courier"):
+            self.carriers[kind] = CarrierServer(kind).__enter__()
         self._create_database()
         self._start_s3()
         self._start_stripe()
@@ -182,6 +204,8 @@ class Shop:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+        for server in self.carriers.values():
+            server.__exit__(None, None, None)
         self._drop_database()
 
     # ------------------------------------------------------------------ parts

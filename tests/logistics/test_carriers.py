@@ -188,3 +188,31 @@ def test_a_failing_poll_changes_nothing(two_coop_order, staff_a, carrier_servers
     assert tracking.poll_all()["failed"] == 1
     first.refresh_from_db()
     assert first.status == ShipmentStatus.SHIPPED
+
+
+@pytest.mark.parametrize("name", ["post", "courier"])
+def test_quote_label_and_cancel_against_each_carrier(carrier_servers, name):
+    from marketplace.logistics.carriers import Address, CarrierError, ParcelRequest
+
+    server = dict(zip(("post", "courier"), carrier_servers, strict=True))[name]
+    somewhere = Address("a", "0912", "خراسان رضوی", "مشهد", "خیابان", "9177948974")
+    request = ParcelRequest(
+        reference="2-1", sender=somewhere, recipient=somewhere, weight_grams=1000
+    )
+    carrier = get_carrier(name)
+    quote = carrier.quote(request)
+    assert (quote.price, quote.currency, quote.days) == (Decimal(450_000), "IRR", 3)
+
+    booked = carrier.book(request, idempotency_key=f"{name}-cancel-1")
+    assert carrier.valid_tracking_number(booked.tracking_number)
+    assert carrier.label(booked.tracking_number).startswith(b"%PDF")
+    carrier.cancel(booked.tracking_number, idempotency_key=f"{name}-cancel-1-c")
+    assert server.state.parcels[booked.tracking_number]["canceled"] is True
+
+    # Once the carrier has the parcel in hand it can no longer be called off.
+    taken = carrier.book(request, idempotency_key=f"{name}-cancel-2")
+    server.scan(taken.tracking_number, "ACCEPTED")
+    with pytest.raises(CarrierError, match="409"):
+        carrier.cancel(taken.tracking_number, idempotency_key=f"{name}-cancel-2-c")
+    with pytest.raises(CarrierError, match="404"):
+        carrier.label("0" * 24 if name == "post" else "CR9999999999")

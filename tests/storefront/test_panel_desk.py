@@ -106,3 +106,53 @@ def test_independent_producers_have_their_own_desk(seeded, buyer):
     desk.post("/panel/shipments/act/", {"one": f"pack:{gid(shipment)}"})
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.PACKED
+
+
+def test_the_days_route_goes_village_by_village_with_the_cash(
+    two_coop_order, staff_a, seller_a, coop_a
+):
+    from marketplace.logistics import paperwork, services
+    from marketplace.shipping.models import DeliveryKind, DeliveryMethod
+    from tests.logistics.test_paperwork import pdf_text
+
+    van = DeliveryMethod.objects.create(
+        name="وانت تعاونی", kind=DeliveryKind.COOP_DELIVERY, cooperative=coop_a
+    )
+    order, first, _second, _v = two_coop_order
+    later = place(order.user, [(make_variant(seller_a, quantity=3), 1)]).shipments.get()
+    # Sold first to the farther village: the route still starts with Kadkan.
+    for shipment, village in ((first, "Robat"), (later, "Kadkan")):
+        address = shipment.order.shipping_address
+        address.city = village
+        address.save()
+        shipment.delivery_method = van
+        shipment.save()
+        services.pack_shipment(actor=staff_a, shipment=shipment)
+        services.ship_shipment(actor=staff_a, shipment=shipment)
+
+    page = signed_in_client(staff_a).get("/panel/coop/torbat-saffron/route/").content.decode()
+    assert page.index("Kadkan") < page.index("Robat")
+    due = Parcel.objects.get(shipment=first).cash_to_collect
+    assert f'name="cash:{gid(first)}" value="{int(due)}' in page
+
+    first.refresh_from_db()
+    later.refresh_from_db()
+    printed = pdf_text(paperwork.render("route", [first, later], language="en"))
+    assert printed.index("Kadkan") < printed.index("Robat")
+
+
+def test_the_desk_filters_by_the_day_of_the_order(two_coop_order, staff_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order, _first, _second, _v = two_coop_order
+    desk = signed_in_client(staff_a)
+    day = timezone.localdate(order.created)
+    typed = day.isoformat().translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert str(order.number) in desk.get(f"{DESK}?day={typed}").content.decode()
+    before = (day - timedelta(days=1)).isoformat()
+    page = desk.get(f"{DESK}?day={before}").content.decode()
+    assert str(order.number) not in page and "No parcels here." in page
+    # A day that is no date shows every day, not an error.
+    assert str(order.number) in desk.get(f"{DESK}?day=yesterday").content.decode()
