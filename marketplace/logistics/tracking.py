@@ -36,6 +36,17 @@ def _entry(shipment: Shipment, carrier_id: str, event: TrackingEvent) -> Shipmen
     )
 
 
+def _confirms_delivery(shipment: Shipment, report: ShipmentEvent) -> bool:
+    """The carrier's word for a delivery staff already recorded: kept on that step (so a
+    replay stays a duplicate), not shown to the buyer as a second "Delivered"."""
+    if shipment.status != ShipmentStatus.DELIVERED:
+        return False
+    confirmed = ShipmentEvent.objects.filter(
+        shipment=shipment, type=ShipmentEventType.DELIVERED, external_id=""
+    ).update(carrier=report.carrier, external_id=report.external_id)
+    return confirmed > 0
+
+
 def _apply(carrier_id: str, shipment_id: int, reported: list[TrackingEvent], durable: bool) -> int:
     """The shipment's new events, under its lock; returns how many were applied."""
     if not durable:
@@ -60,6 +71,8 @@ def _apply(carrier_id: str, shipment_id: int, reported: list[TrackingEvent], dur
             if cash is None and parcel.cash_to_collect > 0:
                 cash = parcel.cash_to_collect
             mark_delivered(order, shipment, parcel, date=event.date, cash=cash, report=entry)
+        elif event.status == TrackingStatus.DELIVERED and _confirms_delivery(shipment, entry):
+            continue
         else:
             entries.append(entry)
     ShipmentEvent.objects.bulk_create(entries)

@@ -216,3 +216,25 @@ def test_quote_label_and_cancel_against_each_carrier(carrier_servers, name):
         carrier.cancel(taken.tracking_number, idempotency_key=f"{name}-cancel-2-c")
     with pytest.raises(CarrierError, match="404"):
         carrier.label("0" * 24 if name == "post" else "CR9999999999")
+
+
+def test_the_carriers_delivery_after_the_clerks_is_one_step(
+    client, two_coop_order, staff_a, carrier_servers
+):
+    post, _courier = carrier_servers
+    _order, first, _second, _v = two_coop_order
+    services.ship_shipment(actor=staff_a, shipment=packed(staff_a, first))
+    first.refresh_from_db()
+    due = Parcel.objects.get(shipment=first).cash_to_collect
+    services.deliver_shipment(actor=staff_a, shipment=first, cash_collected=due)
+    delivered = post.scan(first.tracking_number, "DELIVERED", cash=int(due))
+
+    assert webhook(client, post, [delivered]).json()["applied"] == 1
+    assert webhook(client, post, [delivered]).json() == {
+        "applied": 0,
+        "duplicate": 1,
+        "unknown": 0,
+    }
+    steps = ShipmentEvent.objects.filter(shipment=first, type="DELIVERED")
+    assert [(e.user_id, e.carrier) for e in steps] == [(staff_a.pk, "post")]
+    assert Parcel.objects.get(shipment=first).cash_collected == due
