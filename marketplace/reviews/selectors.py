@@ -11,9 +11,16 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils.translation import gettext
 
+from marketplace.orders.models import OrderLine, OrderStatus, ShipmentStatus
 from marketplace.reviews.models import Review
-from marketplace.sellers import permissions as seller_permissions
-from marketplace.sellers.models import Seller
+
+
+def is_received(shipment_status: str, order_status: str) -> bool:
+    """The buyer has the goods of a line: its parcel was delivered, or the whole order."""
+    return shipment_status == ShipmentStatus.DELIVERED or order_status in (
+        OrderStatus.FULFILLED,
+        OrderStatus.COMPLETED,
+    )
 
 
 @dataclass
@@ -28,6 +35,7 @@ class ShownReview:
     month: datetime
     first_name: str
     line_id: int
+    product_name: str
 
     pk = property(lambda self: self.id)
 
@@ -45,6 +53,7 @@ _SHOWN = {
     "month": TruncMonth("created"),
     "first_name": F("user__first_name"),
     "line_id": F("line_id"),
+    "product_name": F("line__product_name"),
 }
 
 
@@ -91,17 +100,6 @@ def shown_review(pk: int) -> ShownReview | None:
     return _row(values) if values else None
 
 
-def reviews_of_seller_for(user, seller: Seller, *, unanswered: bool = False) -> QuerySet | None:
-    """The visible reviews of `seller`'s products, newest first, for who may act for the
-    seller (they answer them); None for anyone else."""
-    if not seller_permissions.can_manage_seller(user, seller):
-        return None
-    queryset = visible_reviews().filter(seller=seller)
-    if unanswered:
-        queryset = queryset.filter(replied_at__isnull=True)
-    return queryset
-
-
 class ShownRows:
     """A queryset of reviews that pages (slices, counts) like one and yields ShownReview."""
 
@@ -115,6 +113,15 @@ class ShownRows:
         return self.queryset.count()
 
 
+def reviews_of_seller(seller_id: int, *, unanswered: bool = False) -> ShownRows:
+    """The visible reviews of a seller's products, newest first (public, as on the
+    product pages); `unanswered`: those the seller has not answered yet."""
+    queryset = visible_reviews().filter(seller_id=seller_id)
+    if unanswered:
+        queryset = queryset.filter(replied_at__isnull=True)
+    return ShownRows(queryset)
+
+
 def reviewed_lines(line_ids: Iterable[int]) -> dict[int, ShownReview]:
     """The review of each line that has one (hidden ones included: the buyer wrote it)."""
     ids = list(line_ids)
@@ -122,3 +129,35 @@ def reviewed_lines(line_ids: Iterable[int]) -> dict[int, ShownReview]:
         return {}
     rows = _shown(Review.objects.filter(line_id__in=ids).order_by())
     return {row.line_id: row for row in map(_row, rows)}
+
+
+@dataclass
+class LineReview:
+    """A line as its buyer sees it here: may they review it now, and their review."""
+
+    can_review: bool
+    review: ShownReview | None
+
+
+def line_reviews_for(user, line_ids: Iterable[int]) -> dict[int, LineReview]:
+    """For each line: whether `user` may review it now (they bought it, it arrived, it has
+    no review yet) and the review it has. Two queries for any number of lines."""
+    ids = list(line_ids)
+    reviews = reviewed_lines(ids)
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    found: dict[int, LineReview] = {}
+    rows = OrderLine.objects.filter(pk__in=ids).values_list(
+        "pk", "shipment__status", "order__status", "order__user_id", "variant_id"
+    )
+    for pk, shipment_status, order_status, buyer_id, variant_id in rows:
+        received = is_received(shipment_status, order_status)
+        review = reviews.get(pk) if buyer_id == user_id and user_id is not None else None
+        can = (
+            user_id is not None
+            and buyer_id == user_id
+            and received
+            and variant_id is not None
+            and pk not in reviews
+        )
+        found[pk] = LineReview(can_review=can, review=review)
+    return found

@@ -22,23 +22,16 @@ from marketplace.catalog.models import Product
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.normalize import has_bidi_controls, normalize_shown_text
 from marketplace.core.versioning import bump_catalog_version
-from marketplace.orders.models import OrderLine, OrderStatus, ShipmentStatus
+from marketplace.orders.models import OrderLine
 from marketplace.orders.permissions import is_buyer
 from marketplace.orders.services import run_with_retries
+from marketplace.reviews import selectors
 from marketplace.reviews.models import REPLY_MAX_LENGTH, TEXT_MAX_LENGTH, Review
 from marketplace.sellers import permissions as seller_permissions
 from marketplace.sellers.models import Seller
 
 RATINGS = range(1, 6)
 HIDE_PERM = "reviews.change_review"
-
-
-def is_received(line: OrderLine) -> bool:
-    """The buyer has the goods of `line`: its parcel was delivered, or the whole order."""
-    return line.shipment.status == ShipmentStatus.DELIVERED or line.order.status in (
-        OrderStatus.FULFILLED,
-        OrderStatus.COMPLETED,
-    )
 
 
 def _clean_text(value: str | None, *, field: str, max_length: int) -> str:
@@ -114,7 +107,7 @@ def _create(actor, line_id: int, rating: int, text: str) -> Review:
     )
     if line is None or not is_buyer(actor, line.order):
         raise DomainError.of(ErrorCode.NOT_FOUND, "line")
-    if not is_received(line):
+    if not selectors.is_received(line.shipment.status, line.order.status):
         raise DomainError.of(
             ErrorCode.INVALID_STATUS, "line", _("A line can be reviewed once it is delivered.")
         )

@@ -18,15 +18,12 @@ from marketplace.sellers.models import Seller
 from tests.builders.accounts import make_user
 from tests.builders.catalog import make_variant
 from tests.builders.reviews import bought_line, make_review
+from tests.support import codes
 
 
 @pytest.fixture
 def honey(seeded, seller_a):
     return make_variant(seller_a, name="عسل کوهستان")
-
-
-def codes(exc: pytest.ExceptionInfo) -> list[tuple[str | None, str]]:
-    return [(e.field, e.code) for e in exc.value.errors]
 
 
 def ratings(variant) -> tuple:
