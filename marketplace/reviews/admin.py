@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from marketplace.core.errors import DomainError
 from marketplace.reviews import services
@@ -48,7 +49,8 @@ class ReviewAdmin(admin.ModelAdmin):
                 self.message_user(request, str(exc.errors[0].message), messages.ERROR)
                 return
             changed += 1
-        self.message_user(request, _("%(count)d reviews changed.") % {"count": changed})
+        message = ngettext("%(count)d review changed.", "%(count)d reviews changed.", changed)
+        self.message_user(request, message % {"count": changed})
 
     @admin.action(description=_("Hide the selected reviews"), permissions=["change"])
     def hide(self, request, queryset) -> None:

@@ -205,3 +205,23 @@ def test_reviews_written_at_once_are_all_counted(seeded, seller_a):
         thread.join()
     assert failures == []
     assert ratings(variant) == (Decimal("3.50"), 4, Decimal("3.50"), 4)
+
+
+def test_staff_hide_an_abusive_review_in_the_admin(client, honey, buyer, sara, operator):
+    make_review(buyer, honey, 5)
+    abusive = make_review(sara, honey, 1, "...")
+    client.force_login(operator)
+    url = "/admin/reviews/review/"
+    listed = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert listed.status_code == 200
+    response = client.post(
+        url,
+        {"action": "hide", "_selected_action": [abusive.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "1 review changed." in response.content.decode()
+    abusive.refresh_from_db()
+    assert abusive.is_hidden
+    assert ratings(honey) == (Decimal("5.00"), 1, Decimal("5.00"), 1)
+    assert client.get(f"{url}{abusive.pk}/change/").status_code == 200
