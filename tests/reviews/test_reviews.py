@@ -227,3 +227,32 @@ def test_staff_hide_an_abusive_review_in_the_admin(client, honey, buyer, sara, o
     assert abusive.is_hidden
     assert ratings(honey) == (Decimal("5.00"), 1, Decimal("5.00"), 1)
     assert client.get(f"{url}{abusive.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_line_reviewed_twice_at_once_keeps_one(seeded, seller_a):
+    variant = make_variant(seller_a)
+    buyer = make_user("twice@example.com")
+    line = bought_line(buyer, variant)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def write(rating):
+        try:
+            barrier.wait()
+            services.create_review(actor=buyer, line_id=line.pk, rating=rating)
+            outcomes.append("written")
+        except DomainError as exc:
+            outcomes.extend(e.code for e in exc.errors)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(rating,)) for rating in (5, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["UNIQUE", "written"]
+    assert Review.objects.count() == 1
+    product = Product.objects.get(pk=variant.product_id)
+    assert product.review_count == 1 and product.rating == Review.objects.get().rating
