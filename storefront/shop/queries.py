@@ -93,7 +93,7 @@ SELLER = (
     """
 query Seller($slug: String!, $after: String) {
   seller(slug: $slug) {
-    name slug description status rating photoUrl
+    name slug description status rating reviewCount photoUrl
     village { name county province }
     cooperative { name slug }
     products(first: 24, after: $after) {

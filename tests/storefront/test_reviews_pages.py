@@ -74,6 +74,10 @@ def test_the_product_page_and_cards_show_the_rating(seeded, buyer, sara, seller_
     words = text(persian.get(reverse("shop:product", args=[honey.product.slug])))
     assert "۴٫۵ از ۵ در ۲ نظر" in words or "۴.۵ از ۵ در ۲ نظر" in words
 
+    seller_page = signed_in_client(make_user("s@example.com")).get(
+        reverse("shop:seller", args=[seller_a.slug])
+    )
+    assert "4.5 of 5 from 2 reviews" in text(seller_page)
     cards = signed_in_client(make_user("c@example.com")).get("/c/saffron/")
     assert 'aria-label="Rated 4.5 of 5"' in cards.content.decode()
     assert "★★★★★" in text(cards)
