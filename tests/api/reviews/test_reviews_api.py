@@ -158,3 +158,20 @@ def test_reviews_of_a_listing_page_cost_one_query(api, seeded, seller_a, seller_
     assert all(len(e["node"]["reviews"]["edges"]) == 2 for e in edges)
     assert all(e["node"]["reviews"]["totalCount"] == 3 for e in edges)
     assert one == six
+
+
+def test_hidden_reviews_are_neither_listed_nor_found(api, honey, buyer, sara, operator):
+    from marketplace.reviews import services
+
+    kept = make_review(buyer, honey, 5, "خوب")
+    hidden = make_review(sara, honey, 1, "ناسزا")
+    services.set_hidden(actor=operator, review_id=hidden.pk, hidden=True)
+    product = api(PRODUCT, {"slug": honey.product.slug})["data"]["product"]
+    assert product["rating"] == 5.0 and product["reviewCount"] == 1
+    assert [e["node"]["text"] for e in product["reviews"]["edges"]] == ["خوب"]
+    node = "query($id: ID!) { node(id: $id) { ... on Review { text author } } }"
+    assert api(node, {"id": gid("Review", kept.pk)})["data"]["node"] == {
+        "text": "خوب",
+        "author": "Sara",
+    }
+    assert api(node, {"id": gid("Review", hidden.pk)})["data"]["node"] is None
