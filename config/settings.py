@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "marketplace.notifications",
     "marketplace.demo",
     "marketplace.site",
+    "marketplace.reviews",
     "storefront",
 ]
 

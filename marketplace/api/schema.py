@@ -16,6 +16,7 @@ from marketplace.api.logistics.desk import DeskQueries
 from marketplace.api.logistics.schema import LogisticsMutations
 from marketplace.api.notifications.schema import NotificationMutations, NotificationQueries
 from marketplace.api.orders.schema import OrderMutations, OrderQueries
+from marketplace.api.reviews.schema import ReviewMutations
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
 from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
 from marketplace.api.site.schema import SiteQueries
@@ -54,6 +55,7 @@ class Mutation(
     OrderMutations,
     LogisticsMutations,
     CheckoutMutations,
+    ReviewMutations,
     graphene.ObjectType,
 ):
     pass

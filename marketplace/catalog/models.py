@@ -137,7 +137,10 @@ class Product(models.Model):
     # Set instead of deleting when orders refer to the product: it disappears from the
     # catalogue and from its owner's lists but the order history keeps it.
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    # The mean and count of visible reviews, kept by reviews.services in the same
+    # transaction as the review (the listing sorts by rating).
     rating = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(_("reviews"), default=0)
     created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     # Maintained by catalog.search on every write that changes what is searched.
@@ -166,6 +169,12 @@ class Product(models.Model):
             ),
             models.Index(fields=["seller", "is_hidden"], name="catalog_product_seller_idx"),
             models.Index(fields=["category", "is_published"], name="catalog_product_cat_idx"),
+            # The RATING sort, descending as the shop offers it (unrated last).
+            models.Index(
+                models.F("rating").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="catalog_product_rating_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -142,6 +142,11 @@ def _category_by_price() -> str:
     return page_sql((*PUBLIC, "category"), _order("PRICE", True, False), limit=True, offset=False)
 
 
+@sql.statement("catalog.listing_by_rating", uses=[sql.index(Product, "rating", "id")])
+def _by_rating() -> str:
+    return page_sql(PUBLIC, _order("RATING", True, False), limit=True, offset=False)
+
+
 @sql.statement("catalog.listing_available", uses=[sql.index(Product, "created")])
 def _available() -> str:
     return page_sql(

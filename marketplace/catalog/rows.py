@@ -90,6 +90,7 @@ class ProductRow:
     is_published: bool
     is_hidden: bool
     rating: Decimal | None
+    review_count: int
     created: Any
     seller_id: int
     category_id: int

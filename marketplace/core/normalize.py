@@ -66,3 +66,24 @@ def email_for_limits(email: str | None) -> str:
         local = local.replace(".", "")
         domain = _DOTLESS_DOMAINS[domain]
     return f"{local}@{domain}"
+
+
+# Embeddings, overrides and isolates: text that reorders what comes after it on the page.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Arabic-keyboard letters, not the joiners: a half-space is part of a Persian word as shown.
+_SHOWN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+
+
+def has_bidi_controls(value: str) -> bool:
+    return bool(_BIDI_CONTROLS.search(value or ""))
+
+
+def normalize_shown_text(value: str) -> str:
+    """Canonical form for text people write for others to read (a review): composed
+    characters, Persian letters, no trailing spaces or runs of blank lines; half-spaces
+    and line breaks kept."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", value).translate(_SHOWN_LETTERS)
+    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -24,6 +24,7 @@ from marketplace.logistics.models import Parcel
 from marketplace.notifications.services import muted
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
+from marketplace.reviews import services as reviews
 from marketplace.sellers.models import Cooperative, Seller, SellerStatus
 from marketplace.shipping.models import DeliveryKind, DeliveryMethod, DeliveryRate
 
@@ -40,6 +41,13 @@ STORIES = (
     "canceled",
 )
 ROUTE_PRICE = Decimal(300_000)
+# What the demo buyer wrote about the goods of completed orders (delivered ones are left
+# for the visitor to review).
+REVIEW_TEXTS = (
+    "تازه و خوش‌عطر بود؛ بسته‌بندی هم تمیز و محکم.",
+    "همان چیزی بود که در عکس دیدم. زود هم رسید.",
+    "کیفیت خوب، فقط کاش بستهٔ بزرگ‌تری هم داشت.",
+)
 
 
 def demo_orders_loaded() -> bool:
@@ -166,6 +174,9 @@ def _tell(story: str, order: Order, clerk, buyer, serial: int) -> None:
     logistics.deliver_shipment(actor=clerk, shipment=shipment, cash_collected=due)
     if story == "completed":
         logistics.confirm_receipt(actor=buyer, order=order)
+        line = order.lines.order_by("pk").first()
+        text = REVIEW_TEXTS[serial % len(REVIEW_TEXTS)]
+        reviews.create_review(actor=buyer, line_id=line.pk, rating=4 + serial % 2, text=text)
 
 
 def load_demo_orders() -> int:

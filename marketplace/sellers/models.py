@@ -110,6 +110,10 @@ class Seller(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=SellerStatus.choices, default=SellerStatus.PENDING
     )
+    # The mean and count of the visible reviews of the seller's products, kept by
+    # reviews.services in the same transaction as the review.
+    rating = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(_("reviews"), default=0)
     payout_iban = models.CharField(_("payout Sheba (IBAN)"), max_length=34, blank=True)
     payout_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)

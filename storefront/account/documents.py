@@ -81,7 +81,7 @@ query Order($id: ID!) {
     + _MONEY
     + " totalPrice "
     + _MONEY
-    + """ seller { name } }
+    + """ seller { name } canReview review { rating text reply } }
     }
   }
 }

@@ -6,6 +6,7 @@ from storefront.panel import (
     money_views,
     pack_views,
     product_views,
+    review_views,
     seller_views,
 )
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("apply/", seller_views.apply, name="apply"),
     path("products/", seller_views.products, name="products"),
     path("orders/", seller_views.orders, name="orders"),
+    path("reviews/", review_views.reviews, name="reviews"),
+    path("reviews/answer/", review_views.review_reply, name="review_reply"),
     path("earnings/", money_views.earnings, name="earnings"),
     path("earnings/statement/", money_views.earnings_statement, name="earnings_statement"),
     path("products/new/", product_views.product_new, name="product_new"),

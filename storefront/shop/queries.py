@@ -4,7 +4,7 @@ width and twice that for dense screens (the API's sizes: 120, 240, 480, 960)."""
 
 CARD = """
 fragment Card on Product {
-  id name slug isAvailable
+  id name slug isAvailable rating reviewCount
   thumbnail(size: 240) { url alt }
   thumbnail2x: thumbnail(size: 480) { url }
   pricing { priceRange { start { gross { amount currency } } stop { gross { amount currency } } } }
@@ -63,7 +63,11 @@ PRODUCT = (
     """
 query Product($slug: String!, $channel: String) {
   product(slug: $slug, channel: $channel) {
-    id name slug description isAvailable rating
+    id name slug description isAvailable rating reviewCount
+    reviews(first: 20) {
+      pageInfo { hasNextPage }
+      edges { node { id rating text author reply created } }
+    }
     category { name slug parent { name slug } }
     origin { name county province }
     media { id alt url(size: 480) large: url(size: 960) small: url(size: 120) }
@@ -91,7 +95,7 @@ SELLER = (
     """
 query Seller($slug: String!, $after: String, $channel: String) {
   seller(slug: $slug) {
-    name slug description status rating photoUrl
+    name slug description status rating reviewCount photoUrl
     village { name county province }
     cooperative { name slug }
     products(channel: $channel, first: 24, after: $after) {

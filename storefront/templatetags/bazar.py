@@ -117,3 +117,32 @@ def when(value, with_time: bool = False) -> str:
         return digits(jalali.strftime(pattern))
     pattern = "%d %b %Y, %H:%M" if with_time and isinstance(moment, datetime) else "%d %b %Y"
     return moment.strftime(pattern)
+
+
+@register.filter
+def month(value) -> str:
+    """The month and year of a date (a review's, which is shown no closer than that)."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime) and moment.tzinfo:
+        moment = localtime(moment)
+    if _persian():
+        jalali = jdatetime.date.fromgregorian(date=_day(moment), locale="fa_IR")
+        return digits(jalali.strftime("%B %Y"))
+    return moment.strftime("%b %Y")
+
+
+def _day(moment: datetime | date) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+@register.filter
+def stars(rating) -> str:
+    """Five stars, as many filled as the rating rounds to (half up)."""
+    try:
+        filled = int(Decimal(str(rating)) + Decimal("0.5"))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    filled = max(0, min(5, filled))
+    return "★" * filled + "☆" * (5 - filled)

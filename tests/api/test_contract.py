@@ -38,8 +38,6 @@ SHARED = ROOT.parent / "shared" / "api"
 NOT_YET_SERVED = {
     "Mutation.returnRequestCreate",
     "Mutation.returnRequestDecide",
-    "Mutation.productReviewCreate",
-    "Product.reviews",
     "Order.returns",
 }
 

@@ -183,6 +183,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "catalog.listing_by_price": lambda s: [s.channel.pk, 20, 40],
     "catalog.listing_category_by_price": lambda s: [s.channel.pk, s.category, 20],
     "catalog.listing_available": lambda s: [s.channel.pk, s.now, s.now, 20],
+    "catalog.listing_by_rating": lambda s: [s.channel.pk, 20],
     "catalog.listing_count": lambda s: [s.channel.pk],
     "catalog.search_write": lambda s: [[s.products[0].pk], ["زعفران _زعفران"], ["زعفران"]],
     "catalog.search_add_words": lambda s: [["زعفران"], [True], [False]],

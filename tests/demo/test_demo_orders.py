@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from marketplace.catalog.models import Product
 from marketplace.demo.loader import load_demo_data
 from marketplace.demo.orders import load_demo_orders
 from marketplace.logistics.models import Parcel
 from marketplace.orders.models import Order, OrderStatus, Shipment, ShipmentStatus
+from marketplace.reviews.models import Review
 from marketplace.sellers.models import Cooperative, Seller, SellerStatus
 from marketplace.shipping.models import DeliveryKind
 from tests.builders.catalog import make_variant
@@ -48,3 +50,8 @@ def test_every_cooperative_gets_orders_in_every_state(db):
         OrderStatus.CANCELED,
     }
     assert Parcel.objects.filter(short_amount__gt=0).exists()
+    # The demo buyer reviewed one line of each completed order; delivered ones wait.
+    completed = Order.objects.filter(status=OrderStatus.COMPLETED)
+    assert Review.objects.filter(line__order__in=completed).count() == completed.count()
+    assert not Review.objects.exclude(line__order__in=completed).exists()
+    assert Product.objects.filter(review_count__gt=0, rating__gte=4).exists()

@@ -23,7 +23,7 @@ PINNED = {
     "search": 14,
     "search-filtered": 8,
     "category": 9,
-    "product": 9,
+    "product": 10,  # the page of reviews is one of them
     "seller": 7,
     "cooperative": 7,
 }

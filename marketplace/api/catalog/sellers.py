@@ -64,6 +64,4 @@ def resolve_products(root: SellerModel, info, channel=None, first=None, after=No
 
 
 def resolve_rating(root: SellerModel, info) -> float | None:
-    # Reviews do not exist yet; when sellers get a rating it is read from here.
-    rating = getattr(root, "rating", None)
-    return float(rating) if rating is not None else None
+    return float(root.rating) if root.rating is not None else None

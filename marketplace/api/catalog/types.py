@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from graphene import relay
 
 from marketplace.api.catalog import loaders
+from marketplace.api.core.connection import connection_field
 from marketplace.api.core.i18n import localized
 from marketplace.api.core.money import MoneyRange, TaxedMoney, money_range, taxed_money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.inventory.types import Warehouse
 from marketplace.api.locations.types import Village
+from marketplace.api.reviews import types as review_fields
 from marketplace.api.sellers.types import Cooperative, Seller
 from marketplace.catalog import permissions, selectors
 from marketplace.catalog.media import media_url
@@ -232,7 +234,16 @@ class Product(ModelObjectType):
     thumbnail = graphene.Field(Image, size=graphene.Int())
     variants = graphene.List(graphene.NonNull(ProductVariant), required=True)
     pricing = graphene.Field(ProductPricingInfo, channel=graphene.String())
-    rating = graphene.Float()
+    rating = graphene.Float(description="The mean of the visible reviews; null without any.")
+    review_count = graphene.Int(
+        required=True, description="How many visible reviews `rating` is the mean of."
+    )
+    reviews = connection_field(
+        "Review",
+        "marketplace.api.reviews.types.Review",
+        resolver=review_fields.resolve_product_reviews,
+        description="Visible reviews, newest first.",
+    )
     created = graphene.DateTime(required=True)
     attributes = graphene.List(graphene.NonNull(ProductAttribute), required=True)
 

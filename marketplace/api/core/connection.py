@@ -65,6 +65,14 @@ def _limit(value: int | None, name: str) -> int | None:
     return value
 
 
+def window(first: int | None, after: str | None, *, default: int) -> tuple[int, int]:
+    """(offset, size) of the page `first`/`after` ask for, checked as `paginate` checks
+    them: for connections that read their pages themselves (several parents at once)."""
+    size = _limit(first, "first")
+    start = (_offset(after, "after") or -1) + 1 if after is not None else 0
+    return start, default if size is None else size
+
+
 def paginate(
     rows,
     *,

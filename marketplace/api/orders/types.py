@@ -19,6 +19,7 @@ from marketplace.api.core import batch
 from marketplace.api.core.money import Money, TaxedMoney, money, taxed_money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.api.payments.types import Payment, PaymentStatus
+from marketplace.api.reviews.types import LineReviewFields
 from marketplace.api.sellers.types import Seller
 from marketplace.api.shipping.types import DeliveryMethod
 from marketplace.orders import events, permissions, selectors
@@ -105,6 +106,16 @@ class OrderLine(ModelObjectType):
     unit_price = graphene.Field(graphene.NonNull(TaxedMoney))
     total_price = graphene.Field(graphene.NonNull(TaxedMoney))
     seller = graphene.Field(graphene.NonNull(Seller))
+    review = graphene.Field(
+        "marketplace.api.reviews.types.Review",
+        resolver=LineReviewFields.resolve_review,
+        description="The buyer's review of this line (for the buyer).",
+    )
+    can_review = graphene.Boolean(
+        required=True,
+        resolver=LineReviewFields.resolve_can_review,
+        description="The caller bought this line, received it and has not reviewed it.",
+    )
 
     class Meta:
         model = OrderLineModel

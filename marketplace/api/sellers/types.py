@@ -10,6 +10,7 @@ from marketplace.api.core.types import ModelObjectType
 from marketplace.api.inventory.types import Warehouse
 from marketplace.api.ledger.fields import statement_url_field
 from marketplace.api.locations.types import Village
+from marketplace.api.reviews import types as review_fields
 from marketplace.api.sellers import editor_fields
 from marketplace.inventory import selectors as inventory_selectors
 from marketplace.sellers import permissions, selectors
@@ -145,7 +146,18 @@ class Seller(ModelObjectType):
         description="Newest first: the public ones, and all but hidden to their editors.",
     )
     rating = graphene.Float(
-        resolver=catalog_fields.resolve_rating, description="Null until reviews exist."
+        resolver=catalog_fields.resolve_rating,
+        description="The mean of the visible reviews of the seller's products; null without any.",
+    )
+    review_count = graphene.Int(
+        required=True, description="How many visible reviews `rating` is the mean of."
+    )
+    reviews = connection_field(
+        "Review",
+        "marketplace.api.reviews.types.Review",
+        unanswered=graphene.Boolean(description="Only those the seller has not answered."),
+        resolver=review_fields.resolve_seller_reviews,
+        description="Visible reviews of the seller's products, newest first.",
     )
     warehouses = graphene.List(
         graphene.NonNull(Warehouse),
