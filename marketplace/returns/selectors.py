@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from marketplace.logistics.models import PackedLine
 from marketplace.orders import permissions
@@ -50,21 +50,26 @@ def return_for_user(user, pk: int) -> ReturnRequest | None:
     return None
 
 
-def returns_to_handle(user, statuses: list[str] | None = None) -> QuerySet[ReturnRequest]:
-    """The returns of the caller's cooperatives and seller, newest first."""
+def returns_to_handle(
+    user, *, cooperative_id: int | None = None, statuses: list[str] | None = None
+) -> QuerySet[ReturnRequest]:
+    """Returns to decide, newest first: of `cooperative_id` when the caller is its staff,
+    else of the caller's own (independent) seller; platform staff see every return."""
     scope = permissions.fulfiller_scope(user)
-    if not scope:
-        if seller_permissions.has_platform_perm(user, "orders.view_order"):
-            rows = _returns()
-        else:
+    if seller_permissions.has_platform_perm(user, "orders.view_order"):
+        rows = _returns()
+        if cooperative_id is not None:
+            rows = rows.filter(shipment__cooperative_id=cooperative_id)
+    elif cooperative_id is not None:
+        if cooperative_id not in scope.cooperative_ids:
             return ReturnRequest.objects.none()
+        rows = _returns().filter(shipment__cooperative_id=cooperative_id)
+    elif scope.seller_ids:
+        rows = _returns().filter(
+            shipment__cooperative__isnull=True, shipment__seller_id__in=scope.seller_ids
+        )
     else:
-        condition = Q()
-        if scope.cooperative_ids:
-            condition |= Q(shipment__cooperative_id__in=scope.cooperative_ids)
-        if scope.seller_ids:
-            condition |= Q(shipment__seller_id__in=scope.seller_ids)
-        rows = _returns().filter(condition)
+        return ReturnRequest.objects.none()
     if statuses:
         rows = rows.filter(status__in=statuses)
     return rows.order_by("-created", "-id")

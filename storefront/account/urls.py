@@ -1,6 +1,14 @@
 from django.urls import path
 
-from storefront.account import addresses, login_code, orders, password, preferences, views
+from storefront.account import (
+    addresses,
+    login_code,
+    orders,
+    password,
+    preferences,
+    returns,
+    views,
+)
 
 app_name = "account"
 urlpatterns = [
@@ -18,6 +26,12 @@ urlpatterns = [
     path("orders/<str:order_id>/", orders.order_detail, name="order"),
     path("orders/<str:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:order_id>/received/", orders.order_received, name="order_received"),
+    path("orders/<str:order_id>/return/", returns.return_create, name="return_create"),
+    path(
+        "orders/<str:order_id>/returns/<str:return_id>/dispute/",
+        returns.return_dispute,
+        name="return_dispute",
+    ),
     path("addresses/", addresses.address_list, name="addresses"),
     path("addresses/new/", addresses.address_new, name="address_new"),
     path("addresses/delete/", addresses.address_delete, name="address_delete"),

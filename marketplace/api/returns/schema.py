@@ -7,7 +7,8 @@ import graphene
 from graphene_file_upload.scalars import Upload
 
 from marketplace.api.core.connection import connection_field, paginate
-from marketplace.api.core.ids import decode_id
+from marketplace.api.core.errors import query_error
+from marketplace.api.core.ids import decode_id, decode_optional
 from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.api.returns.types import ReturnRequest
 from marketplace.core.errors import DomainError, ErrorCode
@@ -155,15 +156,21 @@ class ReturnQueries(graphene.ObjectType):
     return_requests = connection_field(
         "ReturnRequest",
         ReturnRequest,
+        cooperative=graphene.ID(description="That cooperative's; else the caller's own seller's."),
         status=graphene.List(graphene.NonNull(graphene.String)),
-        description="The returns of the caller's cooperatives and seller, newest first.",
+        description="Returns to decide, newest first.",
     )
 
     @staticmethod
-    def resolve_return_requests(root, info, status=None, first=None, after=None):
-        return paginate(
-            selectors.returns_to_handle(info.context.user, status), first=first, after=after
+    def resolve_return_requests(root, info, cooperative=None, status=None, first=None, after=None):
+        try:
+            cooperative_id = decode_optional(cooperative, "Cooperative", field="cooperative")
+        except DomainError as exc:
+            raise query_error(exc) from None
+        rows = selectors.returns_to_handle(
+            info.context.user, cooperative_id=cooperative_id, statuses=status
         )
+        return paginate(rows, first=first, after=after)
 
 
 class ReturnMutations(graphene.ObjectType):

@@ -29,7 +29,7 @@ class ReturnPhoto(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(root, info) -> str:
-        return info.context.build_absolute_uri(root.image.url)
+        return root.image.url
 
 
 class ReturnRequest(ModelObjectType):

@@ -37,7 +37,9 @@ mutation($id: ID!, $text: String!) {
 ORDER = """
 query($id: ID!) { order(id: $id) { returns { id status statusDisplay reasonDisplay } } }"""
 
-TO_HANDLE = """{ returnRequests(first: 10) { totalCount edges { node { id status } } } }"""
+TO_HANDLE = """query($coop: ID) {
+  returnRequests(cooperative: $coop, first: 10) { totalCount edges { node { id status } } }
+}"""
 
 
 @pytest.fixture
@@ -68,9 +70,11 @@ def test_buyer_asks_fulfiller_accepts_and_the_order_shows_it(
     asked = answer["returnRequest"]
     assert asked["status"] == "REQUESTED" and asked["refund"] is None
     assert asked["amount"]["amount"] == 250_000
-    listed = api(TO_HANDLE, user=staff_a)["data"]["returnRequests"]
+    coop = {"coop": gid("Cooperative", order.shipments.get().cooperative_id)}
+    listed = api(TO_HANDLE, coop, user=staff_a)["data"]["returnRequests"]
     assert listed["totalCount"] == 1
-    assert api(TO_HANDLE, user=buyer)["data"]["returnRequests"]["totalCount"] == 0
+    assert api(TO_HANDLE, coop, user=buyer)["data"]["returnRequests"]["totalCount"] == 0
+    assert api(TO_HANDLE, user=staff_a)["data"]["returnRequests"]["totalCount"] == 0
     with django_capture_on_commit_callbacks(execute=True):
         decided = api(DECIDE, {"id": asked["id"], "accept": True}, user=staff_a)
     result = decided["data"]["returnRequestDecide"]
