@@ -14,7 +14,6 @@ from marketplace.core.errors import DomainError
 from marketplace.returns import services
 from marketplace.returns.models import (
     DisputeResolution,
-    ReturnLine,
     ReturnPolicy,
     ReturnReason,
     ReturnRequest,
@@ -43,17 +42,6 @@ class ReturnPolicyAdmin(admin.ModelAdmin):
     autocomplete_fields = ("category",)
 
 
-class LineInline(admin.TabularInline):
-    model = ReturnLine
-    fields = ("order_line", "quantity", "restocked")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 class DisputeForm(forms.ModelForm):
     decision = forms.ChoiceField(
         label=_("staff decision"),
@@ -80,6 +68,7 @@ class DisputeForm(forms.ModelForm):
 READ_ONLY = (
     "order",
     "status",
+    "items",
     "reason",
     "text",
     "pictures",
@@ -101,7 +90,6 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     list_filter = ("status", "reason", "created")
     search_fields = ("=order__number", "order__user__email", "order__user__phone")
     list_select_related = ("order",)
-    inlines = (LineInline,)
     readonly_fields = READ_ONLY
 
     def get_fields(self, request, obj=None):
@@ -128,6 +116,14 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def decided(self, obj: ReturnRequest) -> str:
         return admin_date(obj.decided_at)
 
+    @admin.display(description=_("Items"))
+    def items(self, obj: ReturnRequest) -> str:
+        return format_html_join(
+            "",
+            "<div>{} × {}</div>",
+            ((line.order_line.product_name, line.quantity) for line in obj.lines.all()),
+        )
+
     @admin.display(description=_("photos"))
     def pictures(self, obj: ReturnRequest) -> str:
         return format_html_join(
@@ -153,3 +149,6 @@ class ReturnRequestAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         return None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("lines__order_line", "photos")
