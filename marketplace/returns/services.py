@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -150,7 +151,7 @@ def _save_photos(request: ReturnRequest, photos: list[CleanImage]) -> None:
     field = ReturnPhoto._meta.get_field("image")
     for image in photos:
         name = default_storage.save(
-            field.generate_filename(None, f"{timezone.now():%d%H%M%S%f}.{image.extension}"),
+            field.generate_filename(None, f"{uuid.uuid4().hex}.{image.extension}"),
             ContentFile(image.content),
         )
         try:
