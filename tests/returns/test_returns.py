@@ -238,3 +238,19 @@ def test_dispute_after_its_days_is_refused_and_staff_only_decide(
         services.resolve_dispute(actor=staff_a, return_request=request, resolution="FULL")
     assert codes(exc) == [("id", "PERMISSION_DENIED")]
     assert not receivers.open_return_blocks_completion(None, order=delivered)
+
+
+def test_an_open_return_keeps_the_order_from_completing_by_itself(
+    delivered, buyer, saffron, settings
+):
+    from marketplace.logistics.services import auto_complete_orders
+    from marketplace.orders.models import OrderStatus
+
+    settings.ORDER_AUTO_COMPLETE_DAYS = 7
+    request = ask(buyer, delivered, {line_of(delivered, saffron).pk: 1})
+    later = hours_ago(-24 * 8)
+    assert auto_complete_orders(now=later) == 0
+    delivered.refresh_from_db()
+    assert delivered.status == OrderStatus.FULFILLED
+    ReturnRequest.objects.filter(pk=request.pk).update(status=ReturnStatus.CLOSED)
+    assert auto_complete_orders(now=later) == 1
