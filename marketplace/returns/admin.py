@@ -19,6 +19,7 @@ from marketplace.returns.models import (
     ReturnRequest,
     ReturnStatus,
 )
+from marketplace.returns.photos import photo_url
 
 
 class ReturnPolicyForm(forms.ModelForm):
@@ -129,7 +130,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         return format_html_join(
             " ",
             '<a href="{}"><img src="{}" alt="" style="max-height:120px"></a>',
-            ((p.image.url, p.image.url) for p in obj.photos.all()),
+            ((photo_url(p), photo_url(p)) for p in obj.photos.all()),
         ) or format_html("{}", "—")
 
     def save_model(self, request, obj, form, change) -> None:

@@ -11,6 +11,7 @@ from marketplace.returns import selectors, services
 from marketplace.returns.models import ReturnLine as ReturnLineModel
 from marketplace.returns.models import ReturnReason, ReturnStatus
 from marketplace.returns.models import ReturnRequest as ReturnRequestModel
+from marketplace.returns.photos import photo_url
 
 
 class ReturnLine(graphene.ObjectType):
@@ -29,7 +30,7 @@ class ReturnPhoto(graphene.ObjectType):
 
     @staticmethod
     def resolve_url(root, info) -> str:
-        return root.image.url
+        return photo_url(root)
 
 
 class ReturnRequest(ModelObjectType):
