@@ -254,3 +254,12 @@ def test_an_open_return_keeps_the_order_from_completing_by_itself(
     assert delivered.status == OrderStatus.FULFILLED
     ReturnRequest.objects.filter(pk=request.pk).update(status=ReturnStatus.CLOSED)
     assert auto_complete_orders(now=later) == 1
+
+
+def test_fresh_produce_comes_with_its_own_policy(seeded):
+    from marketplace.catalog.models import Category
+    from marketplace.returns.models import ReturnPolicy
+
+    fresh = Category.objects.get(slug="fresh-produce")
+    policy = ReturnPolicy.objects.get(category=fresh)
+    assert (policy.window_hours, policy.reasons) == (48, ["DAMAGED"])
