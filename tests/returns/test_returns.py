@@ -263,3 +263,13 @@ def test_fresh_produce_comes_with_its_own_policy(seeded):
     fresh = Category.objects.get(slug="fresh-produce")
     policy = ReturnPolicy.objects.get(category=fresh)
     assert (policy.window_hours, policy.reasons) == (48, ["DAMAGED"])
+
+
+def test_words_are_limited_and_lose_bidi_overrides(delivered, buyer, saffron):
+    line = line_of(delivered, saffron)
+    with pytest.raises(DomainError) as exc:
+        ask(buyer, delivered, {line.pk: 1}, text="ا" * 1_000_000)
+    assert codes(exc) == [("text", "TOO_LONG")]
+    assert not ReturnRequest.objects.exists()
+    request = ask(buyer, delivered, {line.pk: 1}, text="\u202eشکسته\u202c بود")
+    assert request.text == "شکسته بود"
