@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "marketplace.ledger",
     "marketplace.logistics",
     "marketplace.notifications",
+    "marketplace.returns",
     "marketplace.demo",
     "marketplace.site",
     "marketplace.reviews",
@@ -310,6 +311,10 @@ PAYOUT_STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.c
 # --- fulfilment: carriers by id (see marketplace.logistics.carriers)
 CARRIER_TIMEOUT_SECONDS = float(os.environ.get("CARRIER_TIMEOUT_SECONDS", "10"))
 ORDER_AUTO_COMPLETE_DAYS = int(os.environ.get("ORDER_AUTO_COMPLETE_DAYS", "7"))
+# Returns (marketplace.returns): days after delivery a buyer may ask for a return (a
+# category's ReturnPolicy may say otherwise), and days after a rejection to dispute it.
+RETURN_WINDOW_DAYS = int(os.environ.get("RETURN_WINDOW_DAYS", "7"))
+RETURN_DISPUTE_DAYS = int(os.environ.get("RETURN_DISPUTE_DAYS", "3"))
 LOGISTICS_CARRIERS = {
     "post": {
         "class": "integrations.logistics.post.NationalPost",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from config.health import health
 from marketplace.api.core.view import APIView
 from marketplace.ledger.views import statement as ledger_statement
+from marketplace.returns.views import photo as return_photo
 
 admin.site.site_header = _("Bazarcheh administration")
 admin.site.site_title = _("Bazarcheh")
@@ -21,6 +22,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("payments/", include("marketplace.api.payments.urls")),
     path("ledger/statements/<str:token>/", ledger_statement, name="ledger_statement"),
+    path("returns/photos/<str:token>/", return_photo, name="return_photo"),
     path("admin/", admin.site.urls),
     path("logistics/", include("marketplace.logistics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

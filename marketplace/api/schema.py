@@ -16,6 +16,7 @@ from marketplace.api.logistics.desk import DeskQueries
 from marketplace.api.logistics.schema import LogisticsMutations
 from marketplace.api.notifications.schema import NotificationMutations, NotificationQueries
 from marketplace.api.orders.schema import OrderMutations, OrderQueries
+from marketplace.api.returns.schema import ReturnMutations, ReturnQueries
 from marketplace.api.reviews.schema import ReviewMutations
 from marketplace.api.sellers.schema import SellerMutations, SellerQueries
 from marketplace.api.shipping.schema import ShippingMutations, ShippingQueries
@@ -32,6 +33,7 @@ class Query(
     ShippingQueries,
     OrderQueries,
     DeskQueries,
+    ReturnQueries,
     CheckoutQueries,
     NotificationQueries,
     SiteQueries,
@@ -55,6 +57,7 @@ class Mutation(
     OrderMutations,
     LogisticsMutations,
     CheckoutMutations,
+    ReturnMutations,
     ReviewMutations,
     graphene.ObjectType,
 ):

@@ -15,6 +15,9 @@ twice. Events and recipients:
   shipment.delivered    buyer: shipment_delivered(shipment=)
   return.opened         the shipment's fulfiller: return_opened(shipment=, return_id=)
   return.decided        buyer: return_decided(order=, return_id=, decision=)
+  return.disputed       the shipment's fulfiller: return_disputed(shipment=, return_id=)
+  return.resolved       buyer, staff decided the dispute:
+                        return_resolved(order=, return_id=, decision=)
   payout.sent           the seller's owner: payout_sent(seller=, payout_id=, amount=, currency=)
   seller.applied        the cooperative's staff (platform staff for an independent seller)
                         and the owner: seller_applied(seller=)
@@ -208,6 +211,25 @@ def return_decided(*, order, return_id: int, decision: str) -> None:
         recipients=_buyer(order),
         context={"number": str(order.number), "decision": decision},
         dedup_key=f"return:{return_id}:decided",
+    )
+
+
+def return_disputed(*, shipment, return_id: int) -> None:
+    notify(
+        event="return.disputed.fulfiller",
+        recipients=_fulfillers(shipment),
+        context={"number": str(shipment.order.number)},
+        dedup_key=f"return:{return_id}:disputed",
+    )
+
+
+def return_resolved(*, order, return_id: int, decision: str) -> None:
+    """`decision`: platform staff's decision in the buyer's language."""
+    notify(
+        event="return.resolved.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number), "decision": decision},
+        dedup_key=f"return:{return_id}:resolved",
     )
 
 

@@ -141,6 +141,23 @@ TEMPLATES: dict[str, Template] = {
         _("Your return request for order %(number)s is %(decision)s."),
         {"number": NUMBER, "decision": "پذیرفته شد"},
     ),
+    "return.disputed.fulfiller": Template(
+        RETURNS,
+        _("Rejected return of order %(number)s is disputed"),
+        _("Bazarcheh: the buyer of order %(number)s disputed the rejected return."),
+        _(
+            "The buyer of order %(number)s disputed your rejection of their return. "
+            "Platform staff will decide."
+        ),
+        {"number": NUMBER},
+    ),
+    "return.resolved.buyer": Template(
+        RETURNS,
+        _("Dispute of order %(number)s: %(decision)s"),
+        _("Bazarcheh: dispute of order %(number)s: %(decision)s"),
+        _("Platform staff decided the dispute of your return for order %(number)s: %(decision)s."),
+        {"number": NUMBER, "decision": "بازپرداخت بخشی از مبلغ"},
+    ),
     "payout.sent.seller": Template(
         PAYOUTS,
         _("Payout of %(amount)s sent"),

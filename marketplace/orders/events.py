@@ -29,6 +29,13 @@ class EventType:
     SHIPMENT_DELIVERED = "SHIPMENT_DELIVERED"
     FULFILLED = "FULFILLED"
     COMPLETED = "COMPLETED"
+    RETURN_REQUESTED = "RETURN_REQUESTED"
+    RETURN_ACCEPTED = "RETURN_ACCEPTED"
+    RETURN_REJECTED = "RETURN_REJECTED"
+    RETURN_RECEIVED = "RETURN_RECEIVED"
+    RETURN_REFUNDED = "RETURN_REFUNDED"
+    RETURN_DISPUTED = "RETURN_DISPUTED"
+    RETURN_DISPUTE_DECIDED = "RETURN_DISPUTE_DECIDED"
 
 
 # Shown in the order's history (the buyer's and the staff's views).
@@ -53,6 +60,13 @@ DESCRIPTIONS = {
     EventType.SHIPMENT_DELIVERED: _("A parcel was delivered."),
     EventType.FULFILLED: _("Everything was delivered."),
     EventType.COMPLETED: _("The order was completed."),
+    EventType.RETURN_REQUESTED: _("The buyer asked to return items."),
+    EventType.RETURN_ACCEPTED: _("The return was accepted."),
+    EventType.RETURN_REJECTED: _("The return was rejected."),
+    EventType.RETURN_RECEIVED: _("The returned items arrived back."),
+    EventType.RETURN_REFUNDED: _("The returned items were refunded."),
+    EventType.RETURN_DISPUTED: _("The buyer disputed the rejected return."),
+    EventType.RETURN_DISPUTE_DECIDED: _("The platform decided the dispute."),
 }
 
 

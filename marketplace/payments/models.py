@@ -113,6 +113,25 @@ class Refund(models.Model):
         return f"{self.amount} {self.status}"
 
 
+class RefundLine(models.Model):
+    """Units of an order line a refund pays back (a return): the ledger reverses those
+    lines' parts exactly instead of the order's parts pro rata."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="payments_refund_line_quantity_pos"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of line {self.order_line_id}"
+
+
 class WebhookEvent(models.Model):
     """A provider's event handled once: the unique key turns a replay into a no-op."""
 

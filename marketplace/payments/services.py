@@ -40,6 +40,7 @@ from marketplace.payments.models import (
     Payment,
     PaymentStatus,
     Refund,
+    RefundLine,
     RefundStatus,
     Transaction,
     WebhookEvent,
@@ -343,7 +344,9 @@ def _refundable(payment: Payment) -> Decimal:
     return payment.captured_amount - payment.refunded_amount
 
 
-def _reserve(actor, payment_id: int, amount: Decimal, reason: str) -> tuple[Payment, Refund]:
+def _reserve(
+    actor, payment_id: int, amount: Decimal, reason: str, lines: dict[int, int] | None = None
+) -> tuple[Payment, Refund]:
     with transaction.atomic():
         _order, payment = _locked(payment_id)
         if payment.status not in CAPTURED_STATUSES:
@@ -370,6 +373,10 @@ def _reserve(actor, payment_id: int, amount: Decimal, reason: str) -> tuple[Paym
         user = actor if getattr(actor, "is_authenticated", False) else None
         refund = Refund.objects.create(
             payment=payment, amount=amount, status=RefundStatus.PENDING, reason=reason, user=user
+        )
+        RefundLine.objects.bulk_create(
+            RefundLine(refund=refund, order_line_id=line_id, quantity=quantity)
+            for line_id, quantity in (lines or {}).items()
         )
     return payment, refund
 
@@ -424,20 +431,29 @@ def _settle_refund(refund: Refund, response: GatewayResponse | None, actor) -> t
     return refund, True
 
 
-def refund_payment(*, actor, payment: Payment, amount: Decimal, reason: str = "") -> Refund:
+def refund_payment(
+    *,
+    actor,
+    payment: Payment,
+    amount: Decimal,
+    reason: str = "",
+    lines: dict[int, int] | None = None,
+) -> Refund:
     """Give `amount` of `payment` back through the gateway that took it: at most what was
     captured less what was refunded. The gateway refunds (Stripe), reverses (Shaparak,
     while allowed) or the refund is recorded as OWED to the buyer's bank account.
 
     `actor` is platform staff (orders.change_order), or None for the platform's own
     decisions (short packing, accepted returns: their callers check their own rules).
+    `lines` (order line id → units) names what is given back, so the ledger reverses
+    exactly those lines' parts.
     """
     if actor is not None and not seller_permissions.has_platform_perm(actor, CHANGE_PERM):
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, "id")
     gateway = get_gateway(payment.gateway)
     if gateway is None:
         raise DomainError.of(ErrorCode.PAYMENT_ERROR, "id", _("This payment method is gone."))
-    payment, refund = _reserve(actor, payment.pk, Decimal(amount), reason[:200])
+    payment, refund = _reserve(actor, payment.pk, Decimal(amount), reason[:200], lines)
     try:
         response: GatewayResponse | None = gateway.refund(
             payment, refund.amount, reference=str(refund.pk)

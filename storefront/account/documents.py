@@ -83,6 +83,12 @@ query Order($id: ID!) {
     + _MONEY
     + """ seller { name } canReview review { rating text reply } }
     }
+    returns {
+      id status statusDisplay reasonDisplay text note created disputeUntil
+      amount { amount currency } refund { amount currency }
+      lines { line { id productName variantName } quantity }
+      photos { url }
+    }
   }
 }
 """

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from storefront import client
-from storefront.account import documents, statuses
+from storefront.account import documents, returns, statuses
 from storefront.account.guard import signed_in_required
 
 PAGE_SIZE = 20
@@ -84,7 +84,8 @@ def _order(request, order_id: str) -> dict[str, Any]:
 @signed_in_required
 def order_detail(request, order_id: str):
     order = _order_view(_order(request, order_id))
-    return render(request, "storefront/account/order.html", {"order": order})
+    context = {"order": order, "return_reasons": returns.REASONS}
+    return render(request, "storefront/account/order.html", context)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from storefront.account import (
     orders,
     password,
     preferences,
+    returns,
     reviews,
     views,
 )
@@ -27,6 +28,12 @@ urlpatterns = [
     path("orders/<str:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<str:order_id>/received/", orders.order_received, name="order_received"),
     path("orders/<str:order_id>/review/", reviews.line_review, name="order_review"),
+    path("orders/<str:order_id>/return/", returns.return_create, name="return_create"),
+    path(
+        "orders/<str:order_id>/returns/<str:return_id>/dispute/",
+        returns.return_dispute,
+        name="return_dispute",
+    ),
     path("addresses/", addresses.address_list, name="addresses"),
     path("addresses/new/", addresses.address_new, name="address_new"),
     path("addresses/delete/", addresses.address_delete, name="address_delete"),

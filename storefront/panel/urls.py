@@ -6,6 +6,7 @@ from storefront.panel import (
     money_views,
     pack_views,
     product_views,
+    return_views,
     review_views,
     seller_views,
 )
@@ -44,6 +45,14 @@ urlpatterns = [
         "coop/<slug:slug>/shipments/act/",
         fulfilment_views.cooperative_action,
         name="shipment_action",
+    ),
+    path("returns/", return_views.own_returns, name="own_returns"),
+    path("returns/act/", return_views.own_return_action, name="own_return_action"),
+    path("coop/<slug:slug>/returns/", return_views.cooperative_returns, name="returns"),
+    path(
+        "coop/<slug:slug>/returns/act/",
+        return_views.cooperative_return_action,
+        name="return_action",
     ),
     path("coop/<slug:slug>/route/", fulfilment_views.cooperative_route, name="route"),
     path("coop/<slug:slug>/finance/", money_views.cooperative_finance, name="cooperative_finance"),

@@ -353,6 +353,11 @@ class Order(ModelObjectType):
         required=True,
         description="The history, oldest first; empty for fulfillers' staff.",
     )
+    returns = graphene.List(
+        graphene.NonNull("marketplace.api.returns.types.ReturnRequest"),
+        required=True,
+        description="Returns asked for, oldest first; fulfillers' staff see their part.",
+    )
 
     class Meta:
         model = OrderModel
@@ -456,6 +461,12 @@ class Order(ModelObjectType):
             fetch=selectors.events_by_order,
             default=list,
         )
+
+    @staticmethod
+    def resolve_returns(root: OrderModel, info):
+        from marketplace.returns.selectors import returns_of_order
+
+        return returns_of_order(root)
 
     @classmethod
     def get_node(cls, info, id):

@@ -1,0 +1,101 @@
+"""Returns in the API: what the buyer asked back, its status and the refund."""
+
+from __future__ import annotations
+
+import graphene
+from graphene import relay
+
+from marketplace.api.core.money import Money, money
+from marketplace.api.core.types import ModelObjectType
+from marketplace.returns import selectors, services
+from marketplace.returns.models import ReturnLine as ReturnLineModel
+from marketplace.returns.models import ReturnReason, ReturnStatus
+from marketplace.returns.models import ReturnRequest as ReturnRequestModel
+from marketplace.returns.photos import photo_url
+
+
+class ReturnLine(graphene.ObjectType):
+    line = graphene.Field(graphene.NonNull("marketplace.api.orders.types.OrderLine"))
+    quantity = graphene.Int(required=True)
+
+    @staticmethod
+    def resolve_line(root: ReturnLineModel, info):
+        return root.order_line
+
+
+class ReturnPhoto(graphene.ObjectType):
+    url = graphene.String(required=True)
+    width = graphene.Int(required=True)
+    height = graphene.Int(required=True)
+
+    @staticmethod
+    def resolve_url(root, info) -> str:
+        return photo_url(root)
+
+
+class ReturnRequest(ModelObjectType):
+    order = graphene.Field(graphene.NonNull("marketplace.api.orders.types.Order"))
+    status = graphene.String(
+        required=True, description="REQUESTED ACCEPTED REJECTED RECEIVED REFUNDED DISPUTED CLOSED"
+    )
+    status_display = graphene.String(required=True, description="The status in words.")
+    reason = graphene.String(
+        required=True, description="DAMAGED WRONG_ITEM POOR_QUALITY MISSING_PARTS NOT_WANTED"
+    )
+    reason_display = graphene.String(required=True, description="The reason in words.")
+    lines = graphene.List(graphene.NonNull(ReturnLine), required=True)
+    refund = graphene.Field(Money, description="What was refunded, once it was.")
+    amount = graphene.Field(
+        graphene.NonNull(Money), description="What the returned units were paid."
+    )
+    text = graphene.String(required=True, description="The buyer's words.")
+    note = graphene.String(required=True, description="The fulfiller's note.")
+    photos = graphene.List(graphene.NonNull(ReturnPhoto), required=True)
+    dispute_until = graphene.DateTime(
+        description="A rejected return may be disputed by its buyer until then."
+    )
+    created = graphene.DateTime(required=True)
+
+    class Meta:
+        model = ReturnRequestModel
+        interfaces = (relay.Node,)
+
+    @staticmethod
+    def resolve_order(root: ReturnRequestModel, info):
+        from marketplace.orders.selectors import order_for_user
+
+        return order_for_user(info.context.user, root.order_id)
+
+    @staticmethod
+    def resolve_status_display(root: ReturnRequestModel, info) -> str:
+        return str(ReturnStatus(root.status).label)
+
+    @staticmethod
+    def resolve_reason_display(root: ReturnRequestModel, info) -> str:
+        return str(ReturnReason(root.reason).label)
+
+    @staticmethod
+    def resolve_lines(root: ReturnRequestModel, info):
+        return list(root.lines.all())
+
+    @staticmethod
+    def resolve_refund(root: ReturnRequestModel, info):
+        return None if root.refunded is None else money(root.refunded, root.currency)
+
+    @staticmethod
+    def resolve_amount(root: ReturnRequestModel, info):
+        return money(root.amount, root.currency)
+
+    @staticmethod
+    def resolve_photos(root: ReturnRequestModel, info):
+        return list(root.photos.all())
+
+    @staticmethod
+    def resolve_dispute_until(root: ReturnRequestModel, info):
+        if root.status != ReturnStatus.REJECTED:
+            return None
+        return services.dispute_deadline(root)
+
+    @classmethod
+    def get_node(cls, info, id):
+        return selectors.return_for_user(info.context.user, int(id))

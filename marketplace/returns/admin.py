@@ -1,0 +1,155 @@
+"""Returns in the back office: every return read-only, and the platform's final decision
+on a disputed one (refund in full, in part, or not), made through resolve_dispute.
+Category return policies are edited here too."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.admin_dates import admin_date
+from marketplace.core.errors import DomainError
+from marketplace.returns import services
+from marketplace.returns.models import (
+    DisputeResolution,
+    ReturnPolicy,
+    ReturnReason,
+    ReturnRequest,
+    ReturnStatus,
+)
+from marketplace.returns.photos import photo_url
+
+
+class ReturnPolicyForm(forms.ModelForm):
+    reasons = forms.MultipleChoiceField(
+        label=_("allowed reasons"),
+        choices=ReturnReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every reason is allowed."),
+    )
+
+    class Meta:
+        model = ReturnPolicy
+        fields = ("category", "window_hours", "reasons", "refund_on_receipt")
+
+
+@admin.register(ReturnPolicy)
+class ReturnPolicyAdmin(admin.ModelAdmin):
+    form = ReturnPolicyForm
+    list_display = ("category", "window_hours", "refund_on_receipt")
+    autocomplete_fields = ("category",)
+
+
+class DisputeForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("staff decision"),
+        choices=[("", "—"), *DisputeResolution.choices],
+        required=False,
+        help_text=_("Final: the buyer and the fulfiller are told, and a refund is paid."),
+    )
+    refund_amount = forms.DecimalField(
+        label=_("partial refund"), required=False, max_digits=20, decimal_places=2
+    )
+    staff_note = forms.CharField(label=_("staff note"), required=False, widget=forms.Textarea)
+
+    class Meta:
+        model = ReturnRequest
+        fields = ()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == DisputeResolution.PART and data.get("refund_amount") is None:
+            self.add_error("refund_amount", _("Enter the amount to refund."))
+        return data
+
+
+READ_ONLY = (
+    "order",
+    "status",
+    "items",
+    "reason",
+    "text",
+    "pictures",
+    "amount",
+    "refunded",
+    "currency",
+    "note",
+    "decided",
+    "dispute_text",
+    "resolution",
+    "resolution_note",
+)
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    form = DisputeForm
+    list_display = ("id", "order", "opened", "status", "reason", "amount", "refunded")
+    list_filter = ("status", "reason", "created")
+    search_fields = ("=order__number", "order__user__email", "order__user__phone")
+    list_select_related = ("order",)
+    readonly_fields = READ_ONLY
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status == ReturnStatus.DISPUTED:
+            return (*READ_ONLY, "decision", "refund_amount", "staff_note")
+        return READ_ONLY
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status != ReturnStatus.DISPUTED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("created"), ordering="created")
+    def opened(self, obj: ReturnRequest) -> str:
+        return admin_date(obj.created)
+
+    @admin.display(description=_("decided"))
+    def decided(self, obj: ReturnRequest) -> str:
+        return admin_date(obj.decided_at)
+
+    @admin.display(description=_("Items"))
+    def items(self, obj: ReturnRequest) -> str:
+        return format_html_join(
+            "",
+            "<div>{} × {}</div>",
+            ((line.order_line.product_name, line.quantity) for line in obj.lines.all()),
+        )
+
+    @admin.display(description=_("photos"))
+    def pictures(self, obj: ReturnRequest) -> str:
+        return format_html_join(
+            " ",
+            '<a href="{}"><img src="{}" alt="" style="max-height:120px"></a>',
+            ((photo_url(p), photo_url(p)) for p in obj.photos.all()),
+        ) or format_html("{}", "—")
+
+    def save_model(self, request, obj, form, change) -> None:
+        decision = form.cleaned_data.get("decision")
+        if not decision:
+            return
+        try:
+            services.resolve_dispute(
+                actor=request.user,
+                return_request=obj,
+                resolution=decision,
+                amount=form.cleaned_data.get("refund_amount"),
+                note=form.cleaned_data.get("staff_note"),
+            )
+        except DomainError as exc:
+            self.message_user(request, str(exc.errors[0].message), level=messages.ERROR)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        return None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("lines__order_line", "photos")

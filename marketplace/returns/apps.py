@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReturnsConfig(AppConfig):
+    name = "marketplace.returns"
+    label = "returns"
+    verbose_name = _("Returns")
+
+    def ready(self) -> None:
+        from marketplace.logistics.signals import auto_complete_blocked
+        from marketplace.returns.receivers import open_return_blocks_completion
+
+        auto_complete_blocked.connect(
+            open_return_blocks_completion, dispatch_uid="returns.auto_complete_blocked"
+        )
