@@ -1,12 +1,14 @@
 """A buyer receives a two-line order from the saffron cooperative, returns one damaged
 unit with a photo from the phone, the cooperative's staff accept it on their returns
-page, and the refund shows on the buyer's order page and in the ledger."""
+page, and the refund shows on the buyer's order page and in the ledger; the buyer then
+reviews the other line and its product page shows the review and the rating."""
 
 from __future__ import annotations
 
 import io
 import random
 import re
+import uuid
 
 import psycopg
 from PIL import Image
@@ -133,3 +135,17 @@ def test_buyer_returns_a_damaged_unit_and_the_cooperative_refunds_it(
             [int(number.translate(LATIN))],
         ).fetchone()
     assert row is not None and row[0] == row[1] and row[0] > 0
+
+    other = DemoProduct.get(PRODUCTS[1]).name
+    form = buyer.locator("tr").filter(has_text=other).locator("details.review-form")
+    form.get_by_text(words("Review this product"), exact=True).click()
+    form.get_by_role("radio").first.check()  # five stars come first
+    review = f"زعفران خوش‌رنگ و معطر {uuid.uuid4().hex[:6]}"
+    form.get_by_role("textbox").fill(review)
+    with buyer.expect_navigation():
+        form.get_by_role("button", name=words("Send the review"), exact=True).click()
+    expect(buyer.get_by_role("status")).to_contain_text(words("Thank you for your review."))
+    buyer.goto(f"/p/{PRODUCTS[1]}/")
+    expect(buyer.locator("#reviews").get_by_text(review)).to_be_visible()
+    expect(buyer.locator(".buy .rating")).to_contain_text(re.compile("از ۵"))
+    screenshots(buyer, "product-with-review")
