@@ -205,6 +205,39 @@ def correct(parsed: ParsedQuery) -> ParsedQuery:
     return replace(parsed, terms=terms)
 
 
+# For a search that found nothing: the names' words most like the query's, to offer as
+# searches of their own («گوشی» → «گوشواره»). Unlike the corrections, a word that
+# starts some catalogue word is looked at too, and only words of names are offered.
+MAX_SUGGESTIONS = 5
+SUGGESTIONS_SQL = f"""
+SELECT c.word
+FROM unnest(%s::text[]) AS q(word)
+CROSS JOIN LATERAL (
+    SELECT v.word, similarity(v.word, q.word) AS likeness FROM {VOCABULARY} AS v
+    WHERE v.word %% q.word AND v.in_name AND v.word <> q.word
+    ORDER BY likeness DESC, v.word
+    LIMIT {MAX_SUGGESTIONS}
+) AS c
+ORDER BY c.likeness DESC, c.word
+"""
+sql.statement("catalog.search_suggestions")(lambda: SUGGESTIONS_SQL)
+
+
+def suggestions(query: str) -> list[str]:
+    """Words of the catalogue's product names spelt most like the words of `query`, best
+    first (at most MAX_SUGGESTIONS)."""
+    parsed = parse_query(query)
+    if parsed is None:
+        return []
+    candidates = [w for w in parsed.words if len(w) >= MIN_CORRECTED_LENGTH - 1]
+    if not candidates:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(SUGGESTIONS_SQL, [candidates])
+        found = [row[0] for row in cursor.fetchall()]
+    return [word for word in unique(found) if not word.isdigit()][:MAX_SUGGESTIONS]
+
+
 def _word_score_sql(vector: str, parsed: ParsedQuery, index: int) -> tuple[str, list[str]]:
     """Word `index`'s score as one CASE, which stops at the first check that settles it
     (most candidates have the word in the name: two checks)."""
