@@ -54,6 +54,11 @@ def test_one_page_checkout_on_a_phone_updates_in_place(
 
     # A mark on the window survives only if the page never reloads.
     page.evaluate("window.stillHere = true")
+    quantity = page.locator("#items").get_by_role("spinbutton").first
+    quantity.fill("2")
+    submit_in_cart(page, page.locator("#items").get_by_role("button", name=words("Update")).first)
+    expect(page.locator(".account-nav .badge")).to_have_text("۳")
+    expect(page.locator("#items").get_by_role("spinbutton").first).to_have_value("2")
     enter_address(page, words, "fa", None)
     expect(page.get_by_role("status")).to_contain_text(
         words("The address is saved to your account too.")

@@ -29,6 +29,14 @@
     if (fresh) document.getElementById("main").before(document.importNode(fresh, true));
   }
 
+  // The header's cart link carries the number of items.
+  function showCartSize(doc) {
+    var selector = ".account-nav a[href='" + window.location.pathname + "']";
+    var old = document.querySelector(selector);
+    var fresh = doc.querySelector(selector);
+    if (old && fresh) old.replaceWith(document.importNode(fresh, true));
+  }
+
   // Where the buyer goes on: the first field in error, or the next step's heading.
   function focusOn(id) {
     var section = id && document.getElementById(id);
@@ -72,6 +80,7 @@
           }
           swap(fresh, form);
           showMessages(doc);
+          showCartSize(doc);
           var mine = section && document.getElementById(section.id);
           var failed = mine && mine.querySelector(".errorlist, [aria-invalid='true']");
           focusOn(failed ? section.id : form.getAttribute("data-next"));
