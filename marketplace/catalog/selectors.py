@@ -50,7 +50,7 @@ from marketplace.catalog.rows import (
     ProductRow,
     RankedCardExtra,
 )
-from marketplace.catalog.search.query import prepare, search_products
+from marketplace.catalog.search.query import prepare, search_products, suggestions
 from marketplace.catalog.search.tiers import TieredSearch
 from marketplace.channels.models import Channel
 from marketplace.core import sql
@@ -310,6 +310,13 @@ def product_listing(
     )
     by_rank = parsed is not None and sort_field == "RANK" and descending
     return ProductRows(queryset, channel, TieredSearch(unsearched, parsed) if by_rank else None)
+
+
+def search_suggestions(query: str) -> list[str]:
+    """Searches to offer when `query` found nothing: product-name words spelt like its
+    words."""
+    query = (query or "")[:MAX_SEARCH_LENGTH]
+    return suggestions(query) if normalize_text(query) else []
 
 
 def rows_by_seller(

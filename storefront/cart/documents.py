@@ -56,6 +56,22 @@ query CartPage($id: ID!, $signedIn: Boolean!) {
 """
 )
 
+_SAVED = (
+    "country firstName lastName phone countryArea city streetAddress1 streetAddress2 postalCode "
+    "province { code }"
+)
+SAVED_AND_SHIPPING = (
+    "query SavedAndShipping($id: ID!) { checkout(id: $id) { shippingAddress { "
+    + _SAVED
+    + " } } myAddresses { "
+    + _SAVED
+    + " } }"
+)
+ACCOUNT_ADDRESS_CREATE = (
+    "mutation Remember($input: AddressInput!) { accountAddressCreate(input: $input) "
+    "{ address { id } " + _ERRORS + " } }"
+)
+
 SIZE = "query CartSize($id: ID!) { checkout(id: $id) { " + SMALL_FIELDS + " } }"
 MY_CHECKOUT = (
     "query MyCheckout($channel: String) { myCheckout(channel: $channel) { " + SMALL_FIELDS + " } }"

@@ -170,6 +170,18 @@ def address_values(address: dict[str, Any] | None) -> dict[str, str]:
     return values
 
 
+def same_address(one: dict[str, str], other: dict[str, str]) -> bool:
+    """Whether two addresses' form values name the same place and person (digits and
+    spacing as the API normalised them or as typed)."""
+
+    def key(values: dict[str, str]) -> tuple[str, ...]:
+        return tuple(
+            " ".join(latin_digits(values.get(name) or "").split()) for name in ADDRESS_NAMES
+        )
+
+    return key(one) == key(other)
+
+
 def posted_address(request) -> dict[str, str]:
     return {name: posted(request, name) for name in ADDRESS_NAMES}
 

@@ -4,6 +4,8 @@ through here, with what was posted and the API's errors."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from storefront import channel, client
 from storefront.cart import documents, session
-from storefront.cart.fields import Field, address_fields, address_values, attach_errors
+from storefront.cart.fields import (
+    Field,
+    address_fields,
+    address_values,
+    attach_errors,
+    same_address,
+)
 from storefront.client import FormErrors
 
 TEMPLATE = "storefront/cart/index.html"
@@ -116,12 +124,25 @@ def _checkout_context(
     fields: list[Field] = address_fields(provinces, values, foreign=foreign)
     address_general = attach_errors(fields, forms.address_errors, prefix="shippingAddress")
     groups = [_group_view(g, forms.delivery_errors) for g in checkout["groups"]]
+    shipping = address_values(checkout.get("shippingAddress"))
+    chosen_saved = next(
+        (a["id"] for a in saved if shipping and same_address(address_values(a), shipping)), None
+    )
     return {
         "groups": groups,
         "address_fields": fields,
         "address_general": address_general,
-        "has_address": checkout.get("shippingAddress") is not None,
+        "has_address": bool(shipping),
+        # The page's scripts keep the address form as the buyer left it unless this
+        # changes (a quantity changed elsewhere on the page leaves it alone).
+        "address_key": hashlib.sha256(
+            json.dumps([shipping, checkout.get("email")], sort_keys=True).encode()
+        ).hexdigest()[:16],
         "saved_addresses": saved,
+        "chosen_saved": chosen_saved,
+        "new_address_open": bool(
+            forms.address_errors or forms.address or (shipping and not chosen_saved)
+        ),
         "missing_delivery": any(not g["chosen"] for g in groups),
         "has_unavailable": any(
             not line["isAvailable"] for g in groups for line in g.get("lines", [])

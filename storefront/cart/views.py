@@ -23,6 +23,7 @@ from storefront.cart.fields import (
     posted,
     posted_address,
     posted_int,
+    same_address,
 )
 from storefront.cart.page import Forms, render_page
 from storefront.client import FormErrors
@@ -214,8 +215,35 @@ def address(request):
     if errors or email_errors:
         forms = Forms(address=values, address_errors=errors, email=email, email_errors=email_errors)
         return render_page(request, forms)
+    if not saved_id and posted(request, "remember") and client.signed_in(request):
+        _remember_address(request, token, values)
     messages.success(request, _("Shipping address saved; now choose how each parcel is sent."))
     return redirect(reverse("cart:index") + "#delivery")
+
+
+def _remember_address(request, token: str, values: dict[str, str]) -> None:
+    """Keep a signed-in buyer's new shipping address among their saved addresses, unless
+    one of them is already the same (as the API normalised it on the checkout)."""
+    try:
+        data = client.query(request, documents.SAVED_AND_SHIPPING, {"id": token})
+    except client.APIError:
+        return
+    shipping = address_values((data.get("checkout") or {}).get("shippingAddress"))
+    saved = [address_values(a) for a in data.get("myAddresses") or []]
+    if not shipping or any(same_address(a, shipping) for a in saved):
+        return
+    _payload, errors = client.mutate(
+        request,
+        documents.ACCOUNT_ADDRESS_CREATE,
+        {"input": address_input(values)},
+        root="accountAddressCreate",
+    )
+    if errors:
+        messages.warning(
+            request, _("The address is on your order but was not saved to your account.")
+        )
+    else:
+        messages.success(request, _("The address is saved to your account too."))
 
 
 @require_POST

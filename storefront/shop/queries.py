@@ -59,6 +59,19 @@ LISTING_WITH_FACETS = (
     "query ListingWithFacets" + LISTING_ARGUMENTS + "{" + FACET_FIELDS + PRODUCTS_PAGE + "}" + CARD
 )
 
+# A search that found nothing: other spellings to try and the newest products.
+NO_RESULTS = (
+    """
+query NoResults($search: String!, $channel: String) {
+  searchSuggestions(search: $search)
+  newest: products(channel: $channel, first: 8, filter: {isAvailable: true}) {
+    edges { node { ...Card } }
+  }
+}
+"""
+    + CARD
+)
+
 PRODUCT = (
     """
 query Product($slug: String!, $channel: String) {

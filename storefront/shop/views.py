@@ -5,6 +5,7 @@ filter form's choices, which anonymous readers get from the API's cache)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -105,6 +106,30 @@ def _pages(listing: Listing, page: dict, path: str) -> dict[str, str | None]:
     }
 
 
+def _no_results(request: HttpRequest, listing: Listing, categories: list[dict]) -> dict:
+    """What a search that found nothing offers instead of a dead end: words of the
+    catalogue spelt like the query's, the top categories and the newest products."""
+    try:
+        data = client.query(
+            request,
+            queries.NO_RESULTS,
+            {"search": listing.q, "channel": channel.current(request)},
+        )
+    except client.APIError:
+        data = {}
+    return {
+        "suggestions": [
+            {"word": word, "url": f"{request.path}?{urlencode({'q': word})}"}
+            for word in data.get("searchSuggestions") or []
+        ],
+        "top_categories": [c for c in categories if not c.get("parent")],
+        "newest": _nodes(data.get("newest")),
+        "unfiltered_url": f"{request.path}?{urlencode({'q': listing.q})}"
+        if listing.is_filtered
+        else None,
+    }
+
+
 def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
     listing = Listing.from_query(request.GET, category=category_slug)
     unnamed = {"category_id": None, "cooperative_id": None}
@@ -132,6 +157,8 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
         page = _listing_data(request, queries.LISTING, listing, ids)["products"]
     by_slug = {c["slug"]: c for c in categories}
     parent = by_slug.get(_parent_slug(category)) if category else None
+    products = _nodes(page)
+    searched_in_vain = not products and listing.q and not (listing.after or listing.before)
     return render(
         request,
         "storefront/shop/listing.html",
@@ -146,9 +173,10 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
             "category_choices": _category_tree(categories),
             "cooperatives": cooperatives,
             "sorts": SORT_LABELS.items(),
-            "products": _nodes(page),
+            "products": products,
             "total": page.get("totalCount") or 0,
             "pages": _pages(listing, page, request.path),
+            "no_results": _no_results(request, listing, categories) if searched_in_vain else None,
         },
     )
 

@@ -20,6 +20,7 @@ from tests.browser.journeys import (
     enter_address,
     expect_no_field_errors,
     open_cart,
+    submit_in_cart,
     switch_language,
     textbox,
 )
@@ -106,8 +107,7 @@ def enter_address_abroad(page: Page, words: Words) -> None:
     textbox(page, words("City")).fill("Berlin")
     textbox(page, words("Street address")).fill("Torstraße 1")
     textbox(page, words("Postal code")).fill("10119")
-    with page.expect_navigation():
-        page.get_by_role("button", name=words("Save the address"), exact=True).click()
+    submit_in_cart(page, page.get_by_role("button", name=words("Save the address"), exact=True))
     expect_no_field_errors(page)
 
 
@@ -127,8 +127,7 @@ def test_english_buyer_pays_a_dollar_order_by_card(
     open_cart(page, words)
     enter_address_abroad(page, words)
     page.get_by_label("International post").check()
-    with page.expect_navigation():
-        page.get_by_role("button", name=words("Choose this delivery"), exact=True).click()
+    submit_in_cart(page, page.get_by_role("button", name=words("Choose this delivery"), exact=True))
     page.get_by_role("radio", name=words("Card payment (Visa, Mastercard)")).check()
     screenshots(page, "dollar-cart")
     with page.expect_navigation():

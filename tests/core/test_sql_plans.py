@@ -190,6 +190,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "catalog.search_drop_unused": lambda s: [["زعفران", "کشمش"]],
     "catalog.search_corrections": lambda s: [["زعفرن"], 0.3],
     "catalog.search_vocabulary": lambda s: [["زعفران", "کشمش"]],
+    "catalog.search_suggestions": lambda s: [["زعفرن", "گوشی"]],
     "core.outbox_enqueue": lambda s: ["task", "{}", "key", "PENDING", timedelta(minutes=2)],
     "core.throttle_count": lambda s: ["throttle:probe:key", timedelta(minutes=1)],
     "checkout.lines": lambda s: [s.channel.pk, s.checkout.pk],

@@ -127,3 +127,35 @@ def test_a_bad_price_is_shown_as_an_error_and_ignored(client, shop: Shop):
 def test_no_query_string_breaks_a_page(client, shop: Shop, path: str, query: str):
     response = client.get(f"{path}?{query}")
     assert response.status_code == 200
+
+
+def test_a_search_that_finds_nothing_offers_spellings_categories_and_the_newest(client, shop: Shop):
+    response = client.get("/search/?" + urlencode({"q": "قالی موبایل"}), HTTP_ACCEPT_LANGUAGE="fa")
+    html = response.content.decode()
+    assert "محصولی با «قالی موبایل» پیدا نشد." in html
+    # «قالی» is the start of «قالیچه», but one word of two as a prefix is too little.
+    suggestions = html[html.index('id="suggestions-title"') : html.index('id="browse-title"')]
+    assert f'href="/search/?{urlencode({"q": "قالیچه"})}">قالیچه</a>' in suggestions
+    assert 'href="/c/dried-fruit-nuts/">خشکبار و آجیل</a>' in html
+    newest = html[html.index('id="newest-title"') :]
+    assert 'class="name">قالیچه دستباف</span>' in newest
+    assert "جستجوی دوباره بدون فیلترها" not in html
+
+
+def test_a_filtered_search_that_finds_nothing_offers_to_drop_the_filters(client, shop: Shop):
+    html = client.get(
+        "/search/?" + urlencode({"q": "قالیچه", "category": "dried-fruit-nuts"}),
+        HTTP_ACCEPT_LANGUAGE="fa",
+    ).content.decode()
+    assert f'href="/search/?{urlencode({"q": "قالیچه"})}">جستجوی دوباره بدون فیلترها</a>' in html
+
+
+def test_the_filters_say_what_they_do_and_open_on_a_wide_screen(client, shop: Shop):
+    html = client.get("/search/?q=" + quote("کشمش"), HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert "<summary><h2>فیلتر و مرتب‌سازی</h2></summary>" in html
+    assert "پالایه" not in html
+    # Closed on a phone (above the results), opened where they sit beside the results.
+    assert '<details class="filters card" id="filters">' in html
+    assert 'matchMedia("(min-width:56rem)")' in html
+    filtered = client.get("/search/?stock=1", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    assert '<details class="filters card" id="filters" open>' in filtered

@@ -50,6 +50,16 @@ class CatalogQueries(graphene.ObjectType):
     product = graphene.Field(
         Product, id=graphene.ID(), slug=graphene.String(), channel=graphene.String()
     )
+    search_suggestions = graphene.NonNull(
+        graphene.List(graphene.NonNull(graphene.String)),
+        search=graphene.String(required=True),
+        description="Words of product names spelt like the words of `search`, best first "
+        "(at most 5): searches to offer when it found nothing.",
+    )
+
+    @staticmethod
+    def resolve_search_suggestions(root, info, search):
+        return selectors.search_suggestions(search)
 
     @staticmethod
     def resolve_categories(root, info, level=None, first=None, after=None):

@@ -13,7 +13,8 @@ each match through several terms:
 - for a word of 4+ letters that starts no word of the catalogue: the catalogue's words
   most like it by pg_trgm similarity (a letter typed wrong, missing or extra), looked
   up in the vocabulary table `catalog_search_word` with its trigram index.
-A product is a candidate when any word matches (one GIN index scan).
+A product is a candidate when any word matches (one GIN index scan); one that lacks some
+of a query's words is listed only above a relevance floor (MIN_PARTIAL_RANK).
 
 The rank is a plain sum, the same for the same product and query whatever else is in the
 catalogue (no corpus statistics), so it can be explained row by row (see `explain`):
@@ -28,6 +29,11 @@ catalogue (no corpus statistics), so it can be explained row by row (see `explai
 So a product with all the words always ranks above one with only some (all: at least
 1.6, some: below 1.4), a name match beats a context or description match, and among
 products named alike the one whose category or seller also says the word comes first.
+A product without every word must reach MIN_PARTIAL_RANK: what it has must add up to
+half a whole-word name match per query word. One shared word found as a prefix or a
+correction («گوشی» read as «گوشواره» in «گوشی موبایل»: 0.8 / 2) or in the context or
+description only does not list a product; one word of two whole in its name, or two of
+three in its name, does.
 Ties are broken by the caller's ordering (the listing's: id). The listing reads a page
 in that order tier by tier (catalog/search/tiers.py) instead of ranking every candidate.
 """
@@ -63,6 +69,11 @@ SCORE_NAME_PREFIX = NAME_PREFIX / 10
 SCORE_CONTEXT = IN_CONTEXT / 10
 SCORE_DESCRIPTION = IN_DESCRIPTION / 10
 ALL_WORDS_BONUS = 1.5
+# Below this, a product lacking some words shares too little with the query to be shown
+# (see above); every product with all the words ranks above it.
+MIN_PARTIAL_RANK = 0.5
+# Rank values are sums of tenths divided by the word count, computed in floats.
+RANK_EPSILON = 1e-9
 
 # Every query word adds a few tsquery checks per candidate row; more words add little.
 MAX_QUERY_WORDS = 8
@@ -194,6 +205,39 @@ def correct(parsed: ParsedQuery) -> ParsedQuery:
     return replace(parsed, terms=terms)
 
 
+# For a search that found nothing: the names' words most like the query's, to offer as
+# searches of their own («گوشی» → «گوشواره»). Unlike the corrections, a word that
+# starts some catalogue word is looked at too, and only words of names are offered.
+MAX_SUGGESTIONS = 5
+SUGGESTIONS_SQL = f"""
+SELECT c.word
+FROM unnest(%s::text[]) AS q(word)
+CROSS JOIN LATERAL (
+    SELECT v.word, similarity(v.word, q.word) AS likeness FROM {VOCABULARY} AS v
+    WHERE v.word %% q.word AND v.in_name AND v.word <> q.word
+    ORDER BY likeness DESC, v.word
+    LIMIT {MAX_SUGGESTIONS}
+) AS c
+ORDER BY c.likeness DESC, c.word
+"""
+sql.statement("catalog.search_suggestions")(lambda: SUGGESTIONS_SQL)
+
+
+def suggestions(query: str) -> list[str]:
+    """Words of the catalogue's product names spelt most like the words of `query`, best
+    first (at most MAX_SUGGESTIONS)."""
+    parsed = parse_query(query)
+    if parsed is None:
+        return []
+    candidates = [w for w in parsed.words if len(w) >= MIN_CORRECTED_LENGTH - 1]
+    if not candidates:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(SUGGESTIONS_SQL, [candidates])
+        found = [row[0] for row in cursor.fetchall()]
+    return [word for word in unique(found) if not word.isdigit()][:MAX_SUGGESTIONS]
+
+
 def _word_score_sql(vector: str, parsed: ParsedQuery, index: int) -> tuple[str, list[str]]:
     """Word `index`'s score as one CASE, which stops at the first check that settles it
     (most candidates have the word in the name: two checks)."""
@@ -285,12 +329,16 @@ def prepare(query: str) -> ParsedQuery | None:
 def search_products(
     queryset: QuerySet[Product], query: str | ParsedQuery | None
 ) -> QuerySet[Product]:
-    """The products of `queryset` that match `query`, annotated with `rank` (higher is
-    better; the caller orders). A query without a usable word matches nothing."""
+    """The products of `queryset` that match `query` enough (see MIN_PARTIAL_RANK),
+    annotated with `rank` (higher is better; the caller orders). A query without a
+    usable word matches nothing."""
     parsed = query if isinstance(query, ParsedQuery) else prepare(query or "")
     if parsed is None:
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    return queryset.filter(search_match(parsed)).annotate(rank=SearchRank(parsed))
+    found = queryset.filter(search_match(parsed)).annotate(rank=SearchRank(parsed))
+    if len(parsed.words) > 1:  # one word found is every word: never below the floor
+        found = found.filter(rank__gte=MIN_PARTIAL_RANK - RANK_EPSILON)
+    return found
 
 
 # ---------------------------------------------------------------- explaining a rank

@@ -21,13 +21,14 @@ ROOT = Path(__file__).resolve().parents[3]
 ARTIFACT = ROOT / "test-artifacts" / "search_quality.json"
 K = 5
 
-# Measured on this set: recall@5 1.0, R-precision@5 0.991, MRR 1.0, precision@5 0.583,
-# every case's products in the top three. Plain precision@5 is bounded by design: a
-# product matching only some words is still listed (below those matching all), so a
-# query with one right answer shows it first and four partial matches after it.
+# Measured on this set: recall@5 1.0, R-precision@5 0.991, MRR 1.0, precision@5 0.656
+# (0.583 before the relevance floor), every case's products in the top three. Plain
+# precision@5 is bounded by design: a product matching only some words well enough is
+# still listed (below those matching all), so a query with one right answer shows it
+# first and partial matches after it.
 MIN_RECALL = 0.98
 MIN_R_PRECISION = 0.97
-MIN_PRECISION = 0.55
+MIN_PRECISION = 0.63
 MIN_MRR = 0.98
 
 

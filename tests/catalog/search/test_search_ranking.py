@@ -91,3 +91,20 @@ def test_the_api_listing_uses_it(api, catalogue):
     body = api(query, {"q": "پستهٔ اكبري"}, lang="fa")
     slugs = [edge["node"]["slug"] for edge in body["data"]["products"]["edges"]]
     assert set(slugs[:2]) == {"akbari-raw", "akbari-salted"}
+
+
+def test_one_shared_word_does_not_list_an_unrelated_product(catalogue):
+    # «گوشی» alone is read as the earrings' «گوشواره» (a correction, 0.8 of a name match);
+    # with «موبایل», which nothing has, that is too little of the query to be listed.
+    assert ranked("گوشی موبایل") == []
+    assert [slug for slug, _rank in ranked("گوشی")] == ["earrings"]
+
+
+def test_partial_matches_above_the_floor_stay(catalogue):
+    rows = dict(ranked("کشمش سبز"))
+    # Whole in the name and in the context; whole in the name only: listed after.
+    assert rows["raisin-red"] == pytest.approx((1.0 + 0.4) / 2)
+    assert rows["cumin-green"] == pytest.approx(search.MIN_PARTIAL_RANK)
+    # In the context or the description only (apples sold by a dried-fruit seller).
+    assert "apple" not in rows
+    assert min(rows.values()) >= search.MIN_PARTIAL_RANK - search.RANK_EPSILON
