@@ -28,6 +28,12 @@ query VillageSearch($q: String!) {
 }
 """
 
+VILLAGE_PROPOSE = f"""
+mutation VillagePropose($name: String!, $county: String!) {{
+  villagePropose(name: $name, county: $county) {{ village {{ id name county }} {ERRORS} }}
+}}
+"""
+
 CATEGORY_CHOICES = """
 query CategoryChoices { categories(first: 100) { edges { node { id name parent { id name } } } } }
 """

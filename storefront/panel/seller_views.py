@@ -44,7 +44,9 @@ def _apply_page(request, form: forms.Form, status: int = 200) -> HttpResponse:
     context = {
         "form": form,
         "cooperatives": choices.cooperatives(request),
-        "villages": choices.villages(request, form.values.get("village_q", "")),
+        "villages": choices.villages(
+            request, form.values.get("village_q", ""), form.values.get("proposed_village")
+        ),
     }
     return render(request, "storefront/panel/apply.html", context, status=status)
 
@@ -68,6 +70,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     if "find_village" in data:
         form.errors.clear()
         return _apply_page(request, form)
+    if form.valid:
+        village = choices.chosen_village(request, form, data)
     if not form.valid:
         return _apply_page(request, form, status=400)
     seller_input = {"name": name, "description": description, "phone": latin_digits(phone)}

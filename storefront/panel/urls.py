@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/", seller_views.orders, name="orders"),
     path("earnings/", money_views.earnings, name="earnings"),
     path("earnings/statement/", money_views.earnings_statement, name="earnings_statement"),
+    path("villages/", product_views.village_options, name="village_options"),
     path("products/new/", product_views.product_new, name="product_new"),
     path("products/<str:product_id>/", product_views.product_edit, name="product_edit"),
     path("products/<str:product_id>/packs/", pack_views.packs, name="product_packs"),
