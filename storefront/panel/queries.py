@@ -71,6 +71,7 @@ query PanelProduct($id: ID!) {
       cooperative { id name slug warehouses { id name } }
     }
     thumbnail(size: 320) { url alt }
+    media { id alt url(size: 160) }
     variants {
       id name weight
       pricing(channel: "ir") { price { gross { amount currency } } }
@@ -139,6 +140,12 @@ mutation PanelPhoto($input: ProductMediaCreateInput!) {{
 
 MEDIA_DELETE = f"""
 mutation PanelPhotoDelete($id: ID!) {{ productMediaDelete(id: $id) {{ {ERRORS} }} }}
+"""
+
+MEDIA_REORDER = f"""
+mutation PanelPhotoOrder($product: ID!, $media: [ID!]!) {{
+  productMediaReorder(productId: $product, mediaIds: $media) {{ {ERRORS} }}
+}}
 """
 
 WAREHOUSE_CREATE = f"""

@@ -5,6 +5,7 @@ from storefront.panel import (
     fulfilment_views,
     money_views,
     pack_views,
+    photo_views,
     product_views,
     seller_views,
 )
@@ -20,6 +21,7 @@ urlpatterns = [
     path("villages/", product_views.village_options, name="village_options"),
     path("products/new/", product_views.product_new, name="product_new"),
     path("products/<str:product_id>/", product_views.product_edit, name="product_edit"),
+    path("products/<str:product_id>/photos/", photo_views.product_photos, name="product_photos"),
     path("products/<str:product_id>/packs/", pack_views.packs, name="product_packs"),
     path(
         "products/<str:product_id>/publish/",
