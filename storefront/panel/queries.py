@@ -60,6 +60,23 @@ query PanelProducts($sellers: [ID!], $cooperatives: [ID!], $after: String) {
 }
 """
 
+MEMBER_PRODUCTS = """
+query PanelMemberProducts($cooperatives: [ID!], $sellers: [ID!], $search: String,
+                          $available: Boolean, $after: String) {
+  products(search: $search, first: 30, after: $after, sortBy: {field: CREATED, direction: DESC},
+           filter: {cooperatives: $cooperatives, sellers: $sellers, isAvailable: $available}) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id name isPublished
+      seller { id name }
+      variants { id quantityAvailable }
+      pricing(channel: "ir") { priceRange { start { gross { amount currency } } } }
+    } }
+  }
+}
+"""
+
 PRODUCT_FOR_EDIT = """
 query PanelProduct($id: ID!) {
   product(id: $id, channel: "ir") {

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from storefront import client
+from storefront.account import statuses
 from storefront.digits import latin_digits
 from storefront.panel import choices, forms, labels, queries
 from storefront.panel.access import panel_me, seller_of, signed_in
@@ -32,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if seller is None and not cooperatives:
         return redirect("panel:apply")
     if seller is not None:
-        seller = {**seller, "status_label": labels.SELLER_STATUS.get(seller["status"], "")}
+        seller = {**seller, "status_label": statuses.SELLER.get(seller["status"], "")}
     return render(
         request,
         "storefront/panel/index.html",
@@ -104,6 +105,8 @@ def products(request: HttpRequest) -> HttpResponse:
     connection = paged_query(request, queries.PRODUCT_LIST, {"sellers": [seller["id"]]})
     connection = connection["products"]
     rows, next_cursor = page(connection)
+    for row in rows:
+        row["status_label"] = statuses.product_label(row)
     context = {
         "seller": seller,
         "products": rows,
@@ -121,6 +124,6 @@ def orders(request: HttpRequest) -> HttpResponse:
     data = paged_query(request, queries.SELLER_SALES, {"id": seller["id"]})
     connection = data["seller"]["sales"]
     rows, next_cursor = page(connection)
-    labels.with_label(rows, "shipmentStatus", labels.SHIPMENT_STATUS)
+    labels.with_label(rows, "shipmentStatus", statuses.SHIPMENT)
     context = {"seller": seller, "sales": rows, "next_cursor": next_cursor}
     return render(request, "storefront/panel/orders.html", context)
