@@ -160,3 +160,25 @@ def warehouses(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     context = {"cooperative": cooperative, "form": form}
     return render(request, "storefront/panel/warehouses.html", context, status=status)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def proposed_villages(request: HttpRequest, slug: str) -> HttpResponse:
+    """Villages the members named that the list lacked: confirmed here; the operator
+    merges one that turns out to be a known village."""
+    cooperative = _desk(request, slug)
+    if request.method == "POST":
+        village_id = (request.POST.get("village") or "").strip()[:MAX_ID_LENGTH]
+        _payload, errors = client.mutate(
+            request, queries.VILLAGE_CONFIRM, {"id": village_id}, root="villageConfirm"
+        )
+        if errors:
+            for message in errors.by_field.values():
+                messages.error(request, " ".join(message))
+        else:
+            messages.success(request, _("The village was confirmed."))
+        return redirect("panel:proposed_villages", slug)
+    found = client.query(request, queries.PROPOSED_VILLAGES)["proposedVillages"]
+    context = {"cooperative": cooperative, "villages": [e["node"] for e in found["edges"]]}
+    return render(request, "storefront/panel/proposed_villages.html", context)

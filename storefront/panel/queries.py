@@ -34,6 +34,18 @@ mutation VillagePropose($name: String!, $county: String!) {{
 }}
 """
 
+PROPOSED_VILLAGES = """
+query PanelProposedVillages {
+  proposedVillages(first: 100) { totalCount edges { node { id name county province } } }
+}
+"""
+
+VILLAGE_CONFIRM = f"""
+mutation PanelVillageConfirm($id: ID!) {{
+  villageConfirm(id: $id) {{ village {{ id isConfirmed }} {ERRORS} }}
+}}
+"""
+
 CATEGORY_CHOICES = """
 query CategoryChoices { categories(first: 100) { edges { node { id name parent { id name } } } } }
 """

@@ -36,6 +36,11 @@ urlpatterns = [
         cooperative_views.cooperative_products,
         name="cooperative_products",
     ),
+    path(
+        "coop/<slug:slug>/villages/",
+        cooperative_views.proposed_villages,
+        name="proposed_villages",
+    ),
     path("coop/<slug:slug>/warehouses/", cooperative_views.warehouses, name="warehouses"),
     path("shipments/", fulfilment_views.own_desk, name="own_shipments"),
     path("shipments/act/", fulfilment_views.own_action, name="own_shipment_action"),

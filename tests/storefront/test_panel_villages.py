@@ -105,3 +105,35 @@ def test_the_village_list_without_a_reload(seller_a):
     none = browser.get("/panel/villages/", {"q": "ناکجاآباد"}).content.decode()
     assert 'id="village"' not in none
     assert Client().get("/panel/villages/", {"q": "ده"}).status_code == 302
+
+
+def test_the_cooperatives_staff_confirm_their_members_proposed_villages(
+    seller_a, seller_b, staff_a, staff_b, county
+):
+    category = Category.objects.get(slug="saffron")
+    producer = signed_in_client(seller_a.owner)
+    producer.post(
+        "/panel/products/new/",
+        product_form(category, new_village="کاریزک", new_village_county=county.name),
+    )
+    Village.objects.create(
+        county=county, name="ده دیگر", is_confirmed=False, proposed_by=seller_b.owner
+    )
+    village = Village.objects.get(name="کاریزک")
+    url = f"/panel/coop/{seller_a.cooperative.slug}/villages/"
+    desk = signed_in_client(staff_a)
+    page = desk.get(url).content.decode()
+    assert "کاریزک" in page and "ده دیگر" not in page
+
+    other = signed_in_client(staff_b)
+    assert (
+        "کاریزک"
+        not in other.get(f"/panel/coop/{seller_b.cooperative.slug}/villages/").content.decode()
+    )
+    confirmed = desk.post(url, {"village": gid("Village", village.pk)})
+    assert confirmed.status_code == 302
+    village.refresh_from_db()
+    assert village.is_confirmed
+    assert "کاریزک" not in desk.get(url).content.decode()
+    refused = producer.post(url, {"village": gid("Village", village.pk)})
+    assert refused.status_code in (302, 403, 404)
