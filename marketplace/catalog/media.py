@@ -340,6 +340,24 @@ def delete_product_media(*, actor: User, media: ProductMedia) -> ProductMedia:
     return current
 
 
+@transaction.atomic
+def reorder_product_media(*, actor: User, product: Product, media_ids: list[int]) -> Product:
+    """Put `product`'s photos in the order of `media_ids` (the first is the one the shop
+    shows on cards). Every photo of the product must be named, once."""
+    locked = _lock_product(product.pk)
+    if not permissions.can_edit_products_of(actor, locked.seller):
+        raise DomainError.of(ErrorCode.PERMISSION_DENIED, "product")
+    current = set(ProductMedia.objects.filter(product_id=locked.pk).values_list("pk", flat=True))
+    if len(media_ids) != len(set(media_ids)) or set(media_ids) != current:
+        raise DomainError.of(
+            ErrorCode.INVALID, "media_ids", _("Name each photo of the product once.")
+        )
+    photos = [ProductMedia(pk=pk, sort_order=index) for index, pk in enumerate(media_ids)]
+    ProductMedia.objects.bulk_update(photos, ["sort_order"])
+    bump_catalog_version()
+    return locked
+
+
 # ---------------------------------------------------------------- thumbnails
 
 

@@ -90,3 +90,15 @@ def county_named(name: str | None) -> County | None:
         if text in (_normalized(persian), _normalized(english))
     ]
     return County.objects.get(pk=found[0]) if len(found) == 1 else None
+
+
+def proposed_villages(actor) -> QuerySet[Village]:
+    """Villages awaiting review that `actor` may confirm: every one for the operator, those
+    their members proposed for a cooperative's staff, none for anybody else."""
+    queryset = Village.objects.filter(is_confirmed=False).select_related("county__province")
+    if not actor.is_authenticated:
+        return queryset.none()
+    if actor.is_staff:
+        return queryset.order_by("name", "id")
+    mine = queryset.filter(proposed_by__seller__cooperative__staff_links__user=actor)
+    return mine.distinct().order_by("name", "id")

@@ -11,6 +11,7 @@ from marketplace.core.errors import DomainError, ErrorCode, permission_denied
 from marketplace.core.normalize import normalize_text
 from marketplace.core.validators import clean_text
 from marketplace.locations import selectors
+from marketplace.locations.importer import clean_name
 from marketplace.locations.models import County, Village
 
 MAX_NAME_LENGTH = Village._meta.get_field("name").max_length
@@ -29,7 +30,8 @@ def propose_village(*, actor: User, county: County, name: str | None) -> Village
     keyboard), else a new proposed one."""
     if not actor.is_authenticated:
         raise permission_denied()
-    name = clean_text(name, field="name", max_length=MAX_NAME_LENGTH, required=True)
+    # Stored with Persian ی and ک, as the gazetteer's names are, whatever the keyboard.
+    name = clean_name(clean_text(name, field="name", max_length=MAX_NAME_LENGTH, required=True))
     key = normalize_text(name).replace(" ", "")
     if not key:
         raise DomainError.of(ErrorCode.INVALID, "name", _("Enter the village's name."))

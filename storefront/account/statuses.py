@@ -1,4 +1,4 @@
-"""Order, payment and shipment statuses in words buyers use."""
+"""Statuses in words: one word for one state on every page, the shop's and the panels'."""
 
 from __future__ import annotations
 
@@ -22,11 +22,32 @@ PAYMENT = {
 SHIPMENT = {
     "UNFULFILLED": _("Being prepared"),
     "PACKED": _("Packed"),
-    "SHIPPED": _("On its way"),
+    "SHIPPED": _("Shipped"),
     "DELIVERED": _("Delivered"),
     "CANCELED": _("Canceled"),
     "RETURNED": _("Returned"),
 }
+
+SELLER = {
+    "PENDING": _("Waiting for approval"),
+    "APPROVED": _("Approved"),
+    "SUSPENDED": _("Suspended"),
+    "REJECTED": _("Not accepted"),
+}
+PAYOUT = {
+    "PENDING": _("Being prepared"),
+    "SENT": _("Sent to your bank"),
+    "FAILED": _("Returned: paid again next week"),
+}
+# A product has no status code in the API, only isPublished.
+PRODUCT = {
+    "PUBLISHED": _("In the shop"),
+    "HIDDEN": _("Not published"),
+}
+
+
+def product_label(product: dict) -> str:
+    return label(PRODUCT, "PUBLISHED" if product.get("isPublished") else "HIDDEN")
 
 
 # The gateway of cash on delivery, as the API names it.

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from storefront import client
-from storefront.panel import queries
+from storefront.panel import forms, queries
 
 MAX_VILLAGE_QUERY = 100
 
@@ -46,3 +47,33 @@ def villages(
     if current and current.get("id") and all(v["id"] != current["id"] for v in found):
         found.insert(0, current)
     return found
+
+
+PROPOSAL_FIELDS = {"name": "new_village", "county": "new_village_county"}
+
+
+def chosen_village(request: HttpRequest, form: forms.Form, data) -> str:
+    """The village ID the form names: the one picked from the list or, when the producer
+    typed a village the list lacks, the proposed one the API keeps for review."""
+    picked = forms.text(form, data, "village", max_length=100)
+    name = forms.text(form, data, "new_village", max_length=150)
+    county = forms.text(form, data, "new_village_county", max_length=100)
+    if not name and not county:
+        return picked
+    if not name or not county:
+        missing = "new_village" if not name else "new_village_county"
+        form.add(missing, _("Give both the village's name and its county."))
+        return picked
+    if not form.valid:
+        return picked
+    payload, errors = client.mutate(
+        request, queries.VILLAGE_PROPOSE, {"name": name, "county": county}, root="villagePropose"
+    )
+    if errors:
+        form.merge(errors, PROPOSAL_FIELDS)
+        return picked
+    village = payload["village"]
+    form.values |= {"village": village["id"], "village_q": village["name"]}
+    form.values |= {"new_village": "", "new_village_county": ""}
+    form.values["proposed_village"] = village
+    return village["id"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from storefront import client
+from storefront.account import statuses
 from storefront.digits import latin_digits, plain_number
 from storefront.panel import fulfilment_queries as queries
 from storefront.panel import labels
@@ -88,9 +89,9 @@ def _desk_page(
     rows, next_cursor = page(desk["shipments"])
     if order is not None:
         rows = order(rows)
-    labels.with_label(rows, "status", labels.SHIPMENT_STATUS)
+    labels.with_label(rows, "status", statuses.SHIPMENT)
     counts = [
-        {**c, "label": labels.SHIPMENT_STATUS.get(c["status"], c["status"])}
+        {**c, "label": statuses.SHIPMENT.get(c["status"], c["status"])}
         for c in desk["counts"]
         if c["status"] in STATUSES
     ]

@@ -1,30 +1,9 @@
-"""Words for the API's status codes, as the panel shows them."""
+"""Words for the API's delivery kinds, and status words on rows (the status words
+themselves are storefront.account.statuses, shared with the shop)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-
-SELLER_STATUS = {
-    "PENDING": _("Waiting for approval"),
-    "APPROVED": _("Approved"),
-    "SUSPENDED": _("Suspended"),
-    "REJECTED": _("Not accepted"),
-}
-
-SHIPMENT_STATUS = {
-    "UNFULFILLED": _("To prepare"),
-    "PACKED": _("Packed"),
-    "SHIPPED": _("Shipped"),
-    "DELIVERED": _("Delivered"),
-    "CANCELED": _("Canceled"),
-    "RETURNED": _("Returned"),
-}
-
-PAYOUT_STATUS = {
-    "PENDING": _("Being prepared"),
-    "SENT": _("Sent to your bank"),
-    "FAILED": _("Returned: paid again next week"),
-}
 
 DELIVERY_KIND = {
     "POST": _("National post"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from storefront import client
+from storefront.account import statuses
 from storefront.panel import labels, queries
 from storefront.panel.access import cooperative_of, seller_of, signed_in
 
@@ -34,7 +35,7 @@ def _period(request: HttpRequest) -> tuple[str, str]:
 
 def _payouts(found: dict) -> list[dict]:
     rows = [edge["node"] for edge in (found.get("payouts") or {}).get("edges", [])]
-    labels.with_label(rows, "status", labels.PAYOUT_STATUS)
+    labels.with_label(rows, "status", statuses.PAYOUT)
     return rows
 
 

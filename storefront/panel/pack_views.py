@@ -43,7 +43,7 @@ def _read(request: HttpRequest, product: dict) -> tuple[forms.Form, saving.Produ
         stock=forms.quantity(form, data),
         weight=forms.weight_kg(form, data),
         unit=forms.text(form, data, "unit", max_length=150),
-        photo=None,
+        photos=[],
         publish=False,
     )
     return form, pack

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from storefront import client
 from storefront.panel import choices, forms, queries, saving
@@ -51,7 +51,8 @@ def _render(
     current = None
     village_id = form.values.get("village")
     if village_id:
-        for candidate in ((product or {}).get("origin"), seller.get("village")):
+        proposed = form.values.get("proposed_village")
+        for candidate in ((product or {}).get("origin"), seller.get("village"), proposed):
             if candidate and candidate["id"] == village_id:
                 current = candidate
     context = {
@@ -63,6 +64,17 @@ def _render(
         "next": safe_next(request, _default_next(seller)),
     }
     return render(request, "storefront/panel/product_form.html", context, status=status)
+
+
+@signed_in
+@require_GET
+def village_options(request: HttpRequest) -> HttpResponse:
+    """The village list of the form, for a search made without reloading it."""
+    form = forms.Form()
+    form.values["village_q"] = (request.GET.get("q") or "").strip()[:100]
+    form.values["village"] = (request.GET.get("current") or "").strip()[:MAX_ID_LENGTH]
+    context = {"form": form, "villages": choices.villages(request, form.values["village_q"])}
+    return render(request, "storefront/panel/_village_options.html", context)
 
 
 def _seller_for_new(request: HttpRequest) -> dict | None:
@@ -84,6 +96,8 @@ def _save(request, form, data, seller, product=None) -> HttpResponse:
     if "find_village" in request.POST:
         form.errors.clear()
         return _render(request, form, seller=seller, product=product)
+    if form.valid:
+        data.origin = choices.chosen_village(request, form, request.POST)
     if not form.valid:
         return _render(request, form, seller=seller, product=product, status=400)
     if product is None:

@@ -28,6 +28,24 @@ query VillageSearch($q: String!) {
 }
 """
 
+VILLAGE_PROPOSE = f"""
+mutation VillagePropose($name: String!, $county: String!) {{
+  villagePropose(name: $name, county: $county) {{ village {{ id name county }} {ERRORS} }}
+}}
+"""
+
+PROPOSED_VILLAGES = """
+query PanelProposedVillages {
+  proposedVillages(first: 100) { totalCount edges { node { id name county province } } }
+}
+"""
+
+VILLAGE_CONFIRM = f"""
+mutation PanelVillageConfirm($id: ID!) {{
+  villageConfirm(id: $id) {{ village {{ id isConfirmed }} {ERRORS} }}
+}}
+"""
+
 CATEGORY_CHOICES = """
 query CategoryChoices { categories(first: 100) { edges { node { id name parent { id name } } } } }
 """
@@ -54,6 +72,23 @@ query PanelProducts($sellers: [ID!], $cooperatives: [ID!], $after: String) {
 }
 """
 
+MEMBER_PRODUCTS = """
+query PanelMemberProducts($cooperatives: [ID!], $sellers: [ID!], $search: String,
+                          $available: Boolean, $after: String) {
+  products(search: $search, first: 30, after: $after, sortBy: {field: CREATED, direction: DESC},
+           filter: {cooperatives: $cooperatives, sellers: $sellers, isAvailable: $available}) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id name isPublished
+      seller { id name }
+      variants { id quantityAvailable }
+      pricing(channel: "ir") { priceRange { start { gross { amount currency } } } }
+    } }
+  }
+}
+"""
+
 PRODUCT_FOR_EDIT = """
 query PanelProduct($id: ID!) {
   product(id: $id, channel: "ir") {
@@ -65,6 +100,7 @@ query PanelProduct($id: ID!) {
       cooperative { id name slug warehouses { id name } }
     }
     thumbnail(size: 320) { url alt }
+    media { id alt url(size: 160) }
     variants {
       id name weight
       pricing(channel: "ir") { price { gross { amount currency } } }
@@ -133,6 +169,12 @@ mutation PanelPhoto($input: ProductMediaCreateInput!) {{
 
 MEDIA_DELETE = f"""
 mutation PanelPhotoDelete($id: ID!) {{ productMediaDelete(id: $id) {{ {ERRORS} }} }}
+"""
+
+MEDIA_REORDER = f"""
+mutation PanelPhotoOrder($product: ID!, $media: [ID!]!) {{
+  productMediaReorder(productId: $product, mediaIds: $media) {{ {ERRORS} }}
+}}
 """
 
 WAREHOUSE_CREATE = f"""

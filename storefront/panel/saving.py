@@ -23,6 +23,8 @@ VARIANT_FIELDS = {"price": "price", "channelListings": "price", "quantity": "sto
 VARIANT_FIELDS |= {"warehouse": "stock", "weight": "weight", "name": "unit"}
 PHOTO_FIELDS = {"image": "photo"}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# The API keeps at most ten photos a product.
+MAX_PHOTOS_AT_ONCE = 10
 
 
 @dataclass
@@ -35,14 +37,14 @@ class ProductData:
     stock: int | None
     weight: float | None
     unit: str
-    photo: UploadedFile | None
+    photos: list[UploadedFile]
     publish: bool
 
 
 def read_form(request: HttpRequest, categories: set[str]) -> tuple[forms.Form, ProductData]:
     form = forms.Form()
     data = request.POST
-    photo = request.FILES.get("photo")
+    photos = [photo for photo in request.FILES.getlist("photo") if photo.size]
     product = ProductData(
         name=forms.text(form, data, "name", required=True),
         description=forms.text(form, data, "description", max_length=20_000),
@@ -52,13 +54,15 @@ def read_form(request: HttpRequest, categories: set[str]) -> tuple[forms.Form, P
         stock=forms.quantity(form, data),
         weight=forms.weight_kg(form, data),
         unit=forms.text(form, data, "unit", max_length=150),
-        photo=photo,
+        photos=photos,
         publish=data.get("is_published") in ("on", "1", "true"),
     )
     form.values["village_q"] = (data.get("village_q") or "").strip()[:100]
     form.values["is_published"] = product.publish
-    if photo is not None and photo.size > MAX_PHOTO_BYTES:
+    if any(photo.size > MAX_PHOTO_BYTES for photo in photos):
         form.add("photo", _("The photo may be at most 10 MB."))
+    if len(photos) > MAX_PHOTOS_AT_ONCE:
+        form.add("photo", _("Add at most %(n)d photos at once.") % {"n": MAX_PHOTOS_AT_ONCE})
     return form, product
 
 
@@ -103,12 +107,24 @@ def _variant_input(data: ProductData) -> dict[str, Any]:
     return values
 
 
-def _add_photo(request, product_id: str, data: ProductData, form) -> str | None:
-    variables = {"input": {"product": product_id, "image": data.photo, "alt": data.name}}
-    payload = _step(
-        request, queries.MEDIA_CREATE, variables, "productMediaCreate", form, PHOTO_FIELDS
-    )
-    return payload["media"]["id"] if payload else None
+def _add_photos(request, product_id: str, data: ProductData, form) -> list[str] | None:
+    """The IDs of the photos added, in the order chosen; on a refusal, None and none kept."""
+    added: list[str] = []
+    for photo in data.photos:
+        variables = {"input": {"product": product_id, "image": photo, "alt": data.name}}
+        payload = _step(
+            request, queries.MEDIA_CREATE, variables, "productMediaCreate", form, PHOTO_FIELDS
+        )
+        if payload is None:
+            remove_photos(request, added)
+            return None
+        added.append(payload["media"]["id"])
+    return added
+
+
+def remove_photos(request: HttpRequest, media_ids: list[str]) -> None:
+    for media_id in media_ids:
+        client.mutate(request, queries.MEDIA_DELETE, {"id": media_id}, root="productMediaDelete")
 
 
 def create_product(
@@ -144,7 +160,7 @@ def create_product(
 def _finish_new(request, product_id: str, seller: dict, data: ProductData, form) -> bool:
     if not create_pack(request, product_id, seller, data, form):
         return False
-    if data.photo is not None and _add_photo(request, product_id, data, form) is None:
+    if _add_photos(request, product_id, data, form) is None:
         return False
     if data.publish:
         return _publish(request, product_id, True, form)
@@ -185,12 +201,10 @@ def _publish(request, product_id: str, publish: bool, form) -> bool:
 def update_product(
     request: HttpRequest, product: dict[str, Any], data: ProductData, form: forms.Form
 ) -> bool:
-    """Save the form over `product`; on a refusal, the photo it added is removed."""
-    media_id = None
-    if data.photo is not None:
-        media_id = _add_photo(request, product["id"], data, form)
-        if media_id is None:
-            return False
+    """Save the form over `product`; on a refusal, the photos it added are removed."""
+    added = _add_photos(request, product["id"], data, form)
+    if added is None:
+        return False
     product_input = {
         "name": data.name,
         "description": data.description,
@@ -202,10 +216,7 @@ def update_product(
     variables = {"id": product["id"], "input": product_input}
     saved = _step(request, queries.PRODUCT_UPDATE, variables, "productUpdate", form, PRODUCT_FIELDS)
     if saved is None or not _save_variant(request, product, data, form):
-        if media_id is not None:
-            client.mutate(
-                request, queries.MEDIA_DELETE, {"id": media_id}, root="productMediaDelete"
-            )
+        remove_photos(request, added)
         return False
     return True
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from storefront import client
+from storefront.account import statuses
 from storefront.digits import latin_digits
 from storefront.panel import choices, forms, labels, queries
 from storefront.panel.access import panel_me, seller_of, signed_in
@@ -32,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if seller is None and not cooperatives:
         return redirect("panel:apply")
     if seller is not None:
-        seller = {**seller, "status_label": labels.SELLER_STATUS.get(seller["status"], "")}
+        seller = {**seller, "status_label": statuses.SELLER.get(seller["status"], "")}
     return render(
         request,
         "storefront/panel/index.html",
@@ -44,7 +45,9 @@ def _apply_page(request, form: forms.Form, status: int = 200) -> HttpResponse:
     context = {
         "form": form,
         "cooperatives": choices.cooperatives(request),
-        "villages": choices.villages(request, form.values.get("village_q", "")),
+        "villages": choices.villages(
+            request, form.values.get("village_q", ""), form.values.get("proposed_village")
+        ),
     }
     return render(request, "storefront/panel/apply.html", context, status=status)
 
@@ -68,6 +71,8 @@ def apply(request: HttpRequest) -> HttpResponse:
     if "find_village" in data:
         form.errors.clear()
         return _apply_page(request, form)
+    if form.valid:
+        village = choices.chosen_village(request, form, data)
     if not form.valid:
         return _apply_page(request, form, status=400)
     seller_input = {"name": name, "description": description, "phone": latin_digits(phone)}
@@ -100,6 +105,8 @@ def products(request: HttpRequest) -> HttpResponse:
     connection = paged_query(request, queries.PRODUCT_LIST, {"sellers": [seller["id"]]})
     connection = connection["products"]
     rows, next_cursor = page(connection)
+    for row in rows:
+        row["status_label"] = statuses.product_label(row)
     context = {
         "seller": seller,
         "products": rows,
@@ -117,6 +124,6 @@ def orders(request: HttpRequest) -> HttpResponse:
     data = paged_query(request, queries.SELLER_SALES, {"id": seller["id"]})
     connection = data["seller"]["sales"]
     rows, next_cursor = page(connection)
-    labels.with_label(rows, "shipmentStatus", labels.SHIPMENT_STATUS)
+    labels.with_label(rows, "shipmentStatus", statuses.SHIPMENT)
     context = {"seller": seller, "sales": rows, "next_cursor": next_cursor}
     return render(request, "storefront/panel/orders.html", context)

@@ -134,7 +134,7 @@ def test_producer_joins_a_cooperative_and_sells_a_product_with_a_photo(
     textbox(producer, words("How many you have")).fill("۲۰")
     textbox(producer, words("Unit (for example: 1 kg bag)")).fill("بسته‌ی ۵۰۰ گرمی")
     textbox(producer, words("Weight of one unit in kilograms")).fill("۰٫۵")
-    photo = producer.get_by_label(words("Photo"), exact=True)
+    photo = producer.get_by_label(words("Photos"), exact=True)
     expect(photo).to_have_attribute("accept", "image/*")
     # Camera or gallery: the phone offers both when nothing forces the camera.
     assert photo.get_attribute("capture") is None

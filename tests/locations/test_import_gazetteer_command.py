@@ -103,3 +103,25 @@ def test_the_official_list_with_persian_headers_reports_its_progress(tmp_path, m
         "Read all 5 rows; saving…",
     ]
     assert "5 rows: 5 villages created" in lines[-1]
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "official_villages.csv"
+
+
+@pytest.mark.django_db
+def test_the_small_official_list_fixture_loads_with_progress(monkeypatch):
+    monkeypatch.setattr("marketplace.locations.importer.PROGRESS_EVERY", 2)
+
+    out, err = run(str(FIXTURE))
+
+    lines = out.splitlines()
+    assert lines[0] == "Read 2 rows: 2 new villages so far, 0 bad rows"
+    assert lines[1] == "Read 4 rows: 3 new villages so far, 0 bad rows"
+    assert "5 rows: 3 villages created" in lines[-1]
+    assert "row 6: unknown province" in err
+    karizak = Village.objects.get(name="کاریزک")
+    assert karizak.name_en == "Karizak" and karizak.county.name_en == "Kadkan"
+    assert karizak.is_confirmed
+
+    again, _err = run(str(FIXTURE))
+    assert "0 villages created" in again.splitlines()[-1]

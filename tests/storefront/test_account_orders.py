@@ -38,7 +38,7 @@ def test_orders_list_and_detail(seeded, buyer, seller_a, seller_b):
     words = text(detail)
     assert "Parcel from تعاونی زعفران تربت" in words
     assert "Parcel from تعاونی کشمش کاشمر" in words
-    assert "On its way" in words and "Being prepared" in words
+    assert "Shipped" in words and "Being prepared" in words
     assert "PT123456" in words and "Saffron" in words
     # Something has shipped: no cancel button.
     assert "Cancel this order" not in words

@@ -141,10 +141,10 @@ def test_shipments_to_prepare_and_the_producers_orders(staff_a, seller_a, buyer)
     desk = signed_in_client(staff_a).get("/panel/coop/torbat-saffron/shipments/")
     html = desk.content.decode()
     assert desk.status_code == 200
-    assert str(order.number) in html and "زعفران پوشال" in html and "To prepare" in html
+    assert str(order.number) in html and "زعفران پوشال" in html and "Being prepared" in html
     producer = signed_in_client(seller_a.owner).get("/panel/orders/").content.decode()
     assert str(order.number) in producer and "زعفران پوشال" in producer
-    assert "To prepare" in producer
+    assert "Being prepared" in producer
 
 
 JUNK = [

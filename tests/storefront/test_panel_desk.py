@@ -28,7 +28,7 @@ def test_the_clerk_packs_short_sends_and_delivers(two_coop_order, staff_a):
     desk = signed_in_client(staff_a)
     page = desk.get(DESK).content.decode()
     assert str(order.number) in page and 'data-status="UNFULFILLED"' in page
-    assert re.search(r"To prepare <span class=\"count\">\(1\)</span>", page)
+    assert re.search(r"Being prepared <span class=\"count\">\(1\)</span>", page)
     line = to_global_id("OrderLine", first.lines.get().pk)
     answer = desk.post(
         ACT, {"one": f"pack:{gid(first)}", f"qty:{gid(first)}:{line}": "2", "back": DESK}

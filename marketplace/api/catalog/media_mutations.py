@@ -8,7 +8,7 @@ import graphene
 from graphene_file_upload.scalars import Upload
 
 from marketplace.api.catalog.types import Product, ProductMedia
-from marketplace.api.core.ids import get_instance
+from marketplace.api.core.ids import decode_id, get_instance
 from marketplace.api.core.mutations import BaseMutation, Payload
 from marketplace.catalog import media as media_service
 from marketplace.catalog import selectors
@@ -84,3 +84,25 @@ class ProductMediaDelete(BaseMutation):
         media = get_instance(ProductMediaModel.objects.all(), id, "ProductMedia", field="id")
         deleted = media_service.delete_product_media(actor=info.context.user, media=media)
         return ProductMediaMutation.ok(media=deleted, product=_product_page(deleted.product_id))
+
+
+class ProductMediaReorder(BaseMutation):
+    """Puts a product's photos in the given order (all of its photos, each once); the
+    first is the product's thumbnail."""
+
+    class Meta:
+        output = ProductMediaMutation
+
+    class Arguments:
+        product_id = graphene.ID(required=True)
+        media_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+
+    @classmethod
+    def perform(cls, info, product_id, media_ids):
+        _require_signed_in(info)
+        product = get_instance(
+            ProductModel.objects.select_related("seller"), product_id, "Product", field="productId"
+        )
+        ids = [decode_id(value, "ProductMedia", field="mediaIds") for value in media_ids]
+        media_service.reorder_product_media(actor=info.context.user, product=product, media_ids=ids)
+        return ProductMediaMutation.ok(product=_product_page(product.pk))

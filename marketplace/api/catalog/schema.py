@@ -7,7 +7,11 @@ from django.utils.translation import get_language
 
 from marketplace.api.catalog import loaders
 from marketplace.api.catalog.filters import ProductFilterInput, ProductOrder, listing_arguments
-from marketplace.api.catalog.media_mutations import ProductMediaCreate, ProductMediaDelete
+from marketplace.api.catalog.media_mutations import (
+    ProductMediaCreate,
+    ProductMediaDelete,
+    ProductMediaReorder,
+)
 from marketplace.api.catalog.mutations import (
     ProductCreate,
     ProductDelete,
@@ -112,3 +116,4 @@ class CatalogMutations(graphene.ObjectType):
     product_variant_prices_update = ProductVariantPricesUpdate.Field()
     product_media_create = ProductMediaCreate.Field()
     product_media_delete = ProductMediaDelete.Field()
+    product_media_reorder = ProductMediaReorder.Field()
