@@ -465,11 +465,21 @@ GRAPHENE = {
     "RELAY_CONNECTION_MAX_LIMIT": 100,
 }
 GRAPHQL_MAX_FIRST = 100
+# Limits on one request's document, checked before it runs (marketplace/api/core/limits.py).
+GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "16"))
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "20000"))
+GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "30"))
+GRAPHQL_MAX_SAME_MUTATION = int(os.environ.get("GRAPHQL_MAX_SAME_MUTATION", "5"))
+GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+# A query whose answer would be larger is answered with an error instead.
+GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", str(4 * 1024 * 1024)))
 # Anonymous catalogue reads are cached this long (and dropped at once on catalogue writes).
 # Off in tests: test databases change without commits, which the invalidation follows.
 API_RESPONSE_CACHE_SECONDS = int(
     os.environ.get("API_RESPONSE_CACHE_SECONDS", "0" if TESTING else "60")
 )
+# Anonymous answers larger than this are never kept in the response cache.
+API_RESPONSE_CACHE_MAX_BYTES = int(os.environ.get("API_RESPONSE_CACHE_MAX_BYTES", str(256 * 1024)))
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
 
