@@ -263,6 +263,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
 CHECKOUT_ABANDONED_DAYS = int(os.environ.get("CHECKOUT_ABANDONED_DAYS", "30"))
+# What one checkout, one client and one guest may hold (issue: stock held hostage).
+# Units of one product in a checkout, and units in all.
+CHECKOUT_MAX_LINE_QUANTITY = int(os.environ.get("CHECKOUT_MAX_LINE_QUANTITY", "100"))
+CHECKOUT_MAX_UNITS = int(os.environ.get("CHECKOUT_MAX_UNITS", "300"))
+# Writes renew a checkout's holds, but never past this long after its first hold.
+CHECKOUT_MAX_HOLD_MINUTES = int(os.environ.get("CHECKOUT_MAX_HOLD_MINUTES", "60"))
+# Anonymous checkouts one client address may create within CHECKOUT_MAX_HOLD_MINUTES: so
+# at most this many checkouts' holds of one client are alive at once.
+CHECKOUT_CREATE_PER_CLIENT = int(os.environ.get("CHECKOUT_CREATE_PER_CLIENT", "30"))
+# Guest orders confirmed without payment (cash on delivery) hold stock until they ship:
+# at most this many open per phone, and placed per client address a day.
+GUEST_UNPAID_ORDERS_PER_PHONE = int(os.environ.get("GUEST_UNPAID_ORDERS_PER_PHONE", "2"))
+GUEST_UNPAID_ORDERS_PER_CLIENT_DAY = int(os.environ.get("GUEST_UNPAID_ORDERS_PER_CLIENT_DAY", "10"))
 # --- payments (see README "Payments" for a real Zarinpal merchant and Stripe account)
 # The site's origin as buyers' browsers reach it, e.g. https://bazarcheh.ir: gateways
 # send buyers back to callback URLs under it. Empty: relative URLs (sandbox only).
