@@ -265,6 +265,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
 CHECKOUT_ABANDONED_DAYS = int(os.environ.get("CHECKOUT_ABANDONED_DAYS", "30"))
+# What one checkout, one client and one guest may hold (issue: stock held hostage).
+# Units of one product in a checkout, and units in all.
+CHECKOUT_MAX_LINE_QUANTITY = int(os.environ.get("CHECKOUT_MAX_LINE_QUANTITY", "100"))
+CHECKOUT_MAX_UNITS = int(os.environ.get("CHECKOUT_MAX_UNITS", "300"))
+# Writes renew a checkout's holds, but never past this long after its first hold.
+CHECKOUT_MAX_HOLD_MINUTES = int(os.environ.get("CHECKOUT_MAX_HOLD_MINUTES", "60"))
+# Anonymous checkouts one client address may create within CHECKOUT_MAX_HOLD_MINUTES: so
+# at most this many checkouts' holds of one client are alive at once.
+CHECKOUT_CREATE_PER_CLIENT = int(os.environ.get("CHECKOUT_CREATE_PER_CLIENT", "30"))
+# Guest orders confirmed without payment (cash on delivery) hold stock until they ship:
+# at most this many open per phone, and placed per client address a day.
+GUEST_UNPAID_ORDERS_PER_PHONE = int(os.environ.get("GUEST_UNPAID_ORDERS_PER_PHONE", "2"))
+GUEST_UNPAID_ORDERS_PER_CLIENT_DAY = int(os.environ.get("GUEST_UNPAID_ORDERS_PER_CLIENT_DAY", "10"))
 # --- payments (see README "Payments" for a real Zarinpal merchant and Stripe account)
 # The site's origin as buyers' browsers reach it, e.g. https://bazarcheh.ir: gateways
 # send buyers back to callback URLs under it. Empty: relative URLs (sandbox only).
@@ -471,11 +484,21 @@ GRAPHENE = {
     "RELAY_CONNECTION_MAX_LIMIT": 100,
 }
 GRAPHQL_MAX_FIRST = 100
+# Limits on one request's document, checked before it runs (marketplace/api/core/limits.py).
+GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "16"))
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "20000"))
+GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "30"))
+GRAPHQL_MAX_SAME_MUTATION = int(os.environ.get("GRAPHQL_MAX_SAME_MUTATION", "5"))
+GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+# A query whose answer would be larger is answered with an error instead.
+GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", str(4 * 1024 * 1024)))
 # Anonymous catalogue reads are cached this long (and dropped at once on catalogue writes).
 # Off in tests: test databases change without commits, which the invalidation follows.
 API_RESPONSE_CACHE_SECONDS = int(
     os.environ.get("API_RESPONSE_CACHE_SECONDS", "0" if TESTING else "60")
 )
+# Anonymous answers larger than this are never kept in the response cache.
+API_RESPONSE_CACHE_MAX_BYTES = int(os.environ.get("API_RESPONSE_CACHE_MAX_BYTES", str(256 * 1024)))
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
 

@@ -31,6 +31,9 @@ class Checkout(models.Model):
     language = models.CharField(max_length=8, default="fa")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
+    # When the checkout first held stock: writes renew its holds up to
+    # CHECKOUT_MAX_HOLD_MINUTES after this, never later.
+    holding_since = models.DateTimeField(null=True, blank=True)
     # Set in the same transaction that creates the order: completing again returns it.
     order = models.OneToOneField(
         "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="checkout"

@@ -4,7 +4,10 @@ address, a delivery method per group, promo codes, and handing an anonymous chec
 Every write runs in one transaction and starts by locking the checkout row (an UPDATE
 that also records the change time), so two requests on the same checkout take turns and a
 completed checkout is never changed. Lines reserve what they hold for
-CHECKOUT_RESERVATION_MINUTES, and every write renews the checkout's live reservations.
+CHECKOUT_RESERVATION_MINUTES, and every write renews the checkout's live reservations, up
+to CHECKOUT_MAX_HOLD_MINUTES after its first one.
+
+What one buyer may hold is bounded (checkout.holding).
 
 Stock rows are locked in one global order (stock id) for all the lines of a request at
 once — the order checkoutComplete locks them in — so the number of queries
@@ -25,16 +28,17 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.addresses import ADDRESS_FIELDS, clean_address
 from marketplace.accounts.models import Address
 from marketplace.catalog.models import ProductVariant
 from marketplace.channels.selectors import channel_by_slug
-from marketplace.checkout import selectors
+from marketplace.checkout import holding, selectors
 from marketplace.checkout.info import CheckoutInfo, build_checkout_info, voucher_discount
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
-from marketplace.checkout.transactions import lock, not_found, write
+from marketplace.checkout.transactions import hold_deadline, lock, not_found, write
 from marketplace.core import sql
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector, permission_denied
 from marketplace.core.validators import clean_email
@@ -43,7 +47,6 @@ from marketplace.discounts.selectors import clean_code, voucher_by_code, voucher
 from marketplace.inventory import stock
 from marketplace.inventory.models import Reservation
 
-MAX_QUANTITY = 10_000
 # Distinct products in one checkout, and lines in one request: far above a real cart,
 # low enough that no request can make the server lock thousands of stock rows.
 MAX_LINES = 100
@@ -88,15 +91,16 @@ def _plan_lines(
     ids = {_variant_id(variant) for variant, _q in specs}
     variants, priced = selectors.variants_to_buy(ids, checkout.channel_id)
     minimum = 0 if replace else 1
+    maximum = holding.max_line_quantity()
     wanted: dict[int, tuple[int, int]] = {}
     for index, (value, quantity) in enumerate(specs):
         quantity_field, variant_field = f"lines.{index}.quantity", f"lines.{index}.variant_id"
-        if not isinstance(quantity, int) or not minimum <= quantity <= MAX_QUANTITY:
+        if not isinstance(quantity, int) or not minimum <= quantity <= maximum:
             errors.add(
                 ErrorCode.INVALID,
                 quantity_field,
                 _("Enter a quantity from %(min)d to %(max)s.")
-                % {"min": minimum, "max": f"{MAX_QUANTITY:,}"},
+                % {"min": minimum, "max": f"{maximum:,}"},
             )
             continue
         variant = variants.get(_variant_id(value))
@@ -113,11 +117,11 @@ def _plan_lines(
             if base is None:
                 base = existing[variant.pk].quantity if variant.pk in existing else 0
             total = base + quantity
-        if total > MAX_QUANTITY:
+        if total > maximum:
             errors.add(
                 ErrorCode.INVALID,
                 quantity_field,
-                _("At most %(max)s of one product per checkout.") % {"max": f"{MAX_QUANTITY:,}"},
+                _("At most %(max)s of one product per checkout.") % {"max": f"{maximum:,}"},
             )
             continue
         if total > 0:
@@ -135,6 +139,10 @@ def _plan_lines(
             "lines",
             _("A checkout holds at most %(n)d different products.") % {"n": MAX_LINES},
         )
+    units = sum(q for _i, q in wanted.values()) + sum(
+        existing[pk].quantity for pk in remaining if pk not in wanted
+    )
+    holding.check_units(units, errors)
     return wanted
 
 
@@ -174,12 +182,23 @@ def _plan_reservations(
 
 
 def _write_reservations(
-    targets: list[_Target], plan: dict[int, list[tuple[int, int]]], *, replace_old: bool
+    checkout: Checkout,
+    targets: list[_Target],
+    plan: dict[int, list[tuple[int, int]]],
+    *,
+    replace_old: bool,
 ) -> None:
     line_ids = [t.line.pk for t in targets]
     if replace_old:
         Reservation.objects.filter(checkout_line_id__in=line_ids).delete()
-    deadline = stock.reservation_deadline()
+    now = timezone.now()
+    if checkout.holding_since is None:
+        # Its first hold (a checkout created empty): the longest hold counts from here.
+        checkout.holding_since = now
+        Checkout.objects.filter(pk=checkout.pk).update(holding_since=now)
+    deadline = hold_deadline(checkout, now)
+    if deadline <= now:
+        return  # held as long as one checkout may: the lines stay, unreserved
     Reservation.objects.bulk_create(
         Reservation(checkout_line=t.line, stock_id=pk, quantity=take, reserved_until=deadline)
         for t in targets
@@ -245,7 +264,7 @@ def _apply_lines(
         CheckoutLine.objects.bulk_update(changed, ["quantity"])
     if targets:
         replace_old = any(t.variant_id in existing for t in targets)
-        _write_reservations(targets, plan, replace_old=replace_old)
+        _write_reservations(checkout, targets, plan, replace_old=replace_old)
     if targets or removed:
         # The catalogue shows quantityAvailable, which reservations lower.
         bump_catalog_version()
@@ -267,11 +286,15 @@ def create_checkout(
     email: str | None,
     lines: Sequence[LineSpec],
     language: str = "fa",
+    client: str | None = None,
 ) -> tuple[Checkout, CheckoutInfo]:
     """A new checkout with `lines` reserved. A signed-in buyer owns it (their email by
     default); an anonymous one may give an email now or later (set_email), before
-    completing it."""
+    completing it, and one client address creates at most CHECKOUT_CREATE_PER_CLIENT
+    of them within CHECKOUT_MAX_HOLD_MINUTES."""
     channel_obj = channel_by_slug(channel or None, field="channel")
+    if not _signed_in(actor):
+        holding.check_client(client)
     errors = ErrorCollector()
     address = ""
     try:
@@ -285,6 +308,7 @@ def create_checkout(
         email=address,
         channel=channel_obj,
         language=(language or "fa")[:8],
+        holding_since=timezone.now() if lines else None,
     )
     info = _apply_lines(checkout, lines, replace=False, errors=errors, existing={})
     return checkout, info
@@ -497,7 +521,7 @@ def _merge_into(source: Checkout, target: Checkout) -> CheckoutInfo:
     targets: list[_Target] = []
     for line in source_lines:
         mine = existing.get(line.variant_id)
-        quantity = min(line.quantity + (mine.quantity if mine else 0), MAX_QUANTITY)
+        quantity = min(line.quantity + (mine.quantity if mine else 0), holding.max_line_quantity())
         if mine is None and len(existing) + len(targets) >= MAX_LINES:
             continue
         targets.append(_Target(line.variant_id, quantity, None, strict=False, line=mine))
@@ -518,7 +542,7 @@ def _merge_into(source: Checkout, target: Checkout) -> CheckoutInfo:
     if changed:
         CheckoutLine.objects.bulk_update(changed, ["quantity"])
     if targets:
-        _write_reservations(targets, plan, replace_old=bool(changed))
+        _write_reservations(target, targets, plan, replace_old=bool(changed))
     return build_checkout_info(target)
 
 

@@ -8,8 +8,10 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +66,9 @@ def not_found() -> DomainError:
 # Locks the checkout row (recording the change time) and renews its live holds, in one
 # statement: the renewal joins the locked row, so it runs after the lock is taken. Only
 # live holds are renewed: an expired one may have been taken by another buyer since, and
-# reviving it would promise units twice. Counts the checkout rows locked (0 or 1).
+# reviving it would promise units twice. Renewals stop at CHECKOUT_MAX_HOLD_MINUTES after
+# the checkout's first hold, so writes cannot keep stock from others forever. Answers
+# the locked row's first hold time (no row when nothing was locked).
 @sql.statement(
     "checkout.lock",
     uses=[
@@ -75,20 +79,35 @@ def not_found() -> DomainError:
 )
 def _lock_sql() -> str:
     k, r, line = Table("k", Checkout), Table("r", Reservation), Table("l", CheckoutLine)
+    since = sql.column(Checkout, "holding_since")
     return f"""
 WITH locked AS (
     UPDATE {k.ref} SET {sql.column(Checkout, "updated")} = %s
     WHERE {k.c.token} = %s AND {k.c.order} IS NULL AND {k.c.user} IS NOT DISTINCT FROM %s
-    RETURNING {k.c.token}
+    RETURNING {k.c.token}, {k.c.holding_since}
 ), renewed AS (
-    UPDATE {r.ref} SET {sql.column(Reservation, "reserved_until")} = %s
+    UPDATE {r.ref} SET {sql.column(Reservation, "reserved_until")} =
+        LEAST(%s, locked.{since} + %s)
     FROM {line.ref}, locked
     WHERE {sql.on(r, "checkout_line", line)}
       AND {line.c.checkout} = locked.{sql.column(Checkout, "pk")}
       AND {r.c.reserved_until} > %s
 )
-SELECT count(*) FROM locked
+SELECT {since} FROM locked
 """
+
+
+def max_hold() -> timedelta:
+    return timedelta(minutes=settings.CHECKOUT_MAX_HOLD_MINUTES)
+
+
+def hold_deadline(checkout: Checkout, now: datetime) -> datetime:
+    """Until when a hold made now lasts: the usual reservation time, cut at the
+    checkout's maximum hold time."""
+    deadline = stock.reservation_deadline(now)
+    if checkout.holding_since is not None:
+        deadline = min(deadline, checkout.holding_since + max_hold())
+    return deadline
 
 
 def lock(actor, checkout: Checkout) -> None:
@@ -99,10 +118,12 @@ def lock(actor, checkout: Checkout) -> None:
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            _lock_sql(), [now, checkout.pk, checkout.user_id, stock.reservation_deadline(now), now]
+            _lock_sql(),
+            [now, checkout.pk, checkout.user_id, stock.reservation_deadline(now), max_hold(), now],
         )
-        (updated,) = cursor.fetchone()
-    if updated:
+        row = cursor.fetchone()
+    if row is not None:
+        checkout.holding_since = row[0]
         return
     order_id = Checkout.objects.filter(pk=checkout.pk).values_list("order_id", flat=True).first()
     if order_id is not None:

@@ -39,7 +39,7 @@ from marketplace.discounts.models import Voucher, VoucherUsage
 from marketplace.discounts.selectors import buyer_identities, uses_by_buyer
 from marketplace.inventory import stock
 from marketplace.notifications import announce
-from marketplace.orders import events
+from marketplace.orders import events, guests
 from marketplace.orders.events import EventType
 from marketplace.orders.models import (
     Order,
@@ -363,6 +363,8 @@ def _place(actor, token, gateway_id: str, redirect_url: str | None) -> tuple[Ord
         )
         return order, order.payments.order_by("-created", "-id").first()
     placement = _validate(actor, checkout, gateway_id)
+    if guests.is_bounded(signed_in=is_signed_in(actor), gateway=placement.gateway):
+        guests.check_phone(checkout.shipping_address.phone, placement.gateway)
     order = _create_order(actor, placement)
     lines = _create_lines(order, placement.info)
     payment = start_payment(order, placement.gateway, redirect_url)
@@ -421,14 +423,33 @@ def _placement_events(
 
 
 def complete_checkout(
-    *, actor, checkout: Checkout, gateway: str, redirect_url: str | None = None
+    *,
+    actor,
+    checkout: Checkout,
+    gateway: str,
+    redirect_url: str | None = None,
+    client: str | None = None,
 ) -> tuple[Order, Payment]:
     """Turn a checkout into an order in one transaction: order (sequential number, its
     own copy of the address), one shipment per group, line snapshots, stock allocations,
     the voucher's use and the payment through `gateway`. Completing the same checkout
-    again returns the same order and payment."""
+    again returns the same order and payment. Guests paying on delivery are bounded per
+    phone and per `client` address (orders.guests)."""
     redirect = clean_redirect_url(redirect_url)
-    order, payment = run_with_retries(lambda: _place(actor, checkout.pk, gateway or "", redirect))
+    bounded = guests.is_bounded(signed_in=is_signed_in(actor), gateway=get_gateway(gateway or ""))
+    # Counted before the transaction (a retry must not count twice), given back if no
+    # order is placed.
+    if bounded and not guests.count_for_client(client):
+        guests.uncount_for_client(client)
+        raise guests.too_many_for_client()
+    try:
+        order, payment = run_with_retries(
+            lambda: _place(actor, checkout.pk, gateway or "", redirect)
+        )
+    except DomainError:
+        if bounded:
+            guests.uncount_for_client(client)
+        raise
     return after_commit(order, payment)
 
 

@@ -47,6 +47,7 @@ MODULES = (
     "marketplace.core.outbox",
     "marketplace.core.throttle",
     "marketplace.inventory.stock",
+    "marketplace.orders.guests",
     "marketplace.shipping.selectors",
 )
 # Modules that run SQL of their own without registering it, and why.
@@ -200,7 +201,8 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "checkout.variants_to_buy": lambda s: [s.channel.pk, s.variants],
     "checkout.lines_with_held": lambda s: [s.now, s.checkout.pk],
     "checkout.choices": lambda s: [s.checkout.pk],
-    "checkout.lock": lambda s: [s.now, s.checkout.pk, None, s.now, s.now],
+    "orders.guest_phone_lock": lambda s: ["guest-phone:+989121234567"],
+    "checkout.lock": lambda s: [s.now, s.checkout.pk, None, s.now, timedelta(hours=1), s.now],
     "checkout.choose_for_cooperative": lambda s: [
         s.checkout.pk,
         s.cooperatives[0],

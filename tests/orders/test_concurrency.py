@@ -63,6 +63,13 @@ def assert_stock_exact(variant, sold: int) -> None:
     assert sum(OrderLine.objects.filter(variant=variant).values_list("quantity", flat=True)) == sold
 
 
+@pytest.fixture(autouse=True)
+def _guests_unbounded(settings):
+    # Every buyer here is a guest with the same phone, paying on delivery: the bound on
+    # such orders (orders.guests) is not what these races test.
+    settings.GUEST_UNPAID_ORDERS_PER_PHONE = 1000
+
+
 @pytest.fixture
 def hot(seller_a):
     ensure_seeded()
@@ -105,6 +112,22 @@ def test_fifty_completions_racing_for_ten_units(hot):
     assert outcomes == {"ok": UNITS, "domain": BUYERS - UNITS}, answers
     assert all(v == ["INSUFFICIENT_STOCK"] for kind, v in answers if kind == "domain")
     assert_stock_exact(hot, UNITS)
+
+
+def test_guests_racing_with_one_phone_stay_within_its_bound(hot, settings):
+    """Guests completing at once with one phone, paying on delivery: the bound holds."""
+    settings.GUEST_UNPAID_ORDERS_PER_PHONE = 3
+    checkouts = [make_checkout([(hot, 1)], email=f"g{i}@example.com") for i in range(8)]
+
+    def complete(i: int) -> int:
+        order, _p = services.complete_checkout(actor=None, checkout=checkouts[i], gateway="cod")
+        return order.pk
+
+    answers = race(len(checkouts), complete)
+    outcomes = Counter(kind for kind, _v in answers)
+    assert outcomes == {"ok": 3, "domain": 5}, answers
+    assert all(v == ["THROTTLED"] for kind, v in answers if kind == "domain")
+    assert Order.objects.count() == 3
 
 
 def test_crossed_carts_never_deadlock(seller_a, seller_b):

@@ -13,7 +13,7 @@ from marketplace.api.catalog.loaders import channel_for
 from marketplace.api.checkout.types import Checkout, decode_group, decode_token, remember
 from marketplace.api.core.errors import query_error, to_errors
 from marketplace.api.core.ids import decode_id
-from marketplace.api.core.mutations import BaseMutation, Payload
+from marketplace.api.core.mutations import BaseMutation, Payload, client_address
 from marketplace.api.orders.types import Order
 from marketplace.api.payments.types import Payment
 from marketplace.checkout import selectors, services
@@ -131,6 +131,7 @@ class CheckoutCreate(BaseMutation):
             email=input.get("email"),
             lines=_line_specs(input.get("lines")),
             language=_language(info),
+            client=client_address(info),
         )
         return _payload(info, result)
 
@@ -322,6 +323,7 @@ class CheckoutComplete(BaseMutation):
             checkout=CheckoutModel(token=token),
             gateway=payment_gateway,
             redirect_url=redirect_url,
+            client=client_address(info),
         )
         return cls(order=order, payment=payment, errors=payment_start_errors(payment))
 

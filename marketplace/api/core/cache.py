@@ -163,11 +163,15 @@ def cached_response(key: str) -> HttpResponse | None:
 
 
 def store(key: str, response: HttpResponse) -> None:
-    """Keep a successful response without errors (errors may be passing: never cache them)."""
+    """Keep a successful response without errors (errors may be passing: never cache them)
+    and no larger than API_RESPONSE_CACHE_MAX_BYTES."""
     response[HEADER] = "MISS"
     if response.status_code != 200 or getattr(response, "streaming", False):
         return
     content = response.content
+    # A large answer would take the cache's memory from the ordinary pages it speeds up.
+    if len(content) > settings.API_RESPONSE_CACHE_MAX_BYTES:
+        return
     # `"errors":` can appear in a JSON body only as a key: string values escape quotes.
     if b'"errors":' in content:
         return

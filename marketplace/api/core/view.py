@@ -34,6 +34,7 @@ from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
 from marketplace.api.core.errors import each_error
+from marketplace.api.core.limits import LIMIT_RULES
 from marketplace.core.db import prepared_statements
 from marketplace.core.outage import is_connection_failure
 
@@ -57,8 +58,10 @@ class DocumentCache:
             if hit is not None:
                 self.items.move_to_end(query)
                 return hit
-        document = parse(query)
-        errors = validate(schema, document)
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+        # The limits first, alone: a document over them is refused before the standard
+        # rules run (overlapping-field checks are quadratic in a field's aliases).
+        errors = validate(schema, document, LIMIT_RULES) or validate(schema, document)
         entry = (document, errors)
         if len(query) <= MAX_CACHED_QUERY_LENGTH:
             with self.lock:
@@ -132,6 +135,25 @@ class APIView(GraphQLView):
             response_cache.store(key, response)
         return response
 
+    def get_response(self, request, data, show_graphiql=False):
+        result, status_code = super().get_response(request, data, show_graphiql)
+        limit = settings.GRAPHQL_MAX_RESPONSE_BYTES
+        # A mutation's answer is sent whatever its size: its change is committed.
+        if result is None or getattr(request, "_graphql_mutation", False):
+            return result, status_code
+        # UTF-8 takes at most 4 bytes a character: most answers need no encoding to tell.
+        if len(result) * 4 <= limit or len(result.encode("utf-8", "surrogatepass")) <= limit:
+            return result, status_code
+        message = _(
+            "The answer would be larger than %(maximum)d bytes, the response size limit. "
+            "Ask for smaller pages or fewer fields."
+        ) % {"maximum": limit}
+        error = {
+            "message": message,
+            "extensions": {"code": "INVALID", "limit": "responseSize", "maximum": limit},
+        }
+        return self.json_encode(request, {"errors": [error]}, pretty=show_graphiql), 400
+
     def json_encode(self, request, d, pretty=False):
         # Persian text as UTF-8 rather than \u escapes: a third of the bytes on the wire.
         if pretty or self.pretty or request.GET.get("pretty"):
@@ -172,6 +194,7 @@ class APIView(GraphQLView):
         if operation is None:
             return ExecutionResult(errors=[GraphQLError(_("Unknown or ambiguous operation."))])
         is_mutation = operation.operation == OperationType.MUTATION
+        request._graphql_mutation = is_mutation
         if request.method.lower() == "get" and is_mutation:
             if show_graphiql:
                 return None

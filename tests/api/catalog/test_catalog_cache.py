@@ -134,3 +134,13 @@ def test_zero_seconds_turns_it_off(post, product, settings):
     settings.API_RESPONSE_CACHE_SECONDS = 0
     assert "X-Cache" not in post(CARDS, {"first": 5})
     assert "X-Cache" not in post(CARDS, {"first": 5})
+
+
+def test_an_answer_over_the_cache_size_limit_is_never_cached(post, product, settings):
+    first = post(CARDS, {"first": 5})
+    settings.API_RESPONSE_CACHE_MAX_BYTES = len(first.content) - 1
+    assert post(CARDS, {"first": 7})["X-Cache"] == "MISS"
+    assert post(CARDS, {"first": 7})["X-Cache"] == "MISS"
+    settings.API_RESPONSE_CACHE_MAX_BYTES = len(first.content)
+    assert post(CARDS, {"first": 8})["X-Cache"] == "MISS"
+    assert post(CARDS, {"first": 8})["X-Cache"] == "HIT"
