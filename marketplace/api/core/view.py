@@ -27,6 +27,7 @@ from graphql import (
     OperationType,
     execute,
     parse,
+    specified_rules,
     validate,
 )
 from graphql.error import GraphQLSyntaxError
@@ -34,6 +35,7 @@ from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
 from marketplace.api.core.errors import each_error
+from marketplace.api.core.input_checks import NoNulCharacters, has_nul, nul_error
 from marketplace.core.db import prepared_statements
 from marketplace.core.outage import is_connection_failure
 
@@ -41,6 +43,7 @@ logger = logging.getLogger("marketplace.api")
 
 MAX_CACHED_QUERY_LENGTH = 20_000
 CACHE_SIZE = 500
+VALIDATION_RULES = (*specified_rules, NoNulCharacters)
 
 
 class DocumentCache:
@@ -58,7 +61,7 @@ class DocumentCache:
                 self.items.move_to_end(query)
                 return hit
         document = parse(query)
-        errors = validate(schema, document)
+        errors = validate(schema, document, VALIDATION_RULES)
         entry = (document, errors)
         if len(query) <= MAX_CACHED_QUERY_LENGTH:
             with self.lock:
@@ -139,6 +142,15 @@ class APIView(GraphQLView):
         return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
 
     def parse_body(self, request):
+        try:
+            return self._parse_body(request)
+        except RecursionError:
+            # JSON nested deeper than the parser's recursion limit.
+            raise HttpError(
+                HttpResponse(status=400, content=_("The request body is nested too deeply."))
+            ) from None
+
+    def _parse_body(self, request):
         if self.get_content_type(request) == "multipart/form-data":
             try:
                 operations = json.loads(request.POST.get("operations", "{}"))
@@ -161,6 +173,8 @@ class APIView(GraphQLView):
             return ExecutionResult(errors=[GraphQLError(_("The query must be a string."))])
         if variables is not None and not isinstance(variables, dict):
             return ExecutionResult(errors=[GraphQLError(_("Variables must be a JSON object."))])
+        if variables and has_nul(variables):
+            return ExecutionResult(errors=[nul_error()])
         schema = self.schema.graphql_schema
         try:
             document, validation_errors = documents.get(schema, query)
