@@ -1,6 +1,7 @@
-"""Input PostgreSQL cannot store, refused before anything runs: text with NUL characters
-(in the document's string literals or in the variables) makes the database driver raise,
-which would otherwise surface as an internal error."""
+"""Text with NUL characters, which PostgreSQL cannot store: the database driver would
+raise and the answer be an internal error. A document with one in a string literal is
+refused; in variables each NUL becomes U+FFFD, the replacement character, so every
+field's own checks answer (an INVALID phone, a slug that names nothing)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from graphql import ASTValidationRule, GraphQLError, StringValueNode
 
 NUL = "\x00"
+REPLACEMENT = "\ufffd"
 _INVALID = {"code": "INVALID", "field": None}
 
 
@@ -21,9 +23,30 @@ class NoNulCharacters(ASTValidationRule):
             self.report_error(nul_error())
 
 
-def has_nul(value: object) -> bool:
-    """Whether a JSON value holds a NUL character in any string or key. The value comes
-    from json.loads, whose nesting the request body's parse already bounds."""
+def without_nul(value: object) -> object:
+    """The JSON value with each NUL in its strings and keys replaced; walked without
+    recursion, so any nesting the body's parse allowed is fine."""
+    if not _has_nul(value):
+        return value
+    root = [value]
+    stack: list[tuple[list | dict, object]] = [(root, 0)]
+    while stack:
+        container, key = stack.pop()
+        item = container[key]
+        if isinstance(item, str):
+            container[key] = item.replace(NUL, REPLACEMENT)
+        elif isinstance(item, dict):
+            copy = {k.replace(NUL, REPLACEMENT): v for k, v in item.items()}
+            container[key] = copy
+            stack.extend((copy, k) for k in copy)
+        elif isinstance(item, list):
+            copy = list(item)
+            container[key] = copy
+            stack.extend((copy, i) for i in range(len(copy)))
+    return root[0]
+
+
+def _has_nul(value: object) -> bool:
     stack = [value]
     while stack:
         item = stack.pop()

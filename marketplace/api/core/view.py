@@ -35,7 +35,7 @@ from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
 from marketplace.api.core.errors import each_error
-from marketplace.api.core.input_checks import NoNulCharacters, has_nul, nul_error
+from marketplace.api.core.input_checks import NoNulCharacters, without_nul
 from marketplace.core.db import prepared_statements
 from marketplace.core.outage import is_connection_failure
 
@@ -173,8 +173,8 @@ class APIView(GraphQLView):
             return ExecutionResult(errors=[GraphQLError(_("The query must be a string."))])
         if variables is not None and not isinstance(variables, dict):
             return ExecutionResult(errors=[GraphQLError(_("Variables must be a JSON object."))])
-        if variables and has_nul(variables):
-            return ExecutionResult(errors=[nul_error()])
+        if variables:
+            variables = without_nul(variables)
         schema = self.schema.graphql_schema
         try:
             document, validation_errors = documents.get(schema, query)
