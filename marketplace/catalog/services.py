@@ -59,6 +59,7 @@ def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[st
             field=key,
             max_length=limits[key],
             required=key == "name",
+            multiline=key.startswith("description"),
         )
         if result is not None:
             cleaned[key] = result
