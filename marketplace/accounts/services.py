@@ -128,6 +128,20 @@ def refresh_access_token(*, refresh_token: str | None) -> tuple[User, str]:
     return user, tokens.create_access_token(user)
 
 
+def revoke_tokens(*, actor: User | None, refresh_token: str | None = None) -> User:
+    """Sign out everywhere: every token issued so far to the signed-in `actor`, or to the
+    user `refresh_token` names, is refused from now on."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    if user is None:
+        user = tokens.user_from_token(refresh_token or "", kind=tokens.REFRESH)
+    if user is None:
+        raise DomainError.of(
+            ErrorCode.INVALID, "refresh_token", _("The refresh token is invalid or has expired.")
+        )
+    tokens.revoke_tokens(user)
+    return user
+
+
 @transaction.atomic
 def ensure_operator(*, email: str, password: str) -> tuple[User, bool]:
     """Create (or promote) the platform operator named by the environment."""

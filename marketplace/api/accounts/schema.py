@@ -68,6 +68,20 @@ class TokenRefresh(BaseMutation):
         return cls.ok(token=access, user=user)
 
 
+class TokenRevoke(BaseMutation):
+    """Sign out everywhere: every access and refresh token issued to the caller so far
+    stops working. The caller is the bearer token's user or the one `refreshToken`
+    names."""
+
+    class Arguments:
+        refresh_token = graphene.String()
+
+    @classmethod
+    def perform(cls, info, refresh_token=None):
+        services.revoke_tokens(actor=info.context.user, refresh_token=refresh_token)
+        return cls.ok()
+
+
 class AccountQueries(graphene.ObjectType):
     me = graphene.Field(User)
 
@@ -81,3 +95,4 @@ class AccountMutations(graphene.ObjectType):
     account_register = AccountRegister.Field()
     token_create = TokenCreate.Field()
     token_refresh = TokenRefresh.Field()
+    token_revoke = TokenRevoke.Field()
