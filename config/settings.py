@@ -177,6 +177,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # "throttle" cache, shared by every web process).
 SIGN_IN_FAILURES_PER_ACCOUNT_HOUR = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT_HOUR", "10"))
 SIGN_IN_FAILURES_PER_CLIENT_HOUR = int(os.environ.get("SIGN_IN_FAILURES_PER_CLIENT_HOUR", "50"))
+# Account registrations tried per client address an hour.
+REGISTER_PER_CLIENT_HOUR = int(os.environ.get("REGISTER_PER_CLIENT_HOUR", "20"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
