@@ -42,13 +42,15 @@ def register_user(
     last_name: str | None = None,
     phone: str | None = None,
     language: str = "fa",
-    client: str = "",
+    client: str | None = None,
 ) -> User | None:
     """A new account, or None when the email or mobile number already has one: nothing
     is created then, and the answer is the same, so registering never tells whether an
     address is in use (its owner signs in or resets the password). Tries are limited per
     client address."""
-    if not throttle.allow(
+    # `client` is the caller's address for requests; the platform's own registrations
+    # (demo data, commands) name none and are not limited.
+    if client and not throttle.allow(
         "register-client", client, limit=settings.REGISTER_PER_CLIENT_HOUR, window=HOUR
     ):
         raise DomainError.of(ErrorCode.THROTTLED)
