@@ -5,8 +5,10 @@ field's own checks answer (an INVALID phone, a slug that names nothing)."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
-from graphql import ASTValidationRule, GraphQLError, StringValueNode
+from graphql import ASTValidationRule, FieldNode, GraphQLError, StringValueNode
 
 NUL = "\x00"
 REPLACEMENT = "\ufffd"
@@ -59,3 +61,37 @@ def _has_nul(value: object) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+class NoIntrospection(ASTValidationRule):
+    """Refuses `__schema` and `__type` (where introspection is off); `__typename` stays."""
+
+    def enter_field(self, node: FieldNode, *_args) -> None:
+        if node.name.value in {"__schema", "__type"}:
+            self.report_error(
+                GraphQLError(
+                    _("Introspection is disabled."),
+                    node,
+                    extensions={"code": "PERMISSION_DENIED", "field": None},
+                )
+            )
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_suggestions(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors without graphql-core's "Did you mean ...?" hints, which name fields,
+    arguments and values of the schema (where suggestions are off)."""
+    return [
+        GraphQLError(
+            _SUGGESTION.sub("", error.message),
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            error.original_error,
+            error.extensions,
+        )
+        for error in errors
+    ]

@@ -35,7 +35,12 @@ from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
 from marketplace.api.core.errors import each_error
-from marketplace.api.core.input_checks import NoNulCharacters, without_nul
+from marketplace.api.core.input_checks import (
+    NoIntrospection,
+    NoNulCharacters,
+    without_nul,
+    without_suggestions,
+)
 from marketplace.core.db import prepared_statements
 from marketplace.core.outage import is_connection_failure
 
@@ -99,12 +104,16 @@ def _execute(schema: GraphQLSchema, document, **options) -> ExecutionResult:
     if result.errors:
         # A query's resolver reports all its field errors, not only the first.
         result.errors = each_error(result.errors)
+        if not settings.GRAPHQL_SUGGESTIONS:
+            result.errors = without_suggestions(result.errors)
     return result
 
 
 @method_decorator(csrf_exempt, name="dispatch")
 class APIView(GraphQLView):
-    graphiql = True
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.graphiql = settings.GRAPHIQL
 
     def dispatch(self, request, *args, **kwargs):
         if not getattr(request, "_force_token_check", False):
@@ -180,7 +189,11 @@ class APIView(GraphQLView):
             document, validation_errors = documents.get(schema, query)
         except GraphQLSyntaxError as exc:
             return ExecutionResult(errors=[exc])
+        if not validation_errors and not settings.GRAPHQL_INTROSPECTION:
+            validation_errors = validate(schema, document, [NoIntrospection])
         if validation_errors:
+            if not settings.GRAPHQL_SUGGESTIONS:
+                validation_errors = without_suggestions(list(validation_errors))
             return ExecutionResult(errors=validation_errors)
         operation = get_operation_ast(document, operation_name)
         if operation is None:
