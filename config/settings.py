@@ -503,6 +503,9 @@ API_RESPONSE_CACHE_SECONDS = int(
 )
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
+# A multipart request (an upload) larger than this is refused by its Content-Length,
+# before it is read: a 10 MB photo and the form around it.
+GRAPHQL_MAX_UPLOAD_BYTES = int(os.environ.get("GRAPHQL_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
 
 # --- security: safe unless the launcher says this is a developer's machine
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -133,6 +133,9 @@ class APIView(GraphQLView):
                     ]
                 }
                 return HttpResponse(json.dumps(body), status=401, content_type="application/json")
+        refusal = self._upload_refusal(request)
+        if refusal is not None:
+            return refusal
         # Anonymous catalogue reads are answered from the response cache (api.core.cache).
         key = response_cache.cache_key(request, self.schema.graphql_schema, documents)
         if key is not None:
@@ -143,6 +146,27 @@ class APIView(GraphQLView):
         if key is not None:
             response_cache.store(key, response)
         return response
+
+    def _upload_refusal(self, request) -> HttpResponse | None:
+        """An upload refused before its body is read: from an anonymous caller (no
+        mutation takes a file from one), or larger than GRAPHQL_MAX_UPLOAD_BYTES."""
+        if self.get_content_type(request) != "multipart/form-data":
+            return None
+        if not request.user.is_authenticated:
+            status, code, message = 403, "PERMISSION_DENIED", _("Sign in to upload files.")
+        else:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length <= settings.GRAPHQL_MAX_UPLOAD_BYTES:
+                return None
+            status, code = 413, "TOO_LONG"
+            message = _("The upload is larger than %(mb)d MB.") % {
+                "mb": settings.GRAPHQL_MAX_UPLOAD_BYTES // (1024 * 1024)
+            }
+        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+        return HttpResponse(json.dumps(body), status=status, content_type="application/json")
 
     def json_encode(self, request, d, pretty=False):
         # Persian text as UTF-8 rather than \u escapes: a third of the bytes on the wire.
