@@ -246,7 +246,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # GraphiQL, introspection (__schema, __type) and "Did you mean" suggestions: for
 # development; in production they only map the API for an attacker.
-GRAPHIQL = env_bool("GRAPHIQL", default=DEV_MODE)
+GRAPHIQL = env_bool("GRAPHIQL", default=DEV_MODE or TESTING)
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", default=DEV_MODE or TESTING)
 GRAPHQL_SUGGESTIONS = env_bool("GRAPHQL_SUGGESTIONS", default=DEV_MODE or TESTING)
 if GRAPHIQL:
