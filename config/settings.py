@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "graphene_django",
+    "csp",
     "axes",
     "marketplace.core",
     "marketplace.accounts",
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "storefront.notfound.ShopNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Answers a locked-out admin sign-in (django-axes); last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,6 +182,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # "throttle" cache, shared by every web process).
 SIGN_IN_FAILURES_PER_ACCOUNT_HOUR = int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT_HOUR", "10"))
 SIGN_IN_FAILURES_PER_CLIENT_HOUR = int(os.environ.get("SIGN_IN_FAILURES_PER_CLIENT_HOUR", "50"))
+# Account registrations tried per client address an hour.
+REGISTER_PER_CLIENT_HOUR = int(os.environ.get("REGISTER_PER_CLIENT_HOUR", "20"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -224,6 +229,32 @@ if AWS_STORAGE_BUCKET_NAME:
     media_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {}}
 else:
     media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# --- Content-Security-Policy (django-csp): the pages run only the site's own scripts
+# (and Stripe's on the card page); an injected script or an inline handler does not run.
+_MEDIA_ORIGINS = ["https:"] if AWS_STORAGE_BUCKET_NAME or MEDIA_URL.startswith("http") else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "https://js.stripe.com", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", "https://api.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    },
+}
+# GraphiQL, introspection (__schema, __type) and "Did you mean" suggestions: for
+# development; in production they only map the API for an attacker.
+GRAPHIQL = env_bool("GRAPHIQL", default=DEV_MODE or TESTING)
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", default=DEV_MODE or TESTING)
+GRAPHQL_SUGGESTIONS = env_bool("GRAPHQL_SUGGESTIONS", default=DEV_MODE or TESTING)
+if GRAPHIQL:
+    # GraphiQL's page loads its scripts from a CDN and runs inline ones.
+    CONTENT_SECURITY_POLICY["EXCLUDE_URL_PREFIXES"] = ["/graphql/"]
+
 STORAGES = {
     "default": media_storage,
     "staticfiles": {
@@ -501,6 +532,9 @@ API_RESPONSE_CACHE_SECONDS = int(
 API_RESPONSE_CACHE_MAX_BYTES = int(os.environ.get("API_RESPONSE_CACHE_MAX_BYTES", str(256 * 1024)))
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = GRAPHQL_MAX_BODY_BYTES
+# A multipart request (an upload) larger than this is refused by its Content-Length,
+# before it is read: a 10 MB photo and the form around it.
+GRAPHQL_MAX_UPLOAD_BYTES = int(os.environ.get("GRAPHQL_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
 
 # --- security: safe unless the launcher says this is a developer's machine
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,24 +1,31 @@
 """The storefront's only way to the marketplace: its public GraphQL API, run in process
 (default) or over HTTP when the STOREFRONT_API_URL setting names an endpoint.
 
-Signing in stores the API's access and refresh tokens in the session; an expired access
-token is refreshed once, and a refused refresh signs the visitor out."""
+Signing in stores the API's access and refresh tokens in the session, encrypted: a copy
+of the session table alone gives no usable token. An expired access token is refreshed
+once, a refused refresh signs the visitor out, and signing out revokes the tokens."""
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 ACCESS = "api_access_token"
 REFRESH = "api_refresh_token"
 TIMEOUT_SECONDS = 15
 
+REVOKE_MUTATION = """
+mutation Revoke($token: String) { tokenRevoke(refreshToken: $token) { errors { code } } }
+"""
 REFRESH_MUTATION = """
 mutation Refresh($token: String!) {
   tokenRefresh(refreshToken: $token) { token errors { field code message } }
@@ -126,14 +133,41 @@ def _token_rejected(body: dict) -> bool:
     )
 
 
+def _fernet() -> Fernet:
+    key = salted_hmac("storefront.client.tokens", "session", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _seal(token: str) -> str:
+    return _fernet().encrypt(token.encode()).decode()
+
+
+def session_token(request, key: str = ACCESS) -> str | None:
+    """The API token stored under `key` in the session, or None (none stored, or stored
+    under another secret key)."""
+    sealed = request.session.get(key) if hasattr(request, "session") else None
+    if not isinstance(sealed, str) or not sealed:
+        return None
+    try:
+        return _fernet().decrypt(sealed.encode()).decode()
+    except (InvalidToken, ValueError):
+        return None
+
+
+def store_tokens(session, *, access: str, refresh: str | None = None) -> None:
+    session[ACCESS] = _seal(access)
+    if refresh:
+        session[REFRESH] = _seal(refresh)
+
+
 def _refresh(request) -> str | None:
-    refresh = request.session.get(REFRESH)
+    refresh = session_token(request, REFRESH)
     if not refresh:
         return None
     body = _send(REFRESH_MUTATION, {"token": refresh}, None, _language(request))
     token = ((body.get("data") or {}).get("tokenRefresh") or {}).get("token")
     if token:
-        request.session[ACCESS] = token
+        store_tokens(request.session, access=token)
     return token
 
 
@@ -145,7 +179,7 @@ def raw(request, query: str, variables: dict | None = None) -> dict:
     """The response body, signed in as the session's user when there is one."""
     variables = variables or {}
     language = _language(request)
-    token = request.session.get(ACCESS) if hasattr(request, "session") else None
+    token = session_token(request)
     client = getattr(request, "META", {}).get("REMOTE_ADDR")
     body = _send(query, variables, token, language, client)
     if token and _token_rejected(body):
@@ -181,15 +215,20 @@ def mutate(
 
 def sign_in(request, *, access: str, refresh: str | None) -> None:
     request.session.cycle_key()
-    request.session[ACCESS] = access
-    if refresh:
-        request.session[REFRESH] = refresh
+    store_tokens(request.session, access=access, refresh=refresh)
 
 
-def sign_out(request) -> None:
+def sign_out(request, *, revoke: bool = False) -> None:
+    """Forget the tokens; with `revoke`, the API refuses them (and every other token of
+    the user) from now on, so a copy kept elsewhere stops working too."""
+    if revoke:
+        refresh = session_token(request, REFRESH)
+        access = session_token(request)
+        if refresh or access:
+            _send(REVOKE_MUTATION, {"token": refresh}, access, _language(request))
     for key in (ACCESS, REFRESH):
         request.session.pop(key, None)
 
 
 def signed_in(request) -> bool:
-    return bool(request.session.get(ACCESS))
+    return session_token(request) is not None

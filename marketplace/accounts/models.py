@@ -38,6 +38,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     language = models.CharField(_("language"), max_length=8, default="fa")
+    # In every token issued; raising it (signing out, a new password) revokes them all.
+    token_version = models.PositiveIntegerField(_("token version"), default=0, editable=False)
 
     objects = UserManager()
 
@@ -59,6 +61,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email or self.phone or f"user {self.pk}"
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.token_version += 1
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "password" in update_fields:
+            # A new password revokes the tokens issued before it, wherever it is saved.
+            kwargs["update_fields"] = {*update_fields, "token_version"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts import selectors, tokens
@@ -34,7 +34,6 @@ def check_new_password(password: str | None, user: User) -> None:
     errors.raise_if_any()
 
 
-@transaction.atomic
 def register_user(
     *,
     email: str | None,
@@ -43,7 +42,18 @@ def register_user(
     last_name: str | None = None,
     phone: str | None = None,
     language: str = "fa",
-) -> User:
+    client: str | None = None,
+) -> User | None:
+    """A new account, or None when the email or mobile number already has one: nothing
+    is created then, and the answer is the same, so registering never tells whether an
+    address is in use (its owner signs in or resets the password). Tries are limited per
+    client address."""
+    # `client` is the caller's address for requests; the platform's own registrations
+    # (demo data, commands) name none and are not limited.
+    if client and not throttle.allow(
+        "register-client", client, limit=settings.REGISTER_PER_CLIENT_HOUR, window=HOUR
+    ):
+        raise DomainError.of(ErrorCode.THROTTLED)
     errors = ErrorCollector()
     cleaned: dict[str, str] = {}
     for field, cleaner in (
@@ -56,12 +66,6 @@ def register_user(
             cleaned[field] = cleaner()
         except DomainError as exc:
             errors.extend(exc)
-    if cleaned.get("email") and User.objects.filter(email__iexact=cleaned["email"]).exists():
-        errors.add(ErrorCode.UNIQUE, "email", _("An account with this email already exists."))
-    if cleaned.get("phone") and User.objects.filter(phone=cleaned["phone"]).exists():
-        errors.add(
-            ErrorCode.UNIQUE, "phone", _("An account with this mobile number already exists.")
-        )
     user = User(
         email=cleaned.get("email") or None,
         phone=cleaned.get("phone") or None,
@@ -71,8 +75,18 @@ def register_user(
     )
     _clean_password(password, user, errors)
     errors.raise_if_any()
+    taken = User.objects.filter(email__iexact=user.email).exists() or (
+        user.phone is not None and User.objects.filter(phone=user.phone).exists()
+    )
+    if taken:
+        return None
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Registered by a concurrent request meanwhile.
+        return None
     return user
 
 
@@ -126,6 +140,20 @@ def refresh_access_token(*, refresh_token: str | None) -> tuple[User, str]:
             ErrorCode.INVALID, "refresh_token", _("The refresh token is invalid or has expired.")
         )
     return user, tokens.create_access_token(user)
+
+
+def revoke_tokens(*, actor: User | None, refresh_token: str | None = None) -> User:
+    """Sign out everywhere: every token issued so far to the signed-in `actor`, or to the
+    user `refresh_token` names, is refused from now on."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    if user is None:
+        user = tokens.user_from_token(refresh_token or "", kind=tokens.REFRESH)
+    if user is None:
+        raise DomainError.of(
+            ErrorCode.INVALID, "refresh_token", _("The refresh token is invalid or has expired.")
+        )
+    tokens.revoke_tokens(user)
+    return user
 
 
 @transaction.atomic

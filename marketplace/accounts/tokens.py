@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import jwt
 from django.conf import settings
+from django.db.models import F
 
 from marketplace.accounts.models import User
 
@@ -21,8 +22,9 @@ def _encode(user: User, kind: str, ttl) -> str:
         "type": kind,
         "iat": now,
         "exp": now + ttl,
-        # Changing the password changes this, which revokes every token issued before.
-        "pwd": user.password[-12:],
+        # Signing out or a new password raises the user's version: every token issued
+        # before is refused.
+        "ver": user.token_version,
     }
     return jwt.encode(payload, settings.SECRET_KEY, algorithm=ALGORITHM)
 
@@ -33,6 +35,12 @@ def create_access_token(user: User) -> str:
 
 def create_refresh_token(user: User) -> str:
     return _encode(user, REFRESH, settings.JWT_REFRESH_TTL)
+
+
+def revoke_tokens(user: User) -> None:
+    """Refuse every token issued to `user` so far (signing out everywhere)."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.token_version += 1
 
 
 def user_from_token(token: str, *, kind: str = ACCESS) -> User | None:
@@ -50,6 +58,6 @@ def user_from_token(token: str, *, kind: str = ACCESS) -> User | None:
     except (TypeError, ValueError):
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.password[-12:] != payload.get("pwd"):
+    if user is None or payload.get("ver") != user.token_version:
         return None
     return user

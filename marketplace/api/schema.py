@@ -1,5 +1,4 @@
 import graphene
-from graphene import relay
 
 from marketplace.api.accounts.addresses import AddressMutations, AddressQueries
 from marketplace.api.accounts.login_codes import LoginCodeMutations
@@ -9,6 +8,7 @@ from marketplace.api.catalog.schema import CatalogMutations, CatalogQueries
 from marketplace.api.catalog.variant_update import VariantUpdateMutations
 from marketplace.api.channels.schema import ChannelQueries
 from marketplace.api.checkout.schema import CheckoutMutations, CheckoutQueries
+from marketplace.api.core.node import NodeField
 from marketplace.api.inventory.schema import InventoryMutations
 from marketplace.api.locations.mutations import LocationMutations
 from marketplace.api.locations.schema import LocationQueries
@@ -39,7 +39,7 @@ class Query(
     SiteQueries,
     graphene.ObjectType,
 ):
-    node = relay.Node.Field()
+    node = NodeField()
 
 
 class Mutation(

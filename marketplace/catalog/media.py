@@ -289,8 +289,7 @@ def add_product_media(
 ) -> ProductMedia:
     """Add a photo to `product`. The upload is decoded, checked and re-encoded here; the
     thumbnails follow from a task once the row is committed."""
-    if not permissions.can_edit_products_of(actor, product.seller):
-        raise DomainError.of(ErrorCode.PERMISSION_DENIED, "product")
+    permissions.require_editor(actor, product.seller, "product", product=product)
     alt_text = clean_text(alt, field="alt", max_length=MAX_ALT_LENGTH)
     # Cheap refusals first, so a full product costs no decoding; the count is checked
     # again under the lock.
@@ -327,8 +326,7 @@ def add_product_media(
 def delete_product_media(*, actor: User, media: ProductMedia) -> ProductMedia:
     """Delete one photo and, once committed, its files. Returns the row as it was."""
     product = _lock_product(media.product_id)
-    if not permissions.can_edit_products_of(actor, product.seller):
-        raise DomainError.of(ErrorCode.PERMISSION_DENIED, "id")
+    permissions.require_editor(actor, product.seller, "id", product=product)
     # Read under the product's lock: the thumbnail task records its files under the same
     # lock, so none of them can be missed here.
     current = ProductMedia.objects.filter(pk=media.pk, product_id=product.pk).first()

@@ -47,11 +47,6 @@ class StockInput:
     quantity: int
 
 
-def _require_editor(actor: User, seller: Seller, field: str | None = None) -> None:
-    if not permissions.can_edit_products_of(actor, seller):
-        raise DomainError.of(ErrorCode.PERMISSION_DENIED, field)
-
-
 def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[str, str]:
     limits = {"name": 250, "name_en": 250, "description": 20_000, "description_en": 20_000}
     cleaned = {}
@@ -64,6 +59,7 @@ def _clean_texts(errors: ErrorCollector, data: dict[str, str | None]) -> dict[st
             field=key,
             max_length=limits[key],
             required=key == "name",
+            multiline=key.startswith("description"),
         )
         if result is not None:
             cleaned[key] = result
@@ -85,7 +81,7 @@ def create_product(
     is_published: bool | None = None,
     product_type: ProductType | None = None,
 ) -> Product:
-    _require_editor(actor, seller, "seller")
+    permissions.require_editor(actor, seller, "seller")
     require_approved(seller, "seller")
     errors = ErrorCollector()
     texts = _clean_texts(
@@ -131,7 +127,7 @@ def update_product(
     is_published: bool | None = None,
 ) -> Product:
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
-    _require_editor(actor, product.seller)
+    permissions.require_editor(actor, product.seller, product=product)
     if product.is_hidden:
         raise DomainError.of(ErrorCode.NOT_FOUND, "id")
     if is_published:
@@ -165,7 +161,7 @@ def update_product(
 def delete_product(*, actor: User, product: Product) -> bool:
     """Delete the product, or hide it when orders refer to it. True when deleted."""
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
-    _require_editor(actor, product.seller)
+    permissions.require_editor(actor, product.seller, product=product)
     bump_catalog_version()
     try:
         with transaction.atomic():
@@ -301,7 +297,7 @@ def create_variant(
     stocks: list[StockInput] | None = None,
 ) -> ProductVariant:
     product = Product.objects.select_for_update().select_related("seller").get(pk=product.pk)
-    _require_editor(actor, product.seller, "product")
+    permissions.require_editor(actor, product.seller, "product", product=product)
     if product.is_hidden:
         raise DomainError.of(ErrorCode.NOT_FOUND, "product")
     require_approved(product.seller, "product")
@@ -354,7 +350,7 @@ def update_variant_stocks(
     A seller no longer approved may only lower quantities (stock counted short or gone)."""
     variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
     seller = variant.product.seller
-    _require_editor(actor, seller, "variant_id")
+    permissions.require_editor(actor, seller, "variant_id", product=variant.product)
     errors = ErrorCollector()
     _check_stocks(errors, actor, seller, stocks)
     errors.raise_if_any()
@@ -392,7 +388,7 @@ def set_variant_prices(
     *, actor: User, variant: ProductVariant, prices: list[PriceInput]
 ) -> ProductVariant:
     variant = ProductVariant.objects.select_related("product__seller").get(pk=variant.pk)
-    _require_editor(actor, variant.product.seller, "variant_id")
+    permissions.require_editor(actor, variant.product.seller, "variant_id", product=variant.product)
     require_approved(variant.product.seller, "variant_id")
     errors = ErrorCollector()
     cleaned = _clean_prices(errors, prices)
@@ -422,7 +418,7 @@ def update_variant(
         .select_related("product__seller")
         .get(pk=variant.pk)
     )
-    _require_editor(actor, variant.product.seller, "id")
+    permissions.require_editor(actor, variant.product.seller, "id", product=variant.product)
     errors = ErrorCollector()
     name_value = errors.collect(clean_text, name, field="name", max_length=150)
     weight_value = errors.collect(_clean_weight, weight, field="weight")

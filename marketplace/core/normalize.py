@@ -25,6 +25,38 @@ _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 # ZWNJ, ZWJ, ZWSP, word joiner, soft hyphen, BOM and every Unicode space become one space.
 _JOINERS = re.compile("[\u200b-\u200f\u2060\u00ad\ufeff]")
 _SPACES = re.compile(r"\s+")
+# Bidi embeddings, overrides and isolates: they reorder the text around them, so a name
+# could show as something else (or turn the rest of a page or an email around).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing; a name of only these looks empty.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u00ad\ufeff"
+# Control characters and line or paragraph separators; CR/LF in a name would break the
+# header lines of an email that names it.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_EDGES = re.compile(f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$")
+
+
+def _visible_or_empty(value: str) -> str:
+    return _EDGES.sub("", value)
+
+
+def single_line(value: str) -> str:
+    """A name as stored: no bidi controls, control characters or line breaks (each
+    break a space), single spaces, no invisible characters at either end; "" when
+    nothing visible is left."""
+    value = _BIDI_CONTROLS.sub("", value)
+    value = _CONTROLS.sub(" ", value)
+    value = _SPACES.sub(" ", value)
+    return _visible_or_empty(value)
+
+
+def multi_line(value: str) -> str:
+    """Free text as stored: line breaks kept (as LF), no bidi controls or other control
+    characters; "" when nothing visible is left."""
+    value = _BIDI_CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _LINE_CONTROLS.sub("", value.replace("\t", " ")).replace("\u2028", "\n")
+    return _visible_or_empty(value.replace("\u2029", "\n"))
 
 
 def normalize_digits(value: str) -> str:

@@ -14,11 +14,20 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.core.normalize import normalize_digits
+from marketplace.core.normalize import multi_line, normalize_digits, single_line
 
 
-def clean_text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
-    value = (value or "").strip()
+def clean_text(
+    value: str | None,
+    *,
+    field: str,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = False,
+) -> str:
+    """Text as stored: one line (names, labels) unless `multiline` (descriptions), with
+    no bidi or control characters; only invisible characters count as empty."""
+    value = (multi_line if multiline else single_line)(value or "")
     if required and not value:
         raise DomainError.of(ErrorCode.REQUIRED, field)
     if len(value) > max_length:

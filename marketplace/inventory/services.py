@@ -43,7 +43,7 @@ def create_warehouse(
     except DomainError as exc:
         errors.extend(exc)
     try:
-        address = clean_text(address, field="address", max_length=500)
+        address = clean_text(address, field="address", max_length=500, multiline=True)
     except DomainError as exc:
         errors.extend(exc)
     errors.raise_if_any()

@@ -40,7 +40,9 @@ def create_cooperative(
     permissions.require(permissions.has_platform_perm(actor, "sellers.add_cooperative"))
     errors = ErrorCollector()
     name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
-    description = errors.collect(clean_text, description, field="description", max_length=5000)
+    description = errors.collect(
+        clean_text, description, field="description", max_length=5000, multiline=True
+    )
     rate = errors.collect(clean_rate, fee_rate, field="fee_rate", default=DEFAULT_FEE_RATE)
     slug_value = errors.collect(clean_slug, slug, field="slug", fallback=name or "")
     phone = errors.collect(clean_mobile, phone, field="phone", required=False)
@@ -92,7 +94,9 @@ def create_seller(
         raise DomainError.of(ErrorCode.UNIQUE, None, _("You already have a seller profile."))
     errors = ErrorCollector()
     name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
-    description = errors.collect(clean_text, description, field="description", max_length=5000)
+    description = errors.collect(
+        clean_text, description, field="description", max_length=5000, multiline=True
+    )
     phone = errors.collect(clean_mobile, phone, field="phone")
     iban = errors.collect(clean_iban, payout_iban, field="payout_iban")
     holder = errors.collect(clean_text, payout_holder, field="payout_holder", max_length=200)
@@ -138,7 +142,7 @@ def update_seller(
         seller.name = errors.collect(clean_text, name, field="name", max_length=200, required=True)
     if description is not None:
         seller.description = errors.collect(
-            clean_text, description, field="description", max_length=5000
+            clean_text, description, field="description", max_length=5000, multiline=True
         )
     if phone is not None:
         seller.phone = errors.collect(clean_mobile, phone, field="phone")
@@ -187,7 +191,9 @@ def reject_seller(*, actor: User, seller: Seller, reason: str | None) -> Seller:
     """The seller's cooperative staff (or platform staff) turn a pending applicant down,
     saying why; the applicant is told by email."""
     permissions.require(permissions.can_approve_seller(actor, seller))
-    reason = clean_text(reason, field="reason", max_length=MAX_REASON_LENGTH, required=True)
+    reason = clean_text(
+        reason, field="reason", max_length=MAX_REASON_LENGTH, required=True, multiline=True
+    )
     seller = Seller.objects.select_for_update().get(pk=seller.pk)
     if seller.status != SellerStatus.PENDING:
         raise DomainError.of(ErrorCode.INVALID_STATUS, "id")

@@ -167,7 +167,7 @@ def signup(request):
 
 @require_POST
 def signout(request):
-    client.sign_out(request)
+    client.sign_out(request, revoke=True)
     cart_session.on_sign_out(request)
     messages.success(request, _("You are signed out."))
     return redirect("shop:home")

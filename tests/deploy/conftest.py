@@ -53,6 +53,10 @@ print(json.dumps({
         f"{type(console.formatter).__module__}.{type(console.formatter).__qualname__}"
     ),
     "log_line": console.format(record),
+    "GRAPHIQL": settings.GRAPHIQL,
+    "GRAPHQL_INTROSPECTION": settings.GRAPHQL_INTROSPECTION,
+    "GRAPHQL_SUGGESTIONS": settings.GRAPHQL_SUGGESTIONS,
+    "csp_middleware": "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE,
 }))
 """
 

@@ -38,6 +38,13 @@ def test_https_is_enforced(production: dict[str, Any]) -> None:
     assert production["SECURE_HSTS_SECONDS"] > 0
 
 
+def test_the_api_is_not_mapped_for_visitors(production: dict[str, Any]) -> None:
+    assert production["GRAPHIQL"] is False
+    assert production["GRAPHQL_INTROSPECTION"] is False
+    assert production["GRAPHQL_SUGGESTIONS"] is False
+    assert production["csp_middleware"] is True
+
+
 def test_allowed_hosts_come_from_the_environment(production: dict[str, Any]) -> None:
     assert production["ALLOWED_HOSTS"] == ["bazarcheh.example"]
 

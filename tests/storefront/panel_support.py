@@ -38,7 +38,7 @@ def signed_in_client(user: User, language: str = "en") -> Client:
     browser = Client(HTTP_ACCEPT_LANGUAGE=language)
     browser.cookies["django_language"] = language
     session = browser.session
-    session[api_client.ACCESS] = create_access_token(user)
+    api_client.store_tokens(session, access=create_access_token(user))
     session.save()
     return browser
 

@@ -81,17 +81,16 @@ def test_expired_access_token_is_refreshed(mode, settings):
     payload, _ = client.mutate(
         request, TOKEN, {"email": "late@example.com", "password": PASSWORD}, root="tokenCreate"
     )
-    request.session[client.ACCESS] = payload["token"]  # already expired
+    client.store_tokens(request.session, access=payload["token"])  # already expired
     settings.JWT_ACCESS_TTL = timedelta(minutes=30)
     assert client.query(request, ME) == {"me": {"email": "late@example.com"}}
-    assert request.session[client.ACCESS] != payload["token"]
+    assert client.session_token(request) not in (None, payload["token"])
 
 
 @pytest.mark.django_db(transaction=True)
 def test_refused_refresh_signs_out(mode):
     request = visitor()
-    request.session[client.ACCESS] = "not-a-token"
-    request.session[client.REFRESH] = "not-a-token-either"
+    client.store_tokens(request.session, access="not-a-token", refresh="not-a-token-either")
     assert client.query(request, ME) == {"me": None}
     assert not client.signed_in(request)
 

@@ -27,6 +27,7 @@ from graphql import (
     OperationType,
     execute,
     parse,
+    specified_rules,
     validate,
 )
 from graphql.error import GraphQLSyntaxError
@@ -34,6 +35,12 @@ from graphql.utilities import get_operation_ast
 
 from marketplace.api.core import cache as response_cache
 from marketplace.api.core.errors import each_error
+from marketplace.api.core.input_checks import (
+    NoIntrospection,
+    NoNulCharacters,
+    without_nul,
+    without_suggestions,
+)
 from marketplace.api.core.limits import LIMIT_RULES
 from marketplace.core.db import prepared_statements
 from marketplace.core.outage import is_connection_failure
@@ -42,6 +49,7 @@ logger = logging.getLogger("marketplace.api")
 
 MAX_CACHED_QUERY_LENGTH = 20_000
 CACHE_SIZE = 500
+VALIDATION_RULES = (*specified_rules, NoNulCharacters)
 
 
 class DocumentCache:
@@ -61,7 +69,9 @@ class DocumentCache:
         document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
         # The limits first, alone: a document over them is refused before the standard
         # rules run (overlapping-field checks are quadratic in a field's aliases).
-        errors = validate(schema, document, LIMIT_RULES) or validate(schema, document)
+        errors = validate(schema, document, LIMIT_RULES) or validate(
+            schema, document, VALIDATION_RULES
+        )
         entry = (document, errors)
         if len(query) <= MAX_CACHED_QUERY_LENGTH:
             with self.lock:
@@ -99,12 +109,16 @@ def _execute(schema: GraphQLSchema, document, **options) -> ExecutionResult:
     if result.errors:
         # A query's resolver reports all its field errors, not only the first.
         result.errors = each_error(result.errors)
+        if not settings.GRAPHQL_SUGGESTIONS:
+            result.errors = without_suggestions(result.errors)
     return result
 
 
 @method_decorator(csrf_exempt, name="dispatch")
 class APIView(GraphQLView):
-    graphiql = True
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.graphiql = settings.GRAPHIQL
 
     def dispatch(self, request, *args, **kwargs):
         if not getattr(request, "_force_token_check", False):
@@ -124,6 +138,9 @@ class APIView(GraphQLView):
                     ]
                 }
                 return HttpResponse(json.dumps(body), status=401, content_type="application/json")
+        refusal = self._upload_refusal(request)
+        if refusal is not None:
+            return refusal
         # Anonymous catalogue reads are answered from the response cache (api.core.cache).
         key = response_cache.cache_key(request, self.schema.graphql_schema, documents)
         if key is not None:
@@ -154,6 +171,27 @@ class APIView(GraphQLView):
         }
         return self.json_encode(request, {"errors": [error]}, pretty=show_graphiql), 400
 
+    def _upload_refusal(self, request) -> HttpResponse | None:
+        """An upload refused before its body is read: from an anonymous caller (no
+        mutation takes a file from one), or larger than GRAPHQL_MAX_UPLOAD_BYTES."""
+        if self.get_content_type(request) != "multipart/form-data":
+            return None
+        if not request.user.is_authenticated:
+            status, code, message = 403, "PERMISSION_DENIED", _("Sign in to upload files.")
+        else:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length <= settings.GRAPHQL_MAX_UPLOAD_BYTES:
+                return None
+            status, code = 413, "TOO_LONG"
+            message = _("The upload is larger than %(mb)d MB.") % {
+                "mb": settings.GRAPHQL_MAX_UPLOAD_BYTES // (1024 * 1024)
+            }
+        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+        return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+
     def json_encode(self, request, d, pretty=False):
         # Persian text as UTF-8 rather than \u escapes: a third of the bytes on the wire.
         if pretty or self.pretty or request.GET.get("pretty"):
@@ -161,6 +199,15 @@ class APIView(GraphQLView):
         return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
 
     def parse_body(self, request):
+        try:
+            return self._parse_body(request)
+        except RecursionError:
+            # JSON nested deeper than the parser's recursion limit.
+            raise HttpError(
+                HttpResponse(status=400, content=_("The request body is nested too deeply."))
+            ) from None
+
+    def _parse_body(self, request):
         if self.get_content_type(request) == "multipart/form-data":
             try:
                 operations = json.loads(request.POST.get("operations", "{}"))
@@ -183,12 +230,18 @@ class APIView(GraphQLView):
             return ExecutionResult(errors=[GraphQLError(_("The query must be a string."))])
         if variables is not None and not isinstance(variables, dict):
             return ExecutionResult(errors=[GraphQLError(_("Variables must be a JSON object."))])
+        if variables:
+            variables = without_nul(variables)
         schema = self.schema.graphql_schema
         try:
             document, validation_errors = documents.get(schema, query)
         except GraphQLSyntaxError as exc:
             return ExecutionResult(errors=[exc])
+        if not validation_errors and not settings.GRAPHQL_INTROSPECTION:
+            validation_errors = validate(schema, document, [NoIntrospection])
         if validation_errors:
+            if not settings.GRAPHQL_SUGGESTIONS:
+                validation_errors = without_suggestions(list(validation_errors))
             return ExecutionResult(errors=validation_errors)
         operation = get_operation_ast(document, operation_name)
         if operation is None:

@@ -4,10 +4,13 @@ Every relation is batch-loaded (`marketplace.api.core.batch`): an order with 20 
 5 shipments costs the same queries as one with 5 lines in 2, and a page of orders the
 same as one order. An order read by a fulfiller's staff carries its scope (see
 `marketplace.orders.selectors`): its shipments and lines keep only that fulfiller's
-part, and its payments and history are not shown.
+part, its amounts are those of that part, and its payments, history, voucher and
+buyer's email are not shown.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import graphene
 from graphene import relay
@@ -91,6 +94,16 @@ def _lines_of(info, order: OrderModel) -> list[OrderLineModel]:
 
 def _is_whole(order: OrderModel) -> bool:
     return selectors.scope_of(order) is None
+
+
+def _amounts(info, order: OrderModel) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Subtotal, shipping, discount and total as the caller may see them: the whole
+    order's, or for a fulfiller's staff those of their own lines and parcels only."""
+    if _is_whole(order):
+        return order.subtotal, order.shipping_price, order.discount, order.total
+    subtotal = sum((line.total_price for line in _lines_of(info, order)), Decimal(0))
+    shipping = sum((s.shipping_price for s in _shipments_of(info, order)), Decimal(0))
+    return subtotal, shipping, Decimal(0), subtotal + shipping
 
 
 # ---------------------------------------------------------------- types
@@ -328,7 +341,7 @@ class Order(ModelObjectType):
     number = graphene.String(required=True)
     status = graphene.Field(OrderStatus, required=True)
     payment_status = graphene.Field(PaymentStatus, required=True)
-    email = graphene.String()
+    email = graphene.String(description="Null for fulfillers' staff.")
     channel = graphene.Field(graphene.NonNull(Channel))
     lines = graphene.List(graphene.NonNull(OrderLine), required=True)
     shipments = graphene.List(graphene.NonNull(Shipment), required=True)
@@ -336,11 +349,23 @@ class Order(ModelObjectType):
         graphene.NonNull(Payment), required=True, description="Empty for fulfillers' staff."
     )
     shipping_address = graphene.Field(graphene.NonNull(Address))
-    subtotal = graphene.Field(graphene.NonNull(TaxedMoney))
-    shipping_price = graphene.Field(graphene.NonNull(TaxedMoney))
-    discount = graphene.Field(graphene.NonNull(Money))
-    total = graphene.Field(graphene.NonNull(TaxedMoney))
-    voucher_code = graphene.String()
+    subtotal = graphene.Field(
+        graphene.NonNull(TaxedMoney),
+        description="For fulfillers' staff: of their lines only.",
+    )
+    shipping_price = graphene.Field(
+        graphene.NonNull(TaxedMoney),
+        description="For fulfillers' staff: of their parcels only.",
+    )
+    discount = graphene.Field(
+        graphene.NonNull(Money),
+        description="Zero for fulfillers' staff: the voucher is not theirs.",
+    )
+    total = graphene.Field(
+        graphene.NonNull(TaxedMoney),
+        description="For fulfillers' staff: their lines and parcels, before any voucher.",
+    )
+    voucher_code = graphene.String(description="Null for fulfillers' staff.")
     created = graphene.DateTime(required=True)
     expires_at = graphene.DateTime(
         description="An unpaid order is canceled at this time and its items released."
@@ -377,7 +402,7 @@ class Order(ModelObjectType):
 
     @staticmethod
     def resolve_email(root: OrderModel, info) -> str | None:
-        return root.email or None
+        return (root.email or None) if _is_whole(root) else None
 
     @staticmethod
     def resolve_channel(root: OrderModel, info):
@@ -422,23 +447,23 @@ class Order(ModelObjectType):
 
     @staticmethod
     def resolve_subtotal(root: OrderModel, info):
-        return taxed_money(root.subtotal, root.currency)
+        return taxed_money(_amounts(info, root)[0], root.currency)
 
     @staticmethod
     def resolve_shipping_price(root: OrderModel, info):
-        return taxed_money(root.shipping_price, root.currency)
+        return taxed_money(_amounts(info, root)[1], root.currency)
 
     @staticmethod
     def resolve_discount(root: OrderModel, info):
-        return money(root.discount, root.currency)
+        return money(_amounts(info, root)[2], root.currency)
 
     @staticmethod
     def resolve_total(root: OrderModel, info):
-        return taxed_money(root.total, root.currency)
+        return taxed_money(_amounts(info, root)[3], root.currency)
 
     @staticmethod
     def resolve_voucher_code(root: OrderModel, info) -> str | None:
-        return root.voucher_code or None
+        return (root.voucher_code or None) if _is_whole(root) else None
 
     @staticmethod
     def resolve_can_cancel(root: OrderModel, info) -> bool:

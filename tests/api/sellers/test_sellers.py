@@ -251,3 +251,11 @@ def test_seller_create_and_approve_answer_normally_with_the_broker_down(
     jobs = Job.objects.filter(task="marketplace.notifications.tasks.send_notification")
     assert jobs.count() == Notification.objects.count() == 3
     assert set(jobs.values_list("status", flat=True)) == {JobStatus.PENDING}
+
+
+def test_a_seller_name_is_stored_as_one_visible_line(api, buyer, sara, coop_a):
+    result = create(api, buyer, cooperative=gid(coop_a), name="زعفران\u202e کاظمی\r\nBcc: x@y.z")
+    assert result["errors"] == []
+    assert result["seller"]["name"] == "زعفران کاظمی Bcc: x@y.z"
+    result = create(api, sara, cooperative=gid(coop_a), name="\u200b\u200c\u2060")
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("name", "REQUIRED")]

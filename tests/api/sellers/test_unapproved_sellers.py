@@ -165,7 +165,8 @@ def test_own_delivery_method(api, seeded, applicant, acting):
 def test_others_learn_nothing_of_the_status(api, applicant, seller_b, saffron):
     variables = {"input": {"name": "پنیر", "category": gid(saffron), "seller": gid(applicant)}}
     result = payload(api(PRODUCT_CREATE, variables, user=seller_b.owner))
-    assert codes(result) == [("seller", "PERMISSION_DENIED")]
+    # As for a seller that does not exist: the applicant is hidden from outsiders.
+    assert codes(result) == [("seller", "NOT_FOUND")]
 
 
 def test_their_products_stay_out_of_sight_until_approved(api, their_product, applicant, buyer):

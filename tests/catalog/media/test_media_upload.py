@@ -190,7 +190,8 @@ def test_who_may_add_photos(product, seller_b, staff_a, staff_b, operator, media
     for outsider in (seller_b.owner, staff_b, AnonymousUser()):
         with pytest.raises(DomainError) as exc:
             add(product, photo, actor=outsider)
-        assert codes(exc) == [("product", "PERMISSION_DENIED")]
+        # An unpublished product: outsiders are not told that it exists.
+        assert codes(exc) == [("product", "NOT_FOUND")]
     assert stored_files(media_root) == []
     # The seller's cooperative staff and platform staff act on the seller's behalf.
     for insider in (staff_a, operator):
@@ -210,7 +211,7 @@ def test_delete_removes_the_original_and_thumbnails_after_commit(
 
     with pytest.raises(DomainError) as exc:
         media_service.delete_product_media(actor=seller_b.owner, media=media)
-    assert codes(exc) == [("id", "PERMISSION_DENIED")]
+    assert codes(exc) == [("id", "NOT_FOUND")]
 
     with django_capture_on_commit_callbacks(execute=True):
         deleted = media_service.delete_product_media(actor=product.seller.owner, media=media)
