@@ -8,6 +8,7 @@ Django starts, sets BAZARCHEH_DEV=1 and picks a broker that needs no server.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
@@ -231,7 +232,29 @@ else:
     media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # --- Content-Security-Policy (django-csp): the pages run only the site's own scripts
 # (and Stripe's on the card page); an injected script or an inline handler does not run.
-_MEDIA_ORIGINS = ["https:"] if AWS_STORAGE_BUCKET_NAME or MEDIA_URL.startswith("http") else []
+
+
+def _origin(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Photos come from the media store's own address: an absolute MEDIA_URL, the S3
+# endpoint (an S3-compatible server in the compose file), or AWS's https hosts.
+_MEDIA_ORIGINS = sorted(
+    {
+        origin
+        for origin in (
+            _origin(MEDIA_URL),
+            *(
+                (_origin(os.environ.get("AWS_S3_ENDPOINT_URL")), "https:")
+                if AWS_STORAGE_BUCKET_NAME
+                else ()
+            ),
+        )
+        if origin
+    }
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
