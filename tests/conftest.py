@@ -322,3 +322,18 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.2)
     return predicate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts() -> None:
+    """Each test starts with no rate-limit counts. In the database they roll back with
+    the test; in Redis (the production configuration) they would outlive it."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if "redis" not in settings.CACHES["throttle"]["BACKEND"].lower():
+        return
+    client = caches["throttle"]._cache.get_client(write=True)
+    keys = list(client.scan_iter(match="*throttle:*"))
+    if keys:
+        client.delete(*keys)

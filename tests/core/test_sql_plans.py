@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from marketplace.accounts.models import User
@@ -130,24 +130,8 @@ def _seed_checkouts(count: int, channel: Channel, variants: list[ProductVariant]
     )
 
 
-class _Undone(Exception):
-    pass
-
-
-def _write_and_undo_products(count: int) -> None:
-    """Products written and rolled back: their entries stay in the search index's
-    pending list, as a busy shop's writes leave them between two vacuums."""
-    try:
-        with transaction.atomic():
-            seed_products(count, batch_size=count)
-            raise _Undone
-    except _Undone:
-        pass
-
-
 @pytest.fixture
 def sample(db) -> Sample:
-    _write_and_undo_products(PRODUCTS + PRODUCTS // 2)
     seed_products(PRODUCTS, batch_size=1000)
     _seed_sellers(SELLERS)
     channel = Channel.objects.get(slug="ir")

@@ -17,6 +17,18 @@ from marketplace.core.models import ThrottleCount
 RACERS = 12
 
 
+@pytest.fixture(autouse=True)
+def counted_in_the_database(settings):
+    """These tests are about the PostgreSQL count, used when no Redis is configured."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "throttle_cache",
+        },
+    }
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_parallel_burst_gets_exactly_the_limit():
     start = threading.Barrier(RACERS)
