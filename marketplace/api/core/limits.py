@@ -209,8 +209,51 @@ def limit_error(
     )
 
 
-class _LimitRule(ASTValidationRule):
-    """Measures each operation once (on the context) and reports its own limit."""
+def _depth_error(node: OperationDefinitionNode, measured: Measure) -> GraphQLError | None:
+    if measured.depth <= max_depth():
+        return None
+    message = _("The query nests fields %(depth)d deep; the depth limit is %(maximum)d.")
+    values = {"depth": measured.depth, "maximum": max_depth()}
+    return limit_error(node, "depth", max_depth(), message % values)
+
+
+def _cost_error(node: OperationDefinitionNode, measured: Measure) -> GraphQLError | None:
+    if measured.cost <= max_cost():
+        return None
+    message = _(
+        "The query may answer more than %(maximum)d fields (page sizes included); "
+        "this is the cost limit. Ask for smaller pages or fewer nested lists."
+    )
+    return limit_error(node, "cost", max_cost(), message % {"maximum": max_cost()})
+
+
+def _aliases_error(node: OperationDefinitionNode, measured: Measure) -> GraphQLError | None:
+    if measured.aliases <= max_aliases():
+        return None
+    message = _("The query has %(count)d aliases; the alias limit is %(maximum)d.")
+    values = {"count": measured.aliases, "maximum": max_aliases()}
+    return limit_error(node, "aliases", max_aliases(), message % values)
+
+
+def _same_mutation_error(node: OperationDefinitionNode, measured: Measure) -> GraphQLError | None:
+    if not measured.mutations:
+        return None
+    name, count = measured.mutations.most_common(1)[0]
+    if count <= max_same_mutation():
+        return None
+    message = _(
+        "The request runs %(name)s %(count)d times; the limit is %(maximum)d of one "
+        "mutation per request."
+    )
+    values = {"name": name, "count": count, "maximum": max_same_mutation()}
+    return limit_error(node, "sameMutation", max_same_mutation(), message % values)
+
+
+CHECKS = (_depth_error, _cost_error, _aliases_error, _same_mutation_error)
+
+
+class OperationLimitsRule(ASTValidationRule):
+    """Measures each operation once and reports every limit it passes."""
 
     def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
@@ -220,64 +263,12 @@ class _LimitRule(ASTValidationRule):
             if isinstance(d, FragmentDefinitionNode)
         }
 
-    def measured(self, node: OperationDefinitionNode) -> Measure:
-        cache = self.context.__dict__.setdefault("_operation_measures", {})
-        key = id(node)
-        if key not in cache:
-            cache[key] = measure(self.context.schema, node, self.fragments, cost_limit=max_cost())
-        return cache[key]
-
     def enter_operation_definition(self, node: OperationDefinitionNode, *_args) -> None:
-        error = self.check(node, self.measured(node))
-        if error is not None:
-            self.report_error(error)
-
-    def check(self, node: OperationDefinitionNode, measured: Measure) -> GraphQLError | None:
-        raise NotImplementedError
-
-
-class MaxDepthRule(_LimitRule):
-    def check(self, node, measured):
-        if measured.depth <= max_depth():
-            return None
-        message = _("The query nests fields %(depth)d deep; the depth limit is %(maximum)d.")
-        values = {"depth": measured.depth, "maximum": max_depth()}
-        return limit_error(node, "depth", max_depth(), message % values)
+        measured = measure(self.context.schema, node, self.fragments, cost_limit=max_cost())
+        for check in CHECKS:
+            error = check(node, measured)
+            if error is not None:
+                self.report_error(error)
 
 
-class MaxCostRule(_LimitRule):
-    def check(self, node, measured):
-        if measured.cost <= max_cost():
-            return None
-        message = _(
-            "The query may answer more than %(maximum)d fields (page sizes included); "
-            "this is the cost limit. Ask for smaller pages or fewer nested lists."
-        )
-        return limit_error(node, "cost", max_cost(), message % {"maximum": max_cost()})
-
-
-class MaxAliasesRule(_LimitRule):
-    def check(self, node, measured):
-        if measured.aliases <= max_aliases():
-            return None
-        message = _("The query has %(count)d aliases; the alias limit is %(maximum)d.")
-        values = {"count": measured.aliases, "maximum": max_aliases()}
-        return limit_error(node, "aliases", max_aliases(), message % values)
-
-
-class SameMutationRule(_LimitRule):
-    def check(self, node, measured):
-        if not measured.mutations:
-            return None
-        name, count = measured.mutations.most_common(1)[0]
-        if count <= max_same_mutation():
-            return None
-        message = _(
-            "The request runs %(name)s %(count)d times; the limit is %(maximum)d of one "
-            "mutation per request."
-        )
-        values = {"name": name, "count": count, "maximum": max_same_mutation()}
-        return limit_error(node, "sameMutation", max_same_mutation(), message % values)
-
-
-LIMIT_RULES = (MaxDepthRule, MaxCostRule, MaxAliasesRule, SameMutationRule)
+LIMIT_RULES = (OperationLimitsRule,)
