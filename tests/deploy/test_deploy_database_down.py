@@ -9,7 +9,6 @@ import json
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,8 +18,8 @@ import pytest
 
 from tests.deploy.conftest import ROOT, clean_environment
 from tests.postgres_cluster import Cluster, private_dir
+from tests.waiting import wait_until
 
-START_TIMEOUT_SECONDS = 60
 CHANNELS = json.dumps({"query": "{ channels { slug } }"}).encode()
 SIGN_IN = json.dumps(
     {"query": 'mutation { tokenCreate(email: "a@example.com", password: "x") { token } }'}
@@ -93,16 +92,20 @@ def server(cluster: Cluster, tmp_path_factory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while True:
+
+        def answers() -> bool:
             try:
-                if request(f"{base}/health/").status == 200:
-                    break
+                return request(f"{base}/health/").status == 200
             except OSError:
-                pass
+                return False
+
+        def exited() -> str | None:
+            if process.poll() is None:
+                return None
             log.seek(0)
-            assert process.poll() is None and time.monotonic() < deadline, log.read()[-3000:]
-            time.sleep(0.3)
+            return log.read()[-3000:]
+
+        wait_until(answers, what="gunicorn answering /health/", never=exited, pause=0.3)
         yield base
     finally:
         process.terminate()

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -19,10 +18,10 @@ import psutil
 import pytest
 
 from tests.postgres_cluster import control, private_dir, restart, server_process
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # Migrating and loading the demo catalogue take minutes on a busy 2-core machine.
-START_TIMEOUT_SECONDS = 420
 
 
 def free_port() -> int:
@@ -75,16 +74,7 @@ def launched(tmp_path):
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if get(f"{base}/health/")[0] == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.5)
+    wait_until(lambda: healthy(base), what="the demo answering /health/", never=exited(proc))
     try:
         yield proc, base, data, log
     finally:
@@ -97,11 +87,11 @@ def launched(tmp_path):
         shutil.rmtree(data.parent, ignore_errors=True)
 
 
-def wait_for(condition, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.5)
+def exited(proc: subprocess.Popen):
+    def why() -> str | None:
+        return None if proc.poll() is None else f"the launcher exited with {proc.returncode}"
+
+    return why
 
 
 def child(proc: subprocess.Popen, role: str) -> psutil.Process | None:
@@ -166,11 +156,15 @@ def test_run_command_serves_the_demo_outlives_a_dead_worker_and_ctrl_c_stops_eve
     # A worker that dies is started again; the web server and the stack keep running.
     web, worker = child(proc, "runserver"), child(proc, "worker")
     worker.kill()
-    wait_for(lambda: (child(proc, "worker") or worker).pid != worker.pid)
+    wait_until(
+        lambda: (child(proc, "worker") or worker).pid != worker.pid,
+        what="a new worker",
+        never=exited(proc),
+    )
     log.seek(0)
     assert f"worker exited with {-signal.SIGKILL}; starting it again in 1 s" in log.read()
     assert proc.poll() is None and child(proc, "runserver").pid == web.pid
-    wait_for(lambda: healthy(base))
+    wait_until(lambda: healthy(base), what="/health/ answering 200", never=exited(proc))
 
     # An operator restarts the database from another terminal: a server process that
     # is none of the launcher's, and that the terminal's Ctrl-C does not reach.
@@ -179,7 +173,7 @@ def test_run_command_serves_the_demo_outlives_a_dead_worker_and_ctrl_c_stops_eve
     restart(data)
     second_server = server_process(data)
     assert second_server is not None and second_server.pid != first_server.pid
-    wait_for(lambda: healthy(base))
+    wait_until(lambda: healthy(base), what="/health/ answering 200", never=exited(proc))
 
     children = psutil.Process(proc.pid).children(recursive=True)
     assert len(children) >= 3
