@@ -9,8 +9,13 @@ class ReturnsConfig(AppConfig):
 
     def ready(self) -> None:
         from marketplace.logistics.signals import auto_complete_blocked
-        from marketplace.returns.receivers import open_return_blocks_completion
+        from marketplace.payments.signals import payment_refunded
+        from marketplace.returns.receivers import (
+            open_return_blocks_completion,
+            refund_settles_its_return,
+        )
 
         auto_complete_blocked.connect(
             open_return_blocks_completion, dispatch_uid="returns.auto_complete_blocked"
         )
+        payment_refunded.connect(refund_settles_its_return, dispatch_uid="returns.refunded")

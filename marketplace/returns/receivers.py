@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from marketplace.returns import refunds
 from marketplace.returns.models import ReturnRequest, ReturnStatus
 from marketplace.returns.selectors import OPEN_STATUSES
 
@@ -19,3 +20,11 @@ def open_return_blocks_completion(sender, *, order, **kwargs) -> bool:
         return True
     since = timezone.now() - timedelta(days=settings.RETURN_DISPUTE_DAYS)
     return rows.filter(status=ReturnStatus.REJECTED, decided_at__gt=since).exists()
+
+
+def refund_settles_its_return(sender, *, refund, **kwargs) -> None:
+    """A return's refund settled after the request that asked for it (the gateway's
+    answer was lost and reconciliation found it done): the return is refunded too."""
+    return_id = refunds.return_id_of(refund.reason or "")
+    if return_id is not None and ReturnRequest.objects.filter(pk=return_id).exists():
+        refunds.mark_refunded(return_id=return_id, refund=refund)

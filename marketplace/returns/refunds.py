@@ -14,7 +14,7 @@ from marketplace.core.errors import DomainError
 from marketplace.inventory.models import Stock, Warehouse
 from marketplace.orders import events
 from marketplace.orders.events import EventType
-from marketplace.payments.models import RefundStatus
+from marketplace.payments.models import Refund, RefundStatus
 from marketplace.payments.selectors import refundable_payment
 from marketplace.payments.services import refund_payment
 from marketplace.returns.models import ReturnRequest, ReturnStatus
@@ -56,23 +56,35 @@ def pay(*, return_request: ReturnRequest, amount: Decimal) -> ReturnRequest:
             return request
     if refund.status not in (RefundStatus.DONE, RefundStatus.OWED):
         return request
-    with transaction.atomic():
-        locked = ReturnRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.status == ReturnStatus.REFUNDED:
-            return locked
-        locked.status = ReturnStatus.REFUNDED
-        locked.refunded = refund.amount
-        locked.save(update_fields=["status", "refunded", "updated"])
-        events.record(
-            events.event(
-                request.order,
-                EventType.RETURN_REFUNDED,
-                return_id=locked.pk,
-                amount=str(refund.amount),
-                status=refund.status,
-            )
+    return mark_refunded(return_id=request.pk, refund=refund)
+
+
+@transaction.atomic
+def mark_refunded(*, return_id: int, refund: Refund) -> ReturnRequest:
+    """The return's refund is made (DONE) or recorded as owed: the return is REFUNDED,
+    once, whether the gateway answered at once or reconciliation settled it later."""
+    locked = ReturnRequest.objects.select_for_update().select_related("order").get(pk=return_id)
+    if locked.status == ReturnStatus.REFUNDED:
+        return locked
+    locked.status = ReturnStatus.REFUNDED
+    locked.refunded = refund.amount
+    locked.save(update_fields=["status", "refunded", "updated"])
+    events.record(
+        events.event(
+            locked.order,
+            EventType.RETURN_REFUNDED,
+            return_id=locked.pk,
+            amount=str(refund.amount),
+            status=refund.status,
         )
+    )
     return locked
+
+
+def return_id_of(reason: str) -> int | None:
+    """The return a refund was made for, from its reason (see reason_of)."""
+    prefix, _, rest = reason.partition(":")
+    return int(rest) if prefix == "return" and rest.isdigit() else None
 
 
 def _fulfiller_warehouses(request: ReturnRequest):

@@ -11,11 +11,16 @@ from django.test import Client
 from marketplace.ledger import selectors as ledger
 from marketplace.ledger.models import CauseKind, Posting
 from marketplace.ledger.split import cooperative_party, seller_party
-from marketplace.payments.models import PaymentStatus, Refund
+from marketplace.orders.events import EventType
+from marketplace.orders.services import complete_checkout
+from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from marketplace.payments.signals import payment_refunded
 from marketplace.returns import services
 from marketplace.returns.models import ReturnStatus
+from marketplace.returns.refunds import reason_of
 from marketplace.returns.services import AskedLine
 from tests.builders.catalog import make_variant
+from tests.builders.checkout import make_checkout
 from tests.builders.returns import deliver
 from tests.payments.conftest import callback, decide
 from tests.payments.conftest import place as place_online
@@ -59,3 +64,34 @@ def test_accepted_return_refunds_the_gateway_and_reverses_the_lines_parts(
     given_back = sum((before[p].pending - after[p].pending for p in parties), Decimal(0))
     assert Decimal(0) < given_back <= Decimal(90_000)
     assert all(after[p].pending == before[p].pending for p in untouched)
+
+
+def test_a_refund_settled_after_the_decision_refunds_its_return(
+    seeded, buyer, seller_a, seller_b, staff_b, django_capture_on_commit_callbacks
+):
+    """Reconciliation settles a return's refund later (its gateway answer was lost, or
+    the money was not charged yet): payments says so with payment_refunded, and the
+    return becomes REFUNDED then, once."""
+    goods = [make_variant(seller_a, quantity=5), make_variant(seller_b, quantity=5, price=90_000)]
+    checkout = make_checkout([(goods[0], 1), (goods[1], 1)], user=buyer)
+    order, payment = complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
+    shipment = order.shipments.get(cooperative_id=seller_b.cooperative_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(shipment, staff_b)
+    request = services.create_return(
+        actor=buyer, order=order, lines=[AskedLine(shipment.lines.get().pk, 1)], reason="DAMAGED"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_return(actor=staff_b, return_request=request, accept=True)
+    request.refresh_from_db()
+    assert request.status == ReturnStatus.ACCEPTED  # the other parcel's cash is not in yet
+
+    refund = Refund.objects.create(
+        payment=payment, amount=Decimal(90_000), status=RefundStatus.DONE, reason=reason_of(request)
+    )
+    for _ in range(2):
+        payment_refunded.send(sender=Payment, payment=payment, refund=refund)
+    request.refresh_from_db()
+    assert request.status == ReturnStatus.REFUNDED
+    assert request.refunded == Decimal(90_000)
+    assert order.events.filter(type=EventType.RETURN_REFUNDED).count() == 1
