@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import QuerySet, Sum
 
 from marketplace.logistics.models import PackedLine
@@ -24,15 +26,22 @@ def _returns() -> QuerySet[ReturnRequest]:
     )
 
 
-def returns_of_order(order) -> list[ReturnRequest]:
-    """The order's returns, oldest first; a fulfiller's staff see only their part."""
+def returns_by_order(order_ids: list[int]) -> dict[int, list[ReturnRequest]]:
+    """The orders' returns, oldest first."""
+    result: dict[int, list[ReturnRequest]] = defaultdict(list)
+    for request in _returns().filter(order_id__in=order_ids).order_by("created", "id"):
+        result[request.order_id].append(request)
+    return result
+
+
+def seen_part(order, returns: list[ReturnRequest]) -> list[ReturnRequest]:
+    """Of an order's returns, those its reader may see: a fulfiller's staff, their part."""
     from marketplace.orders.selectors import scope_of
 
-    rows = _returns().filter(order_id=order.pk).order_by("created", "id")
     scope = scope_of(order)
     if scope:
-        return [r for r in rows if scope.covers(r.shipment.cooperative_id, r.shipment.seller_id)]
-    return list(rows)
+        return [r for r in returns if scope.covers(r.shipment.cooperative_id, r.shipment.seller_id)]
+    return returns
 
 
 def return_for_user(user, pk: int) -> ReturnRequest | None:

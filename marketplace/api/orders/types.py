@@ -489,9 +489,17 @@ class Order(ModelObjectType):
 
     @staticmethod
     def resolve_returns(root: OrderModel, info):
-        from marketplace.returns.selectors import returns_of_order
+        from marketplace.returns import selectors as returns
 
-        return returns_of_order(root)
+        rows = batch.load(
+            info,
+            "order.returns",
+            root,
+            key=lambda o: o.pk,
+            fetch=returns.returns_by_order,
+            default=list,
+        )
+        return returns.seen_part(root, rows)
 
     @classmethod
     def get_node(cls, info, id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 from graphene import relay
 
+from marketplace.api.core import batch
 from marketplace.api.core.money import Money, money
 from marketplace.api.core.types import ModelObjectType
 from marketplace.returns import selectors, services
@@ -62,9 +63,17 @@ class ReturnRequest(ModelObjectType):
 
     @staticmethod
     def resolve_order(root: ReturnRequestModel, info):
-        from marketplace.orders.selectors import order_for_user
+        from marketplace.orders.selectors import orders_seen_by
 
-        return order_for_user(info.context.user, root.order_id)
+        # Only returns the caller may see are answered, and so may their orders be.
+        user = info.context.user
+        return batch.load(
+            info,
+            "return.order",
+            root,
+            key=lambda r: r.order_id,
+            fetch=lambda ids: orders_seen_by(user, ids),
+        )
 
     @staticmethod
     def resolve_status_display(root: ReturnRequestModel, info) -> str:

@@ -4,6 +4,8 @@ fulfiller's returnRequests, as the contract names them."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from marketplace.returns.models import ReturnRequest
 from tests.builders.catalog import make_variant
@@ -108,3 +110,29 @@ def test_rejection_with_note_and_dispute(api, order, buyer, staff_a, staff_b):
     assert payload["status"] == "REJECTED" and payload["disputeUntil"]
     disputed = api(DISPUTE, {"id": asked["id"], "text": "عکس را ببینید"}, user=buyer)
     assert disputed["data"]["returnRequestDispute"]["returnRequest"]["status"] == "DISPUTED"
+
+
+PAGE = """query($coop: ID) {
+  returnRequests(cooperative: $coop, first: 10) {
+    edges { node { id status order { id number returns { id status } } } }
+  }
+}"""
+
+
+def test_a_page_of_returns_costs_what_one_return_costs(
+    api, seeded, buyer, staff_a, coop_a, seller_a, django_capture_on_commit_callbacks
+):
+    coop = {"coop": gid(coop_a)}
+    counts = []
+    for _ in range(3):
+        saffron = make_variant(seller_a, quantity=10, price=250_000)
+        with django_capture_on_commit_callbacks(execute=True):
+            order = delivered_order(buyer, [(saffron, 2)], staff_a)
+        assert create(api, buyer, order)["errors"] == []
+        with CaptureQueriesContext(connection) as captured:
+            answer = api(PAGE, coop, user=staff_a)
+        edges = answer["data"]["returnRequests"]["edges"]
+        assert all(edge["node"]["order"]["returns"] for edge in edges)
+        counts.append((len(edges), len(captured)))
+    assert [n for n, _ in counts] == [1, 2, 3]
+    assert len({queries for _, queries in counts}) == 1, counts
