@@ -343,8 +343,7 @@ def reorder_product_media(*, actor: User, product: Product, media_ids: list[int]
     """Put `product`'s photos in the order of `media_ids` (the first is the one the shop
     shows on cards). Every photo of the product must be named, once."""
     locked = _lock_product(product.pk)
-    if not permissions.can_edit_products_of(actor, locked.seller):
-        raise DomainError.of(ErrorCode.PERMISSION_DENIED, "product")
+    permissions.require_editor(actor, locked.seller, "product", product=locked)
     current = set(ProductMedia.objects.filter(product_id=locked.pk).values_list("pk", flat=True))
     if len(media_ids) != len(set(media_ids)) or set(media_ids) != current:
         raise DomainError.of(
