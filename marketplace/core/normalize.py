@@ -100,8 +100,6 @@ def email_for_limits(email: str | None) -> str:
     return f"{local}@{domain}"
 
 
-# Embeddings, overrides and isolates: text that reorders what comes after it on the page.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Arabic-keyboard letters, not the joiners: a half-space is part of a Persian word as shown.
 _SHOWN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 

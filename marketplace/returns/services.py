@@ -9,7 +9,6 @@ second sees the first. Refunds call the gateway outside any transaction (refunds
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -49,7 +48,6 @@ logger = logging.getLogger("marketplace.returns")
 
 MAX_PHOTOS = 3
 MAX_TEXT_LENGTH = 2000
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -59,8 +57,8 @@ class AskedLine:
 
 
 def _text(value: str | None, *, field: str, required: bool = False) -> str:
-    # Bidi overrides could make the words read differently to the staff who decide.
-    value = BIDI_CONTROLS.sub("", value or "")
+    # clean_text drops bidi overrides, which could make the words read differently to
+    # the staff who decide.
     return clean_text(value, field=field, max_length=MAX_TEXT_LENGTH, required=required)
 
 
