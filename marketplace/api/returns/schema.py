@@ -52,6 +52,12 @@ def _answer(info, request) -> ReturnMutation:
     )
 
 
+def _act(info, id: str, service, **arguments) -> ReturnMutation:
+    """Run a return's service on the return named by `id`, for the caller."""
+    request = _return_or_not_found(info, id)
+    return _answer(info, service(actor=info.context.user, return_request=request, **arguments))
+
+
 class ReturnRequestCreate(BaseMutation):
     """The buyer asks to return units of lines of one delivered parcel."""
 
@@ -103,11 +109,7 @@ class ReturnRequestDecide(BaseMutation):
 
     @classmethod
     def perform(cls, info, id, accept, note=None):
-        request = _return_or_not_found(info, id)
-        decided = services.decide_return(
-            actor=info.context.user, return_request=request, accept=accept, note=note
-        )
-        return _answer(info, decided)
+        return _act(info, id, services.decide_return, accept=accept, note=note)
 
 
 class ReturnRequestReceive(BaseMutation):
@@ -124,11 +126,7 @@ class ReturnRequestReceive(BaseMutation):
 
     @classmethod
     def perform(cls, info, id, resellable):
-        request = _return_or_not_found(info, id)
-        received = services.receive_return(
-            actor=info.context.user, return_request=request, resellable=resellable
-        )
-        return _answer(info, received)
+        return _act(info, id, services.receive_return, resellable=resellable)
 
 
 class ReturnRequestDispute(BaseMutation):
@@ -145,11 +143,7 @@ class ReturnRequestDispute(BaseMutation):
 
     @classmethod
     def perform(cls, info, id, text):
-        request = _return_or_not_found(info, id)
-        disputed = services.dispute_return(
-            actor=info.context.user, return_request=request, text=text
-        )
-        return _answer(info, disputed)
+        return _act(info, id, services.dispute_return, text=text)
 
 
 class ReturnQueries(graphene.ObjectType):
