@@ -19,14 +19,15 @@ import logging
 import posixpath
 import uuid
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -38,6 +39,8 @@ from marketplace.core import outbox
 from marketplace.core.errors import DomainError, ErrorCode
 from marketplace.core.validators import clean_text
 from marketplace.core.versioning import bump_catalog_version
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -253,11 +256,20 @@ def clean_image(data: bytes) -> CleanImage:
 # ---------------------------------------------------------------- services
 
 
-def _original_name(extension: str) -> str:
-    """A fresh name under the field's products/%Y/%m/: never the uploader's file name,
-    which can say more than the photo should."""
-    field = ProductMedia._meta.get_field("image")
-    return field.generate_filename(None, f"{uuid.uuid4().hex}.{extension}")
+def store_image(model: type[Model], image: CleanImage, create: Callable[[str], T]) -> T:
+    """Save a checked photo under a fresh name in `model`'s image field's folder (never
+    the uploader's file name, which can say more than the photo should), then its row,
+    `create(name)`; the file goes again when the row cannot be written."""
+    field = model._meta.get_field("image")
+    name = default_storage.save(
+        field.generate_filename(None, f"{uuid.uuid4().hex}.{image.extension}"),
+        ContentFile(image.content),
+    )
+    try:
+        return create(name)
+    except BaseException:
+        default_storage.delete(name)
+        raise
 
 
 def _lock_product(product_id: int) -> Product:
@@ -298,19 +310,18 @@ def add_product_media(
     locked = _lock_product(product.pk)
     _check_room(locked.pk)
     last = ProductMedia.objects.filter(product_id=locked.pk).aggregate(m=Max("sort_order"))["m"]
-    name = default_storage.save(_original_name(image.extension), ContentFile(image.content))
-    try:
-        media = ProductMedia.objects.create(
+    media = store_image(
+        ProductMedia,
+        image,
+        lambda name: ProductMedia.objects.create(
             product=locked,
             image=name,
             width=image.width,
             height=image.height,
             alt=alt_text,
             sort_order=0 if last is None else last + 1,
-        )
-    except BaseException:
-        default_storage.delete(name)
-        raise
+        ),
+    )
     # Through the outbox: the job commits with the photo, so neither a broker that is down
     # nor a crash after the commit loses it; the original is served meanwhile.
     outbox.enqueue(

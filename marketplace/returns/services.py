@@ -9,20 +9,17 @@ second sees the first. Refunds call the gateway outside any transaction (refunds
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.catalog.media import CleanImage, clean_image, read_upload
+from marketplace.catalog.media import CleanImage, clean_image, read_upload, store_image
 from marketplace.core.errors import DomainError, ErrorCode, FieldError
 from marketplace.core.validators import clean_text
 from marketplace.ledger.split import split_order
@@ -146,19 +143,14 @@ def _check_returnable(rows: list[OrderLine], asked: dict[int, int], reason: str)
 
 
 def _save_photos(request: ReturnRequest, photos: list[CleanImage]) -> None:
-    field = ReturnPhoto._meta.get_field("image")
     for image in photos:
-        name = default_storage.save(
-            field.generate_filename(None, f"{uuid.uuid4().hex}.{image.extension}"),
-            ContentFile(image.content),
-        )
-        try:
-            ReturnPhoto.objects.create(
+        store_image(
+            ReturnPhoto,
+            image,
+            lambda name, image=image: ReturnPhoto.objects.create(
                 request=request, image=name, width=image.width, height=image.height
-            )
-        except BaseException:
-            default_storage.delete(name)
-            raise
+            ),
+        )
 
 
 def create_return(
