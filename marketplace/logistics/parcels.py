@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from marketplace.ledger.split import split_order
+from marketplace.ledger.split import OrderSplit
 from marketplace.logistics.carriers import Address, Carrier, ParcelRequest
 from marketplace.orders.models import Order, OrderLine, Shipment
 from marketplace.payments.models import Payment
@@ -24,21 +24,19 @@ def is_cash_on_delivery(order: Order) -> bool:
     return gateway == COD_GATEWAY
 
 
-def shipment_due(order: Order, shipment: Shipment, lines: list[OrderLine]) -> Decimal:
+def shipment_due(split: OrderSplit, shipment_id: int) -> Decimal:
     """What the buyer pays for this parcel: its goods less their share of the voucher
     (only the lines of the seller who issued a seller's voucher), plus its delivery. As
     the ledger splits the order, so the cash collected is exactly the parcel's parts."""
-    return sum(split_order(order).shipment_parts(shipment.pk).values(), Decimal(0))
+    return sum(split.shipment_parts(shipment_id).values(), Decimal(0))
 
 
-def short_amount(
-    order: Order, shipment: Shipment, lines: list[OrderLine], short: Mapping[int, int]
-) -> Decimal:
+def short_amount(split: OrderSplit, short: Mapping[int, int]) -> Decimal:
     """The price of the units not packed, less their share of the voucher, as the
     ledger would give it back."""
     if not short:
         return Decimal(0)
-    return sum(split_order(order).returned_parts(dict(short)).values(), Decimal(0))
+    return sum(split.returned_parts(dict(short)).values(), Decimal(0))
 
 
 def _recipient(order: Order) -> Address:

@@ -46,7 +46,7 @@ def cash_due_by_shipment(shipment_ids: list[int]) -> dict[int, Decimal]:
         if latest_gateway.get(order_id) == parcels.COD_GATEWAY
     }
     return {
-        shipment.pk: sum(splits[shipment.order_id].shipment_parts(shipment.pk).values(), Decimal(0))
+        shipment.pk: parcels.shipment_due(splits[shipment.order_id], shipment.pk)
         for shipment in shipments
         if shipment.order_id in splits
     }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.channels.money import quantize
 from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.ledger.split import split_order
 from marketplace.logistics import carriers as carrier_registry
 from marketplace.logistics import inventory, parcels, pickup, settlement, signals
 from marketplace.logistics.carriers import CarrierError
@@ -127,9 +128,10 @@ def _pack(actor, shipment_id: int, quantities: Mapping[int, int] | None) -> Ship
     )
     inventory.write_off(short)
     now = timezone.now()
-    short_amount = parcels.short_amount(order, shipment, lines, short)
+    split = split_order(order)
+    short_amount = parcels.short_amount(split, short)
     cod = parcels.is_cash_on_delivery(order)
-    due = parcels.shipment_due(order, shipment, lines) - short_amount if cod else Decimal(0)
+    due = parcels.shipment_due(split, shipment.pk) - short_amount if cod else Decimal(0)
     parcel = Parcel.objects.create(
         shipment=shipment,
         short_amount=short_amount,
