@@ -382,6 +382,8 @@ ORDER_AUTO_COMPLETE_DAYS = int(os.environ.get("ORDER_AUTO_COMPLETE_DAYS", "7"))
 # category's ReturnPolicy may say otherwise), and days after a rejection to dispute it.
 RETURN_WINDOW_DAYS = int(os.environ.get("RETURN_WINDOW_DAYS", "7"))
 RETURN_DISPUTE_DAYS = int(os.environ.get("RETURN_DISPUTE_DAYS", "3"))
+# A refund a return owes that could not be made is tried again after this many minutes.
+RETURN_REFUND_RETRY_MINUTES = int(os.environ.get("RETURN_REFUND_RETRY_MINUTES", "15"))
 LOGISTICS_CARRIERS = {
     "post": {
         "class": "integrations.logistics.post.NationalPost",
@@ -422,6 +424,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-pending-refunds": {
         "task": "marketplace.payments.tasks.reconcile_pending_refunds",
         "schedule": 300.0,
+    },
+    "retry-owed-return-refunds": {
+        "task": "marketplace.returns.tasks.retry_owed_refunds",
+        "schedule": 600.0,
     },
     "delete-abandoned-checkouts": {
         "task": "marketplace.checkout.tasks.delete_abandoned_checkouts",

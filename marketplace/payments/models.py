@@ -95,6 +95,9 @@ class Refund(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=RefundStatus.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     psp_reference = models.CharField(max_length=255, blank=True)
+    # What the refund is for, when it must be made at most once (a return's refund, tried
+    # again until it settles): a second request with the key answers the first refund.
+    idempotency_key = models.CharField(max_length=100, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -107,6 +110,12 @@ class Refund(models.Model):
         ordering = ("created", "id")
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payments_refund_pos"),
+            # A failed refund gave nothing back: only then may its key be used again.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~models.Q(idempotency_key="") & ~models.Q(status="FAILED"),
+                name="payments_refund_key_once",
+            ),
         ]
 
     def __str__(self) -> str:

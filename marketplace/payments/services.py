@@ -345,10 +345,25 @@ def _refundable(payment: Payment) -> Decimal:
 
 
 def _reserve(
-    actor, payment_id: int, amount: Decimal, reason: str, lines: dict[int, int] | None = None
-) -> tuple[Payment, Refund]:
+    actor,
+    payment_id: int,
+    amount: Decimal,
+    reason: str,
+    lines: dict[int, int] | None = None,
+    key: str = "",
+) -> tuple[Payment, Refund, bool]:
+    """(the payment, its refund, whether the refund is new). A live refund made under
+    `key` is answered instead of a new one: the order's lock makes two requests with
+    the same key run one after the other, so the second finds the first's."""
     with transaction.atomic():
         _order, payment = _locked(payment_id)
+        earlier = (
+            Refund.objects.filter(idempotency_key=key).exclude(status=RefundStatus.FAILED).first()
+            if key
+            else None
+        )
+        if earlier is not None:
+            return payment, earlier, False
         if payment.status not in CAPTURED_STATUSES:
             raise DomainError.of(
                 ErrorCode.INVALID_STATUS, "amount", _("Only a charged payment can be refunded.")
@@ -372,13 +387,18 @@ def _reserve(
         payment.refresh_from_db()
         user = actor if getattr(actor, "is_authenticated", False) else None
         refund = Refund.objects.create(
-            payment=payment, amount=amount, status=RefundStatus.PENDING, reason=reason, user=user
+            payment=payment,
+            amount=amount,
+            status=RefundStatus.PENDING,
+            reason=reason,
+            idempotency_key=key,
+            user=user,
         )
         RefundLine.objects.bulk_create(
             RefundLine(refund=refund, order_line_id=line_id, quantity=quantity)
             for line_id, quantity in (lines or {}).items()
         )
-    return payment, refund
+    return payment, refund, True
 
 
 def _finish(refund: Refund, response: GatewayResponse | None, actor) -> Refund:
@@ -438,6 +458,7 @@ def refund_payment(
     amount: Decimal,
     reason: str = "",
     lines: dict[int, int] | None = None,
+    idempotency_key: str = "",
 ) -> Refund:
     """Give `amount` of `payment` back through the gateway that took it: at most what was
     captured less what was refunded. The gateway refunds (Stripe), reverses (Shaparak,
@@ -446,14 +467,20 @@ def refund_payment(
     `actor` is platform staff (orders.change_order), or None for the platform's own
     decisions (short packing, accepted returns: their callers check their own rules).
     `lines` (order line id → units) names what is given back, so the ledger reverses
-    exactly those lines' parts.
+    exactly those lines' parts. With `idempotency_key`, a refund already made or in
+    progress under that key is answered as it is (the provider is not asked again);
+    only after a FAILED one is a new refund made.
     """
     if actor is not None and not seller_permissions.has_platform_perm(actor, CHANGE_PERM):
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, "id")
     gateway = get_gateway(payment.gateway)
     if gateway is None:
         raise DomainError.of(ErrorCode.PAYMENT_ERROR, "id", _("This payment method is gone."))
-    payment, refund = _reserve(actor, payment.pk, Decimal(amount), reason[:200], lines)
+    payment, refund, new = _reserve(
+        actor, payment.pk, Decimal(amount), reason[:200], lines, idempotency_key[:100]
+    )
+    if not new:
+        return refund
     try:
         response: GatewayResponse | None = gateway.refund(
             payment, refund.amount, reference=str(refund.pk)

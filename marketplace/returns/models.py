@@ -79,6 +79,12 @@ class ReturnRequest(models.Model):
     refund_on_receipt = models.BooleanField(default=False)
     amount = models.DecimalField(_("value of the units"), **MONEY)
     refunded = models.DecimalField(_("refunded"), null=True, blank=True, **MONEY)
+    # Set with the decision that owes the buyer a refund, in the same transaction, and
+    # cleared when the return is REFUNDED: a refund that could not be made at once (the
+    # cash is not in yet, the gateway refused or was down) stays owed and is tried again
+    # (refunds.retry_owed) until it settles.
+    refund_due = models.DecimalField(_("refund owed"), null=True, blank=True, **MONEY)
+    refund_tried_at = models.DateTimeField(_("refund last tried"), null=True, blank=True)
     currency = models.CharField(max_length=3)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -99,16 +105,32 @@ class ReturnRequest(models.Model):
         verbose_name = _("return")
         verbose_name_plural = _("returns")
         ordering = ("-created", "-id")
-        indexes = [models.Index(fields=["shipment", "status"], name="returns_shipment_status_idx")]
+        indexes = [
+            models.Index(fields=["shipment", "status"], name="returns_shipment_status_idx"),
+            models.Index(
+                fields=["refund_tried_at"],
+                condition=Q(refund_due__isnull=False),
+                name="returns_refund_owed_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0) & (Q(refunded__isnull=True) | Q(refunded__gte=0)),
                 name="returns_amounts_nonneg",
             ),
+            models.CheckConstraint(
+                condition=Q(refund_due__isnull=True) | Q(refund_due__gt=0),
+                name="returns_refund_due_pos",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.pk}"
+
+    @property
+    def refund_pending(self) -> bool:
+        """A refund is owed to the buyer and not made yet."""
+        return self.refund_due is not None and self.status != ReturnStatus.REFUNDED
 
 
 class ReturnLine(models.Model):

@@ -28,3 +28,9 @@ def refund_settles_its_return(sender, *, refund, **kwargs) -> None:
     return_id = refunds.return_id_of(refund.reason or "")
     if return_id is not None and ReturnRequest.objects.filter(pk=return_id).exists():
         refunds.mark_refunded(return_id=return_id, refund=refund)
+
+
+def captured_money_pays_owed_refunds(sender, *, payment, **kwargs) -> None:
+    """The order's money is in (cash on delivery collected at the last door): refunds its
+    returns were owed while nothing was charged are tried once this commits."""
+    refunds.queue_owed(order_id=payment.order_id)

@@ -235,7 +235,11 @@ def decide_return(
         request.note = words
         request.decided_at = timezone.now()
         request.decided_by = actor
-        request.save(update_fields=["status", "note", "decided_at", "decided_by", "updated"])
+        if accept and not request.refund_on_receipt:
+            request.refund_due = request.amount
+        request.save(
+            update_fields=["status", "note", "decided_at", "decided_by", "refund_due", "updated"]
+        )
         events.record(
             events.event(
                 request.order,
@@ -248,8 +252,8 @@ def decide_return(
         decision = _("accepted") if accept else _("rejected")
         words_for_buyer = _in_language(request.order, decision)
         announce.return_decided(order=request.order, return_id=request.pk, decision=words_for_buyer)
-    if accept and not request.refund_on_receipt:
-        refunds.pay(return_request=request, amount=request.amount)
+    if request.refund_due is not None:
+        refunds.pay(return_request=request)
     return ReturnRequest.objects.get(pk=request.pk)
 
 
@@ -272,7 +276,8 @@ def receive_return(*, actor, return_request: ReturnRequest, resellable: bool) ->
         waiting = request.status == ReturnStatus.ACCEPTED
         if waiting:
             request.status = ReturnStatus.RECEIVED
-        request.save(update_fields=["received_at", "status", "updated"])
+            request.refund_due = request.refund_due or request.amount
+        request.save(update_fields=["received_at", "status", "refund_due", "updated"])
         events.record(
             events.event(
                 request.order,
@@ -283,7 +288,7 @@ def receive_return(*, actor, return_request: ReturnRequest, resellable: bool) ->
             )
         )
     if waiting:
-        refunds.pay(return_request=request, amount=request.amount)
+        refunds.pay(return_request=request)
     return ReturnRequest.objects.get(pk=request.pk)
 
 
@@ -354,8 +359,16 @@ def resolve_dispute(
             request.status = ReturnStatus.CLOSED
         else:
             request.status = ReturnStatus.ACCEPTED
+            request.refund_due = refund
         request.save(
-            update_fields=["resolution", "resolution_note", "resolved_at", "status", "updated"]
+            update_fields=[
+                "resolution",
+                "resolution_note",
+                "resolved_at",
+                "status",
+                "refund_due",
+                "updated",
+            ]
         )
         events.record(
             events.event(
@@ -373,7 +386,7 @@ def resolve_dispute(
             decision=_in_language(request.order, RESOLUTION_WORDS[DisputeResolution(resolution)]),
         )
     if refund > 0:
-        refunds.pay(return_request=request, amount=refund)
+        refunds.pay(return_request=request)
     return ReturnRequest.objects.get(pk=request.pk)
 
 

@@ -56,3 +56,23 @@ def fresh_produce_policy(category) -> ReturnPolicy:
 
 def hours_ago(hours: float) -> datetime:
     return timezone.now() - timezone.timedelta(hours=hours)
+
+
+def return_waiting_for_cash(buyer, seller_a, seller_b, staff_b, *, price: int = 90_000):
+    """A cash-on-delivery order of two fulfillers whose parcel of `seller_b` (one unit at
+    `price`) is delivered and returned, the return accepted by `staff_b`, while the other
+    parcel is still out: nothing is charged yet. Returns (order, payment, return)."""
+    from marketplace.returns import services
+    from marketplace.returns.services import AskedLine
+    from tests.builders.catalog import make_variant
+
+    goods = [make_variant(seller_a, quantity=5), make_variant(seller_b, quantity=5, price=price)]
+    checkout = make_checkout([(goods[0], 1), (goods[1], 1)], user=buyer)
+    order, payment = order_services.complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
+    shipment = order.shipments.get(cooperative_id=seller_b.cooperative_id)
+    deliver(shipment, staff_b)
+    request = services.create_return(
+        actor=buyer, order=order, lines=[AskedLine(shipment.lines.get().pk, 1)], reason="DAMAGED"
+    )
+    request = services.decide_return(actor=staff_b, return_request=request, accept=True)
+    return order, payment, request

@@ -12,7 +12,6 @@ from marketplace.ledger import selectors as ledger
 from marketplace.ledger.models import CauseKind, Posting
 from marketplace.ledger.split import cooperative_party, seller_party
 from marketplace.orders.events import EventType
-from marketplace.orders.services import complete_checkout
 from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from marketplace.payments.signals import payment_refunded
 from marketplace.returns import services
@@ -20,8 +19,7 @@ from marketplace.returns.models import ReturnStatus
 from marketplace.returns.refunds import reason_of
 from marketplace.returns.services import AskedLine
 from tests.builders.catalog import make_variant
-from tests.builders.checkout import make_checkout
-from tests.builders.returns import deliver
+from tests.builders.returns import deliver, return_waiting_for_cash
 from tests.payments.conftest import callback, decide
 from tests.payments.conftest import place as place_online
 
@@ -72,17 +70,8 @@ def test_a_refund_settled_after_the_decision_refunds_its_return(
     """Reconciliation settles a return's refund later (its gateway answer was lost, or
     the money was not charged yet): payments says so with payment_refunded, and the
     return becomes REFUNDED then, once."""
-    goods = [make_variant(seller_a, quantity=5), make_variant(seller_b, quantity=5, price=90_000)]
-    checkout = make_checkout([(goods[0], 1), (goods[1], 1)], user=buyer)
-    order, payment = complete_checkout(actor=buyer, checkout=checkout, gateway="cod")
-    shipment = order.shipments.get(cooperative_id=seller_b.cooperative_id)
     with django_capture_on_commit_callbacks(execute=True):
-        deliver(shipment, staff_b)
-    request = services.create_return(
-        actor=buyer, order=order, lines=[AskedLine(shipment.lines.get().pk, 1)], reason="DAMAGED"
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.decide_return(actor=staff_b, return_request=request, accept=True)
+        order, payment, request = return_waiting_for_cash(buyer, seller_a, seller_b, staff_b)
     request.refresh_from_db()
     assert request.status == ReturnStatus.ACCEPTED  # the other parcel's cash is not in yet
 

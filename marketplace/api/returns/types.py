@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext_lazy as _
 from graphene import relay
 
 from marketplace.api.core import batch
@@ -13,6 +14,8 @@ from marketplace.returns.models import ReturnLine as ReturnLineModel
 from marketplace.returns.models import ReturnReason, ReturnStatus
 from marketplace.returns.models import ReturnRequest as ReturnRequestModel
 from marketplace.returns.photos import photo_url
+
+REFUND_PENDING = _("Accepted, refund pending")
 
 
 class ReturnLine(graphene.ObjectType):
@@ -46,6 +49,11 @@ class ReturnRequest(ModelObjectType):
     reason_display = graphene.String(required=True, description="The reason in words.")
     lines = graphene.List(graphene.NonNull(ReturnLine), required=True)
     refund = graphene.Field(Money, description="What was refunded, once it was.")
+    refund_pending = graphene.Boolean(
+        required=True,
+        description="A refund is owed and not made yet (the cash is not collected yet, or "
+        "the gateway refused or did not answer): it is tried again until it is made.",
+    )
     amount = graphene.Field(
         graphene.NonNull(Money), description="What the returned units were paid."
     )
@@ -77,7 +85,13 @@ class ReturnRequest(ModelObjectType):
 
     @staticmethod
     def resolve_status_display(root: ReturnRequestModel, info) -> str:
+        if root.refund_pending:
+            return str(REFUND_PENDING)
         return str(ReturnStatus(root.status).label)
+
+    @staticmethod
+    def resolve_refund_pending(root: ReturnRequestModel, info) -> bool:
+        return root.refund_pending
 
     @staticmethod
     def resolve_reason_display(root: ReturnRequestModel, info) -> str:
