@@ -122,6 +122,15 @@ def reviews_of_seller(seller_id: int, *, unanswered: bool = False) -> ShownRows:
     return ShownRows(queryset)
 
 
+def reviews_of_cooperative(cooperative_id: int, *, unanswered: bool = False) -> ShownRows:
+    """The visible reviews of the products of a cooperative's members, newest first
+    (public, as on the product pages); `unanswered`: those no one answered yet."""
+    queryset = visible_reviews().filter(seller__cooperative_id=cooperative_id)
+    if unanswered:
+        queryset = queryset.filter(replied_at__isnull=True)
+    return ShownRows(queryset)
+
+
 def reviewed_lines(line_ids: Iterable[int]) -> dict[int, ShownReview]:
     """The review of each line that has one (hidden ones included: the buyer wrote it)."""
     ids = list(line_ids)

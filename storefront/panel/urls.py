@@ -62,6 +62,16 @@ urlpatterns = [
         return_views.cooperative_return_action,
         name="return_action",
     ),
+    path(
+        "coop/<slug:slug>/reviews/",
+        review_views.cooperative_reviews,
+        name="cooperative_reviews",
+    ),
+    path(
+        "coop/<slug:slug>/reviews/answer/",
+        review_views.cooperative_review_reply,
+        name="cooperative_review_reply",
+    ),
     path("coop/<slug:slug>/route/", fulfilment_views.cooperative_route, name="route"),
     path("coop/<slug:slug>/finance/", money_views.cooperative_finance, name="cooperative_finance"),
     path(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from marketplace.reviews.models import Review
@@ -93,24 +94,61 @@ def test_the_rating_sort_uses_the_reviews(seeded, buyer, sara, seller_a):
     assert names == ["عسل خوب", "عسل کم", "عسل تازه"]
 
 
-def test_the_producer_answers_from_the_panel(seeded, buyer, seller_a):
+def _desk(desk: str, seller, staff) -> tuple:
+    """(who answers, the list's URL, the answer form's URL) of a producer's panel or of
+    their cooperative's desk."""
+    if desk == "producer":
+        return seller.owner, reverse("panel:reviews"), reverse("panel:review_reply")
+    slug = seller.cooperative.slug
+    return (
+        staff,
+        reverse("panel:cooperative_reviews", args=[slug]),
+        reverse("panel:cooperative_review_reply", args=[slug]),
+    )
+
+
+@pytest.mark.parametrize("desk", ["producer", "cooperative"])
+def test_reviews_are_answered_from_the_panel(seeded, buyer, seller_a, staff_a, desk):
     honey = make_variant(seller_a, name="عسل کوهستان")
     review = make_review(buyer, honey, 3, "شیشه کمی نشت داشت")
-    panel = signed_in_client(seller_a.owner)
-    listed = panel.get(reverse("panel:reviews"))
+    user, listing, answer = _desk(desk, seller_a, staff_a)
+    panel = signed_in_client(user)
+    listed = panel.get(listing)
     assert "شیشه کمی نشت داشت" in text(listed) and "عسل کوهستان" in text(listed)
     answered = panel.post(
-        reverse("panel:review_reply"),
+        answer,
         {"review": gid("Review", review.pk), "text": "پوزش؛ بستهٔ تازه می‌فرستیم"},
         follow=True,
     )
     assert "Your answer is published under the review." in text(answered)
     assert "No review is waiting for an answer." in text(answered)
-    everything = text(panel.get(reverse("panel:reviews") + "?all=1"))
+    everything = text(panel.get(listing + "?all=1"))
     assert "پوزش؛ بستهٔ تازه می‌فرستیم" in everything
     twice = panel.post(
-        reverse("panel:review_reply"),
+        answer,
         {"review": gid("Review", review.pk), "text": "باز"},
         follow=True,
     )
     assert "already been answered" in text(twice)
+
+
+def test_a_desk_lists_and_answers_only_its_members_reviews(
+    seeded, buyer, seller_a, seller_b, staff_a, staff_b
+):
+    ours = make_review(buyer, make_variant(seller_a, name="زعفران سرگل"), 5, "عطر خوبی داشت")
+    theirs = make_review(buyer, make_variant(seller_b, name="کشمش سبز"), 2, "خشک بود")
+    desk = signed_in_client(staff_a)
+    slug_a, slug_b = seller_a.cooperative.slug, seller_b.cooperative.slug
+    words = text(desk.get(reverse("panel:cooperative_reviews", args=[slug_a])))
+    assert "عطر خوبی داشت" in words and "خشک بود" not in words
+    assert desk.get(reverse("panel:cooperative_reviews", args=[slug_b])).status_code == 404
+    # Through its own desk, another cooperative's review cannot be answered.
+    refused = signed_in_client(staff_b).post(
+        reverse("panel:cooperative_review_reply", args=[slug_b]),
+        {"review": gid("Review", ours.pk), "text": "پاسخ نابجا"},
+        follow=True,
+    )
+    assert "Your answer is published" not in text(refused)
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert ours.reply == "" and theirs.reply == ""

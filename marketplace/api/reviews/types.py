@@ -85,6 +85,14 @@ def resolve_seller_reviews(root, info, unanswered=False, first=None, after=None)
     )
 
 
+def resolve_cooperative_reviews(root, info, unanswered=False, first=None, after=None):
+    return paginate(
+        selectors.reviews_of_cooperative(root.pk, unanswered=bool(unanswered)),
+        first=first,
+        after=after,
+    )
+
+
 class LineReviewFields:
     """The review fields of OrderLine, for its buyer."""
 

@@ -44,6 +44,14 @@ class Cooperative(ModelObjectType):
         description="Sellers waiting for approval, oldest first: for its staff and "
         "platform staff; empty for others.",
     )
+    reviews = connection_field(
+        "Review",
+        "marketplace.api.reviews.types.Review",
+        unanswered=graphene.Boolean(description="Only those not answered yet."),
+        resolver=review_fields.resolve_cooperative_reviews,
+        description="Visible reviews of its members' products, newest first: what its "
+        "staff may answer for them.",
+    )
     balance = graphene.Field(
         "marketplace.api.ledger.types.Balance",
         channel=graphene.String(),

@@ -175,3 +175,36 @@ def test_hidden_reviews_are_neither_listed_nor_found(api, honey, buyer, sara, op
         "author": "Sara",
     }
     assert api(node, {"id": gid("Review", hidden.pk)})["data"]["node"] is None
+
+
+COOPERATIVE = """
+query($slug: String!, $unanswered: Boolean) {
+  cooperative(slug: $slug) {
+    reviews(unanswered: $unanswered, first: 10) {
+      totalCount edges { node { rating productName reply } }
+    }
+  }
+}"""
+
+
+def test_a_cooperative_lists_its_members_reviews(api, seeded, buyer, seller_a, seller_b, staff_a):
+    saffron = make_variant(seller_a, name="زعفران سرگل")
+    first = make_review(buyer, saffron, 4)
+    make_review(make_user("other@example.com"), saffron, 2)
+    make_review(buyer, make_variant(seller_b, name="کشمش"), 5)
+    answer = api(REPLY, {"id": gid("Review", first.pk), "text": "سپاس"}, user=staff_a)
+    assert answer["data"]["productReviewReply"]["errors"] == []
+    slug = seller_a.cooperative.slug
+
+    def listed(unanswered):
+        found = api(COOPERATIVE, {"slug": slug, "unanswered": unanswered})["data"]["cooperative"]
+        return [e["node"] for e in found["reviews"]["edges"]], found["reviews"]["totalCount"]
+
+    assert listed(False) == (
+        [
+            {"rating": 2, "productName": "زعفران سرگل", "reply": None},
+            {"rating": 4, "productName": "زعفران سرگل", "reply": "سپاس"},
+        ],
+        2,
+    )
+    assert listed(True) == ([{"rating": 2, "productName": "زعفران سرگل", "reply": None}], 1)
