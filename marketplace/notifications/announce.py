@@ -15,9 +15,12 @@ twice. Events and recipients:
   shipment.delivered    buyer: shipment_delivered(shipment=)
   return.opened         the shipment's fulfiller: return_opened(shipment=, return_id=)
   return.decided        buyer: return_decided(order=, return_id=, decision=)
-  return.disputed       the shipment's fulfiller: return_disputed(shipment=, return_id=)
+  return.disputed       the shipment's fulfiller, and by e-mail platform staff who may
+                        decide disputes (returns.change_returnrequest):
+                        return_disputed(shipment=, return_id=)
   return.resolved       buyer, staff decided the dispute:
                         return_resolved(order=, return_id=, decision=)
+  review.created        the seller's owner (a kind they may turn off): review_created(review=)
   payout.sent           the seller's owner: payout_sent(seller=, payout_id=, amount=, currency=)
   seller.applied        the cooperative's staff (platform staff for an independent seller)
                         and the owner: seller_applied(seller=)
@@ -38,6 +41,7 @@ from marketplace.core import outbox
 from marketplace.notifications import recipients as who
 from marketplace.notifications.models import ChannelKind
 from marketplace.notifications.services import is_muted, notify
+from marketplace.sellers.permissions import platform_staff_with
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -214,12 +218,28 @@ def return_decided(*, order, return_id: int, decision: str) -> None:
     )
 
 
+DISPUTE_PERM = "returns.change_returnrequest"
+
+
+def _dispute_deciders() -> list[who.Recipient]:
+    return who.of_users(platform_staff_with(DISPUTE_PERM).order_by("pk"))
+
+
 def return_disputed(*, shipment, return_id: int) -> None:
+    number = str(shipment.order.number)
     notify(
         event="return.disputed.fulfiller",
         recipients=_fulfillers(shipment),
-        context={"number": str(shipment.order.number)},
+        context={"number": number},
         dedup_key=f"return:{return_id}:disputed",
+    )
+    fulfiller = shipment.cooperative if shipment.cooperative_id else shipment.seller
+    notify(
+        event="return.disputed.staff",
+        recipients=_dispute_deciders(),
+        context={"number": number, "return_id": str(return_id), "fulfiller": fulfiller.name},
+        dedup_key=f"return:{return_id}:disputed:staff",
+        only=ChannelKind.EMAIL,
     )
 
 
@@ -230,6 +250,16 @@ def return_resolved(*, order, return_id: int, decision: str) -> None:
         recipients=_buyer(order),
         context={"number": str(order.number), "decision": decision},
         dedup_key=f"return:{return_id}:resolved",
+    )
+
+
+def review_created(*, review) -> None:
+    """In the review's transaction: the seller hears of a new review of their product."""
+    notify(
+        event="review.created.seller",
+        recipients=[_seller_owner(review.seller)],
+        context={"product": review.line.product_name, "rating": str(review.rating)},
+        dedup_key=f"review:{review.pk}:created",
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marketplace.notifications.models import ChannelKind, Delivery, NotificationPreference
-from marketplace.notifications.templates_text import OPTIONAL_KINDS
+from marketplace.notifications.templates_text import OFF_BY_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ def of_contact(*, email: str = "", phone: str = "", language: str = "fa") -> Rec
 
 
 def default_delivery(kind: str) -> str | None:
-    """Marketing: off. Transactional: None, one message by the best contact."""
-    return Delivery.OFF if kind in OPTIONAL_KINDS else None
+    """Marketing: off. Others: None, one message by the best contact."""
+    return Delivery.OFF if kind in OFF_BY_DEFAULT else None
 
 
 def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
@@ -57,14 +57,17 @@ def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
 
 def channels_for(recipient: Recipient, kind: str, delivery: str | None) -> list[str]:
     """The channels to use: those chosen, else SMS when there is a mobile number, else
-    e-mail. A transactional message always reaches a contact the recipient has."""
+    e-mail. A message not turned off always reaches a contact the recipient has (but
+    marketing only the channel chosen for it)."""
     delivery = delivery or default_delivery(kind)
+    if delivery == Delivery.OFF:
+        return []
     wanted = []
     if recipient.phone and delivery in (Delivery.SMS, Delivery.BOTH):
         wanted.append(ChannelKind.SMS)
     if recipient.email and delivery in (Delivery.EMAIL, Delivery.BOTH):
         wanted.append(ChannelKind.EMAIL)
-    if wanted or kind in OPTIONAL_KINDS:
+    if wanted or kind in OFF_BY_DEFAULT:
         return wanted
     if recipient.phone:
         return [ChannelKind.SMS]

@@ -15,23 +15,27 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# Kinds of message; every kind but marketing is transactional: it cannot be turned off.
+# Kinds of message; all but the optional ones are transactional: they cannot be turned off.
 ORDERS = "orders"
 SHIPPING = "shipping"
 PAYMENTS = "payments"
 RETURNS = "returns"
 PAYOUTS = "payouts"
+REVIEWS = "reviews"
 SELLERS = "sellers"
 ACCOUNT = "account"
 MARKETING = "marketing"
-KINDS = (ORDERS, PAYMENTS, SHIPPING, RETURNS, PAYOUTS, SELLERS, ACCOUNT, MARKETING)
-OPTIONAL_KINDS = frozenset({MARKETING})
+KINDS = (ORDERS, PAYMENTS, SHIPPING, RETURNS, PAYOUTS, REVIEWS, SELLERS, ACCOUNT, MARKETING)
+# Kinds a user may turn off; of those, the ones nobody gets until they ask for them.
+OPTIONAL_KINDS = frozenset({REVIEWS, MARKETING})
+OFF_BY_DEFAULT = frozenset({MARKETING})
 KIND_LABELS = {
     ORDERS: _("Orders"),
     PAYMENTS: _("Payments"),
     SHIPPING: _("Shipping and delivery"),
     RETURNS: _("Returns"),
     PAYOUTS: _("Payouts"),
+    REVIEWS: _("Reviews of my products"),
     SELLERS: _("Shop and cooperative"),
     ACCOUNT: _("Sign-in codes"),
     MARKETING: _("News and offers"),
@@ -151,12 +155,32 @@ TEMPLATES: dict[str, Template] = {
         ),
         {"number": NUMBER},
     ),
+    "return.disputed.staff": Template(
+        RETURNS,
+        _("Dispute to decide: return %(return_id)s of order %(number)s"),
+        _("Bazarcheh: return %(return_id)s of order %(number)s is disputed; please decide."),
+        _(
+            "The buyer of order %(number)s disputed the rejection of return %(return_id)s "
+            "by %(fulfiller)s. Decide it in the admin: Returns, filtered by open disputes."
+        ),
+        {"number": NUMBER, "return_id": "1234", "fulfiller": COOP},
+    ),
     "return.resolved.buyer": Template(
         RETURNS,
         _("Dispute of order %(number)s: %(decision)s"),
         _("Bazarcheh: dispute of order %(number)s: %(decision)s"),
         _("Platform staff decided the dispute of your return for order %(number)s: %(decision)s."),
         {"number": NUMBER, "decision": "بازپرداخت بخشی از مبلغ"},
+    ),
+    "review.created.seller": Template(
+        REVIEWS,
+        _("New review of %(product)s"),
+        _("Bazarcheh: a buyer rated %(product)s %(rating)s of 5. You may answer in the panel."),
+        _(
+            "A buyer rated %(product)s %(rating)s of 5. You may answer the review once, "
+            "from the reviews page of your panel."
+        ),
+        {"product": "زعفران سرگل ممتاز یک مثقالی", "rating": "4"},
     ),
     "payout.sent.seller": Template(
         PAYOUTS,
@@ -230,7 +254,7 @@ GSM_BASIC = frozenset(
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 # Context values that may be cut in an SMS: free text a person typed.
-SHORTENABLE = ("reason", "seller", "fulfiller", "cooperative", "decision")
+SHORTENABLE = ("reason", "seller", "fulfiller", "cooperative", "decision", "product")
 
 
 def sms_capacity(text: str, parts: int = 2) -> int:

@@ -1,5 +1,6 @@
-"""Returns in the back office: every return read-only, and the platform's final decision
-on a disputed one (refund in full, in part, or not), made through resolve_dispute.
+"""Returns in the back office: every return read-only, disputes to decide a filter away
+(staff who may decide them are e-mailed of each), and the platform's final decision on
+a disputed one (refund in full, in part, or not), made through resolve_dispute.
 Category return policies are edited here too."""
 
 from __future__ import annotations
@@ -66,6 +67,23 @@ class DisputeForm(forms.ModelForm):
         return data
 
 
+class DisputeFilter(admin.SimpleListFilter):
+    """Disputes first to hand: those waiting for platform staff, oldest first."""
+
+    title = _("dispute")
+    parameter_name = "dispute"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("To decide")), ("decided", _("Decided"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(status=ReturnStatus.DISPUTED).order_by("disputed_at", "id")
+        if self.value() == "decided":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
 READ_ONLY = (
     "order",
     "status",
@@ -75,6 +93,7 @@ READ_ONLY = (
     "pictures",
     "amount",
     "refunded",
+    "refund_due",
     "currency",
     "note",
     "decided",
@@ -87,8 +106,18 @@ READ_ONLY = (
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(admin.ModelAdmin):
     form = DisputeForm
-    list_display = ("id", "order", "opened", "status", "reason", "amount", "refunded")
-    list_filter = ("status", "reason", "created")
+    list_display = (
+        "id",
+        "order",
+        "opened",
+        "status",
+        "reason",
+        "amount",
+        "refunded",
+        "refund_due",
+        "disputed",
+    )
+    list_filter = (DisputeFilter, "status", "reason", "created")
     search_fields = ("=order__number", "order__user__email", "order__user__phone")
     list_select_related = ("order",)
     readonly_fields = READ_ONLY
@@ -112,6 +141,10 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("created"), ordering="created")
     def opened(self, obj: ReturnRequest) -> str:
         return admin_date(obj.created)
+
+    @admin.display(description=_("disputed"), ordering="disputed_at")
+    def disputed(self, obj: ReturnRequest) -> str:
+        return admin_date(obj.disputed_at)
 
     @admin.display(description=_("decided"))
     def decided(self, obj: ReturnRequest) -> str:

@@ -22,6 +22,7 @@ from marketplace.catalog.models import Product
 from marketplace.core.errors import DomainError, ErrorCode, ErrorCollector
 from marketplace.core.normalize import has_bidi_controls, normalize_shown_text
 from marketplace.core.versioning import bump_catalog_version
+from marketplace.notifications import announce
 from marketplace.orders.models import OrderLine
 from marketplace.orders.permissions import is_buyer
 from marketplace.orders.services import run_with_retries
@@ -127,6 +128,7 @@ def _create(actor, line_id: int, rating: int, text: str) -> Review:
     except IntegrityError:  # pragma: no cover — the line lock makes the check above exact
         raise _already_reviewed() from None
     _refresh_ratings(review.product_id, review.seller_id)
+    announce.review_created(review=review)
     return review
 
 
@@ -177,4 +179,5 @@ def _set_hidden(review_id: int, hidden: bool) -> Review:
         review.is_hidden = hidden
         review.save(update_fields=["is_hidden"])
         _refresh_ratings(review.product_id, review.seller_id)
+    announce.review_created(review=review)
     return review

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError, ErrorCode, permission_denied
@@ -15,6 +16,26 @@ def is_authenticated(user) -> bool:
 def has_platform_perm(user, perm: str) -> bool:
     """Platform staff holding a Django permission (superusers hold all)."""
     return is_authenticated(user) and user.is_staff and user.has_perm(perm)
+
+
+def platform_staff_with(perm: str):
+    """The active users for whom has_platform_perm(user, perm) holds: staff who hold it
+    themselves or through a group, and staff superusers."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = perm.split(".", 1)
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=granted)
+            | Q(groups__permissions__in=granted)
+        )
+        .distinct()
+    )
 
 
 def is_cooperative_staff(user, cooperative_id: int | None) -> bool:

@@ -30,7 +30,9 @@ def chosen(user) -> dict[str, str]:
 def test_the_defaults(api, buyer):
     rows = {row["kind"]: row for row in api(QUERY, user=buyer)["data"]["notificationPreferences"]}
     assert rows["marketing"] == {"kind": "marketing", "delivery": "OFF", "optional": True}
-    transactional = [row for kind, row in rows.items() if kind != "marketing"]
+    # On until turned off.
+    assert rows["reviews"] == {"kind": "reviews", "delivery": "AUTO", "optional": True}
+    transactional = [row for kind, row in rows.items() if kind not in ("marketing", "reviews")]
     assert transactional and all(r["delivery"] == "AUTO" for r in transactional)
     assert not any(r["optional"] for r in transactional)
     assert api(QUERY)["data"]["notificationPreferences"] == []
