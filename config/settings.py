@@ -429,6 +429,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.returns.tasks.retry_owed_refunds",
         "schedule": 600.0,
     },
+    "delete-orphaned-return-photos": {
+        "task": "marketplace.returns.tasks.delete_orphaned_return_photos",
+        "schedule": 21600.0,
+    },
     "delete-abandoned-checkouts": {
         "task": "marketplace.checkout.tasks.delete_abandoned_checkouts",
         "schedule": 3600.0,

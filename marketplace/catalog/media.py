@@ -76,17 +76,7 @@ THUMBNAIL_SIZES = (120, 240, 480, 960)
 def delete_files_on_commit(names: list[str]) -> None:
     """Remove stored files once the rows that named them are gone for good."""
     names = [name for name in names if name]
-
-    def delete() -> None:
-        # A storage hiccup must not turn a committed delete into an error for the caller;
-        # a file left behind is found by `delete_orphaned_files`.
-        for name in names:
-            try:
-                default_storage.delete(name)
-            except Exception:
-                logger.warning("Could not delete the stored file %s", name, exc_info=True)
-
-    transaction.on_commit(delete)
+    transaction.on_commit(lambda: delete_files_now(names))
 
 
 def media_files(media: Any) -> list[str]:
@@ -389,7 +379,9 @@ def _save_thumbnail(name: str, content: bytes, recorded: set[str]) -> str:
     return default_storage.save(name, ContentFile(content))
 
 
-def _delete_now(names: list[str]) -> None:
+def delete_files_now(names: list[str]) -> None:
+    """Remove stored files now. A storage hiccup must not turn a committed change into
+    an error for the caller; a file left behind is found by the orphan sweeps."""
     for name in names:
         try:
             default_storage.delete(name)
@@ -445,13 +437,13 @@ def create_thumbnails(media_id: int) -> dict[str, str] | None:
                 ProductMedia.objects.filter(pk=media_id).update(thumbnails=made)
     except BaseException:
         # Nothing recorded them (the update rolled back or was never reached).
-        _delete_now(list(made.values()))
+        delete_files_now(list(made.values()))
         raise
     if current is None:
-        _delete_now(list(made.values()))
+        delete_files_now(list(made.values()))
         return None
     # After the commit, so a failure here can no longer unrecord the files just written.
-    _delete_now(sorted(set(current.values()) - set(made.values())))
+    delete_files_now(sorted(set(current.values()) - set(made.values())))
     bump_catalog_version()
     return made
 
@@ -474,28 +466,46 @@ def delete_orphaned_files(*, older_than: timedelta = timedelta(days=1), months: 
     """Delete files under products/ (in the last `months` monthly folders) that no photo
     names: left by an upload whose request was rolled back after the file was written.
     Only files older than `older_than` are touched, so an upload in flight is safe."""
+
+    def known(folder: str) -> set[str]:
+        # Thumbnails sit next to their original, so one folder's rows name all its files.
+        names: set[str] = set()
+        rows = ProductMedia.objects.filter(image__startswith=f"{folder}/")
+        for image, thumbnails in rows.values_list("image", "thumbnails").iterator():
+            names.add(image)
+            names.update((thumbnails or {}).values())
+        return names
+
+    return delete_unnamed_files("products", known, older_than=older_than, months=months)
+
+
+def delete_unnamed_files(
+    root: str,
+    known: Callable[[str], set[str]],
+    *,
+    older_than: timedelta,
+    months: int = 2,
+) -> int:
+    """Delete the files in the last `months` monthly folders of `root` (upload_to's
+    `<root>/%Y/%m/`) that `known(folder)` does not name and that are older than
+    `older_than`; returns how many went."""
     # upload_to's %Y/%m is the local date, as here.
     today = timezone.localdate().replace(day=1)
     folders = []
     for _step in range(months):
-        folders.append(today.strftime("products/%Y/%m"))
+        folders.append(today.strftime(f"{root}/%Y/%m"))
         today = (today - timedelta(days=1)).replace(day=1)
     cutoff = timezone.now() - older_than
     deleted = 0
     for folder in folders:
-        # Thumbnails sit next to their original, so one folder's rows name all its files.
-        rows = ProductMedia.objects.filter(image__startswith=f"{folder}/")
-        known: set[str] = set()
-        for image, thumbnails in rows.values_list("image", "thumbnails").iterator():
-            known.add(image)
-            known.update((thumbnails or {}).values())
+        names = known(folder)
         try:
             _dirs, files = default_storage.listdir(folder)
         except FileNotFoundError:
             continue
         for file_name in files:
             name = f"{folder}/{file_name}"
-            if name in known or default_storage.get_modified_time(name) > cutoff:
+            if name in names or default_storage.get_modified_time(name) > cutoff:
                 continue
             default_storage.delete(name)
             deleted += 1

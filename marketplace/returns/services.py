@@ -19,7 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.catalog.media import CleanImage, clean_image, read_upload, store_image
+from marketplace.catalog.media import (
+    CleanImage,
+    clean_image,
+    delete_files_now,
+    read_upload,
+    store_image,
+)
 from marketplace.core.errors import DomainError, ErrorCode, FieldError
 from marketplace.core.validators import clean_text
 from marketplace.ledger.split import split_order
@@ -142,15 +148,17 @@ def _check_returnable(rows: list[OrderLine], asked: dict[int, int], reason: str)
     return shipment, any(rule.refund_on_receipt for rule in rules)
 
 
-def _save_photos(request: ReturnRequest, photos: list[CleanImage]) -> None:
+def _save_photos(request: ReturnRequest, photos: list[CleanImage], stored: list[str]) -> None:
+    """Store the photos, naming each file in `stored` as soon as it is written."""
     for image in photos:
-        store_image(
+        row = store_image(
             ReturnPhoto,
             image,
             lambda name, image=image: ReturnPhoto.objects.create(
                 request=request, image=name, width=image.width, height=image.height
             ),
         )
+        stored.append(row.image.name)
 
 
 def create_return(
@@ -171,6 +179,27 @@ def create_return(
     # Decoding happens before any lock is taken.
     cleaned = _clean_photos(photos)
     asked = {a.line_id: a.quantity for a in lines}
+    stored: list[str] = []
+    try:
+        request = _record_return(actor, order, lines, asked, reason, words, cleaned, stored)
+    except BaseException:
+        # The rows that named the files are rolled back: the files go too. (A rollback of
+        # a transaction around this one leaves them to photos.delete_orphaned_photos.)
+        delete_files_now(stored)
+        raise
+    return request
+
+
+def _record_return(
+    actor,
+    order: Order,
+    lines: list[AskedLine],
+    asked: dict[int, int],
+    reason: str,
+    words: str,
+    cleaned: list[CleanImage],
+    stored: list[str],
+) -> ReturnRequest:
     with transaction.atomic():
         rows = _locked_lines(order, lines)
         shipment, on_receipt = _check_returnable(rows, asked, reason)
@@ -188,7 +217,7 @@ def create_return(
         ReturnLine.objects.bulk_create(
             ReturnLine(request=request, order_line=row, quantity=asked[row.pk]) for row in rows
         )
-        _save_photos(request, cleaned)
+        _save_photos(request, cleaned, stored)
         events.record(
             events.event(
                 order,

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from marketplace.returns import refunds
+from marketplace.returns import photos, refunds
 from marketplace.returns.models import ReturnRequest
 
 
@@ -18,3 +18,9 @@ def pay_owed_refund(return_id: int) -> str:
     if not ReturnRequest.objects.filter(pk=return_id).exists():
         return "gone"
     return refunds.pay(return_request=ReturnRequest(pk=return_id)).status
+
+
+@shared_task
+def delete_orphaned_return_photos() -> int:
+    """Periodic: delete stored return photos whose return was rolled back."""
+    return photos.delete_orphaned_photos()

@@ -9,7 +9,6 @@ suite's test database never sees what the browser tests commit."""
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import socket
@@ -27,6 +26,7 @@ import psycopg
 
 from tests.conftest import worker_command
 from tests.logistics.carrier_server import API_KEY, SECRET, CarrierServer
+from tests.s3_store import public_photos_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "bazarcheh-media"
@@ -265,19 +265,7 @@ class Shop:
             aws_secret_access_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"],
         )
         client.create_bucket(Bucket=BUCKET)
-        # Photos are public, as in production; nothing else in the bucket is.
-        policy = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::{BUCKET}/products/*",
-                }
-            ],
-        }
-        client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+        client.put_bucket_policy(Bucket=BUCKET, Policy=public_photos_policy(BUCKET))
 
     def _start_stripe(self) -> None:
         port = free_port()

@@ -6,6 +6,7 @@ import pytest
 
 from tests.builders.catalog import make_variant
 from tests.builders.returns import delivered_order
+from tests.s3_store import bucket, s3_endpoint  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
+from tests.s3_store import bucket, s3_endpoint  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)
