@@ -13,7 +13,7 @@ from graphql_relay import to_global_id
 from marketplace.returns.models import ReturnRequest, ReturnStatus
 from tests.builders import images
 from tests.builders.catalog import make_variant
-from tests.builders.returns import delivered_order, placed_order
+from tests.builders.returns import delivered_order, placed_order, return_waiting_for_cash
 from tests.storefront.panel_support import signed_in_client
 
 
@@ -86,3 +86,17 @@ def test_undelivered_order_has_no_return_form_and_a_forged_post_is_refused(
     )
     assert "Only delivered items can be returned." in answer.content.decode()
     assert not ReturnRequest.objects.exists()
+
+
+def test_a_refund_still_owed_shows_as_pending_to_the_buyer_and_the_cooperative(
+    seeded, buyer, seller_a, seller_b, staff_b, coop_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order, _payment, _request = return_waiting_for_cash(buyer, seller_a, seller_b, staff_b)
+    page = signed_in_client(buyer, "fa").get(order_url(order)).content.decode()
+    assert "پذیرفته شد، بازپرداخت در انتظار" in page
+    assert "بازپرداخت شما در راه است" in page
+    desk = signed_in_client(staff_b, "fa").get(reverse("panel:returns", args=[coop_b.slug]))
+    html = desk.content.decode()
+    assert "پذیرفته شد، بازپرداخت در انتظار" in html
+    assert "بازپرداخت هنوز انجام نشده است" in html
