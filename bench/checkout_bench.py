@@ -357,7 +357,10 @@ def complete_once(post, checkout_id: str, timings: dict[str, list]) -> None:
 # ---------------------------------------------------------------- in process: query counts
 
 
-def query_counts(carts: Carts) -> dict[str, int]:
+def query_counts(carts: Carts, gateway: str = "cod") -> dict[str, int]:
+    """The SQL queries of each step of one checkout through `gateway`, in process; for
+    the sandbox, `callback` counts our callback alone (the gateway's page and Pay are
+    the gateway's, not ours), verification with the gateway included."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -375,7 +378,21 @@ def query_counts(carts: Carts) -> dict[str, int]:
         counts[_step_of(query)].append(len(ctx.captured_queries))
         return response.json(), 0.0
 
-    checkout_once(post, carts.many[0], "count@example.com", defaultdict(list))
+    def pay(url: str) -> float:
+        client.get(url)
+        location = client.post(url, {"result": "paid"})["Location"]
+        with CaptureQueriesContext(connection) as ctx:
+            back = client.get(location)
+        if back.status_code != 200:
+            raise Failed("callback", back.status_code)
+        counts["callback"].append(len(ctx.captured_queries))
+        return 0.0
+
+    # Twice: the first checkout may create the ledger's accounts, as only the very
+    # first payment to a party does; the second is every later one.
+    for n in range(2):
+        counts.clear()
+        checkout_once(post, carts.many[n], f"count{n}@example.com", defaultdict(list), gateway, pay)
     return {step: max(values) for step, values in counts.items()}
 
 
@@ -543,6 +560,48 @@ def p95_ms(values: list[float]) -> str:
     return f"{1000 * statistics.quantiles(values, n=20)[-1]:.1f}"
 
 
+# --scenarios name → (row label, carts, gateway); the paid row is compared with the
+# cash-on-delivery row of the same carts and buyers.
+SCENARIOS = {
+    "many": ("many products", "many", "cod"),
+    "hot": ("hot products", "hot", "cod"),
+    "sandbox": ("many products, sandbox", "many", "sandbox"),
+}
+
+
+def print_paid_against_cod(rows: list[tuple[str, int, Result]]) -> None:
+    """Completed paid checkouts (checkout + gateway page + callback) next to cash on
+    delivery, same carts, same number of buyers, same run."""
+    found = {(scenario, buyers): r for scenario, buyers, r in rows}
+    pairs = [
+        (buyers, found[("many products", buyers)], r)
+        for (scenario, buyers), r in found.items()
+        if scenario == "many products, sandbox" and ("many products", buyers) in found
+    ]
+    if not pairs:
+        return
+    print("\nPaid online (sandbox) against cash on delivery, many products:")
+    print(
+        "| buyers | cash on delivery checkouts/s | sandbox paid checkouts/s | paid / cod "
+        "| cod CPU ms | paid CPU ms | paid / cod by CPU |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for buyers, cod, paid in pairs:
+        cod_rate, paid_rate = cod.completed / cod.seconds, paid.completed / paid.seconds
+        cod_cpu = 1000 * cod.server_cpu / cod.finished if cod.finished else 0.0
+        paid_cpu = 1000 * paid.server_cpu / paid.finished if paid.finished else 0.0
+        rate_ratio = f"{100 * paid_rate / cod_rate:.0f}%" if cod_rate else "—"
+        cpu_ratio = f"{cod_cpu / paid_cpu:.0%}" if paid_cpu else "—"
+        print(
+            f"| {buyers} | {cod_rate:.1f} | {paid_rate:.1f} | {rate_ratio} "
+            f"| {cod_cpu:.0f} | {paid_cpu:.0f} | {cpu_ratio} |"
+        )
+    print(
+        "paid / cod by CPU: the cash-on-delivery checkout's server CPU over the paid "
+        "one's, the ratio of rates on dedicated cores (load-independent-ish)."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -550,6 +609,11 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--buyers", default="1,8,32", help="concurrent buyers per run")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="which scenarios to run, comma-separated: " + ", ".join(SCENARIOS),
+    )
     parser.add_argument(
         "--complete-only",
         action="store_true",
@@ -565,11 +629,16 @@ def main() -> None:
     env = prepare_database(args.products, args.database_url)
     carts = pick_variants(many=2000)
     levels = [int(b) for b in args.buyers.split(",")]
-    scenarios = (
-        ("many products", carts.many, "cod"),
-        ("hot products", carts.hot, "cod"),
-        ("many products, sandbox", carts.many, "sandbox"),
-    )
+    chosen = [name.strip() for name in args.scenarios.split(",")]
+    unknown = set(chosen) - set(SCENARIOS)
+    if unknown:
+        sys.exit(f"Unknown scenarios: {', '.join(sorted(unknown))}")
+    pools = {"many": carts.many, "hot": carts.hot}
+    scenarios = [
+        (label, pools[carts_kind], gateway)
+        for name, (label, carts_kind, gateway) in SCENARIOS.items()
+        if name in chosen
+    ]
     ready: dict[tuple[str, int], list[str]] = {}
     if args.complete_only:
         for scenario, pairs, _gateway in scenarios:
@@ -580,7 +649,7 @@ def main() -> None:
         ready[("warm-up", 0)] = prepare_checkouts(carts.many, 200)
         counts = {}
     else:
-        counts = query_counts(carts)
+        counts = {gateway: query_counts(carts, gateway) for _s, _p, gateway in scenarios}
     rows = []
     load_before = os.getloadavg()[0]
     from bench.catalog_bench import server_workers, start_server
@@ -638,9 +707,11 @@ def main() -> None:
         "2000 / that many checkouts per second. callback: the sandbox page, Pay and our "
         "callback (verification included), one buyer's three requests. SQL queries per mutation:"
     )
-    print("| " + " | ".join(STEPS) + " |")
-    print("| " + " | ".join("---" for _ in STEPS) + " |")
-    print("| " + " | ".join(str(counts.get(step, "—")) for step in STEPS) + " |")
+    print("| gateway | " + " | ".join(STEPS) + " |")
+    print("| --- | " + " | ".join("---" for _ in STEPS) + " |")
+    for gateway, steps in counts.items():
+        print(f"| {gateway} | " + " | ".join(str(steps.get(step, "—")) for step in STEPS) + " |")
+    print_paid_against_cod(rows)
     failures = Counter()
     for _s, _b, r in rows:
         failures.update(r.failures)

@@ -121,12 +121,15 @@ def start_pay(request: HttpRequest, authority: str) -> HttpResponse:
             return HttpResponse(status=400)
         target = SandboxStatus.PAID if result == "paid" else SandboxStatus.CANCELED
         # A double click, or Pay then Cancel: the first decision stands.
-        SandboxSession.objects.filter(pk=session.pk, status=SandboxStatus.NEW).update(
+        decided = SandboxSession.objects.filter(pk=session.pk, status=SandboxStatus.NEW).update(
             status=target,
             paid_at=timezone.now() if target == SandboxStatus.PAID else None,
             ref_id=secrets.randbelow(10**9) + 10**9 if target == SandboxStatus.PAID else None,
         )
-        session.refresh_from_db()
+        if decided:
+            session.status = target
+        else:
+            session.refresh_from_db()
         return _back(session, session.status in {SandboxStatus.PAID, SandboxStatus.VERIFIED})
     if session.status != SandboxStatus.NEW:
         return _back(session, session.status in {SandboxStatus.PAID, SandboxStatus.VERIFIED})
@@ -150,17 +153,21 @@ def verify(request: HttpRequest) -> JsonResponse:
     body = _body(request)
     if body is None:
         return _error(-9, "The input params invalid, validation error.", status=400)
+    # Exactly one verification answers 100 (the one whose conditional update moves the
+    # paid session, with the same amount, to VERIFIED); the others see it verified (101).
+    paid = SandboxSession.objects.filter(
+        authority=str(body.get("authority") or ""),
+        merchant_id=str(body.get("merchant_id") or ""),
+        amount=_amount(body.get("amount")) or 0,
+        status=SandboxStatus.PAID,
+    )
+    first = paid.update(status=SandboxStatus.VERIFIED)
     session = _session_for(body)
     if session is None:
         return _error(-54, "Invalid authority.")
     if _amount(body.get("amount")) != session.amount:
         logger.warning("sandbox verify with another amount for %s", session.authority)
         return _error(-50, "Session is not valid, amounts values is not the same.")
-    # Exactly one verification answers 100; the others see it verified (101).
-    first = SandboxSession.objects.filter(pk=session.pk, status=SandboxStatus.PAID).update(
-        status=SandboxStatus.VERIFIED
-    )
-    session.refresh_from_db()
     if session.status != SandboxStatus.VERIFIED:
         return _error(-51, "Session is not valid, session is not active paid try.")
     return _ok(

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import F, OuterRef, Subquery
 
 from marketplace.channels.money import quantum
 from marketplace.discounts.models import Voucher
 from marketplace.ledger.models import CategoryCommission
 from marketplace.ledger.rounding import largest_remainder
 from marketplace.orders.models import Order, OrderLine, Shipment
-from marketplace.sellers.models import Cooperative
 
 ZERO = Decimal(0)
 # ("seller", id), ("cooperative", id) or ("platform", None).
@@ -100,6 +100,9 @@ def default_commission() -> Decimal:
 def split_order(order: Order) -> OrderSplit:
     """The split of the whole order, at a fixed number of queries whatever its size."""
     unit = quantum(order.currency)
+    # Each line with its cooperative's fee rate and its category's commission (None
+    # when the category has none): one query, whatever the number of cooperatives and
+    # categories.
     rows = list(
         OrderLine.objects.filter(order=order).values(
             "id",
@@ -108,20 +111,17 @@ def split_order(order: Order) -> OrderSplit:
             "shipment_id",
             "seller_id",
             "seller__cooperative_id",
-            "variant__product__category_id",
+            fee_rate=F("seller__cooperative__fee_rate"),
+            commission=Subquery(
+                CategoryCommission.objects.filter(
+                    category_id=OuterRef("variant__product__category_id")
+                ).values("rate")
+            ),
         )
     )
     shipments = list(
         Shipment.objects.filter(order=order).only(
             "id", "cooperative_id", "seller_id", "shipping_price"
-        )
-    )
-    coop_ids = {r["seller__cooperative_id"] for r in rows if r["seller__cooperative_id"]}
-    fee_rates = dict(Cooperative.objects.filter(pk__in=coop_ids).values_list("id", "fee_rate"))
-    category_ids = {r["variant__product__category_id"] for r in rows} - {None}
-    commissions = dict(
-        CategoryCommission.objects.filter(category_id__in=category_ids).values_list(
-            "category_id", "rate"
         )
     )
     voucher_seller_id = None
@@ -141,8 +141,8 @@ def split_order(order: Order) -> OrderSplit:
     for r in rows:
         gross = r["total_price"]
         coop_id = r["seller__cooperative_id"]
-        fee_rate = fee_rates.get(coop_id, ZERO) if coop_id else ZERO
-        rate = commissions.get(r["variant__product__category_id"], default_rate)
+        fee_rate = r["fee_rate"] if coop_id else ZERO
+        rate = default_rate if r["commission"] is None else r["commission"]
         fee, commission, own = largest_remainder(
             gross, [fee_rate, rate, max(Decimal(1) - fee_rate - rate, ZERO)], unit
         )

@@ -70,9 +70,15 @@ def _unanswered(kind: str, exc: GatewayUnavailable) -> GatewayResponse:
     return GatewayResponse(status="", kind=kind, is_success=False, raw=exc.raw)
 
 
-def _locked(payment_id: int) -> tuple[Order, Payment]:
-    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
-    order = Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+def _locked(
+    payment_id: int, order_id: int | None = None, *, related: tuple[str, ...] = ()
+) -> tuple[Order, Payment]:
+    """The order, then the payment, locked and read again. `order_id` when the caller
+    knows it (a payment never changes orders); `related`: relations of the order to
+    read along (not locked)."""
+    if order_id is None:
+        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+    order = Order.objects.select_for_update(of=("self",)).select_related(*related).get(pk=order_id)
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     return order, payment
 
@@ -99,14 +105,26 @@ def request_payment(*, payment: Payment) -> Payment:
             status=PaymentStatus.FAILED, kind="start", is_success=False, raw=exc.raw
         )
     with transaction.atomic():
-        order, locked = _locked(payment.pk)
+        if response.is_success and response.status == PaymentStatus.PENDING:
+            # The usual answer changes the payment alone: stored only while the payment
+            # still waits for it (PENDING, no reference), which the payment's row lock
+            # decides against a racing settlement or expiry; the order is not touched.
+            action = response.action.as_json() if response.action else None
+            now = timezone.now()
+            stored = Payment.objects.filter(
+                pk=payment.pk, status=PaymentStatus.PENDING, psp_reference=""
+            ).update(psp_reference=response.psp_reference, action=action, updated=now)
+            record(payment, response)
+            if not stored:
+                return Payment.objects.get(pk=payment.pk)
+            payment.status = PaymentStatus.PENDING
+            payment.psp_reference = response.psp_reference
+            payment.action = action
+            payment.updated = now
+            return payment
+        order, locked = _locked(payment.pk, payment.order_id)
         record(locked, response)
         if locked.status != PaymentStatus.PENDING or locked.psp_reference:
-            return locked
-        if response.is_success and response.status == PaymentStatus.PENDING:
-            locked.psp_reference = response.psp_reference
-            locked.action = response.action.as_json() if response.action else None
-            locked.save(update_fields=["psp_reference", "action", "updated"])
             return locked
         _fail(order, locked, reason="start")
     return locked
@@ -146,7 +164,8 @@ def settle(*, payment: Payment, response: GatewayResponse) -> Settlement:
         )
         paid = False
     with transaction.atomic():
-        order, locked = _locked(payment.pk)
+        # The buyer's contact is read along: confirming or failing tells the buyer.
+        order, locked = _locked(payment.pk, payment.order_id, related=("user", "shipping_address"))
         record(locked, response)
         if locked.status in CAPTURED_STATUSES:
             return Settlement(locked, paid=True)
@@ -197,7 +216,10 @@ def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
     if not orphan:
         # Money the order no longer wanted is refunded at once (see settle): it never
         # becomes the order's, so the ledger is not told of it.
-        payment_captured.send(sender=Payment, payment=payment, amount=payment.captured_amount)
+        payment.order = order
+        payment_captured.send(
+            sender=Payment, payment=payment, amount=payment.captured_amount, order=order
+        )
     return orphan
 
 
@@ -309,7 +331,7 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
     total unless given: less when units were packed short). The fulfilment step calls
     this (it checks who may); a second call changes nothing."""
     with transaction.atomic():
-        order, locked = _locked(payment.pk)
+        order, locked = _locked(payment.pk, payment.order_id)
         gateway = get_gateway(locked.gateway)
         if gateway is None or not gateway.confirms_at_once:
             raise DomainError.of(
@@ -333,7 +355,9 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
                 order, EventType.PAYMENT_CAPTURED, gateway=locked.gateway, total=str(locked.total)
             )
         )
-        payment_captured.send(sender=Payment, payment=locked, amount=locked.captured_amount)
+        payment_captured.send(
+            sender=Payment, payment=locked, amount=locked.captured_amount, order=order
+        )
     return locked
 
 

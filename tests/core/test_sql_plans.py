@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,7 @@ MODULES = (
     "marketplace.core.outbox",
     "marketplace.core.throttle",
     "marketplace.inventory.stock",
+    "marketplace.ledger.postings",
     "marketplace.orders.guests",
     "marketplace.shipping.selectors",
 )
@@ -205,6 +207,18 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "inventory.usable_by_stock": lambda s: [s.now, s.now, s.lines, s.stocks],
     "inventory.free_by_stock": lambda s: [s.now, s.checkout.pk, s.stocks],
     "inventory.lock_stocks": lambda s: [s.variants],
+    "ledger.post": lambda s: [
+        "CAPTURE",
+        "probe",
+        None,
+        Decimal(100),
+        "IRR",
+        "",
+        s.now,
+        "IRR",
+        [1, 2],
+        [Decimal(100), Decimal(-100)],
+    ],
     "shipping.methods_for_groups": lambda s: [
         s.cooperatives,
         s.sellers,
