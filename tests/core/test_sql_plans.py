@@ -21,7 +21,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Address, User
 from marketplace.catalog.models import Product, ProductChannelListing, ProductVariant
 from marketplace.channels.models import Channel
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
@@ -29,6 +29,7 @@ from marketplace.core import sql
 from marketplace.demo.synthetic import seed_products
 from marketplace.inventory.models import Reservation, Stock
 from marketplace.locations.models import Province
+from marketplace.orders.models import Order, OrderLine, OrderStatus, Shipment
 from marketplace.sellers.models import Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
 
@@ -49,6 +50,7 @@ MODULES = (
     "marketplace.core.throttle",
     "marketplace.inventory.stock",
     "marketplace.ledger.postings",
+    "marketplace.ledger.split",
     "marketplace.orders.guests",
     "marketplace.shipping.selectors",
 )
@@ -67,6 +69,7 @@ UNREGISTERED = {
 PRODUCTS = 800
 SELLERS = 1000
 CHECKOUTS = 1500
+ORDERS = 1500
 
 
 @dataclass
@@ -84,6 +87,7 @@ class Sample:
     method: DeliveryMethod
     province: Province
     category: int
+    order: int
 
     @property
     def now(self):
@@ -132,6 +136,51 @@ def _seed_checkouts(count: int, channel: Channel, variants: list[ProductVariant]
     )
 
 
+def _seed_orders(count: int, channel: Channel, variants: list[ProductVariant]) -> None:
+    """Orders placed, each with one parcel of two lines."""
+    address = Address.objects.create(
+        first_name="سارا", last_name="احمدی", phone="+989121234567", country="IR"
+    )
+    orders = Order.objects.bulk_create(
+        Order(
+            channel=channel,
+            status=OrderStatus.CONFIRMED,
+            shipping_address=address,
+            currency="IRR",
+            subtotal=200_000,
+            shipping_price=0,
+            total=200_000,
+        )
+        for _ in range(count)
+    )
+    method = DeliveryMethod.objects.filter(cooperative=None, seller=None).first()
+    sellers = dict(ProductVariant.objects.values_list("pk", "product__seller_id"))
+    shipments = Shipment.objects.bulk_create(
+        Shipment(
+            order=order,
+            seller_id=sellers[variants[n % len(variants)].pk],
+            delivery_method=method,
+            shipping_price=0,
+        )
+        for n, order in enumerate(orders)
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=shipment.order,
+            shipment=shipment,
+            variant=variants[(n + k) % len(variants)],
+            seller_id=sellers[variants[(n + k) % len(variants)].pk],
+            product_name="زعفران",
+            quantity=1,
+            unit_price=100_000,
+            total_price=100_000,
+            currency="IRR",
+        )
+        for n, shipment in enumerate(shipments)
+        for k in range(2)
+    )
+
+
 @pytest.fixture
 def sample(db) -> Sample:
     seed_products(PRODUCTS, batch_size=1000)
@@ -139,6 +188,7 @@ def sample(db) -> Sample:
     channel = Channel.objects.get(slug="ir")
     variants = list(ProductVariant.objects.order_by("pk")[:400])
     _seed_checkouts(CHECKOUTS, channel, variants)
+    _seed_orders(ORDERS, channel, variants)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     checkout = Checkout.objects.order_by("created").last()
@@ -157,6 +207,7 @@ def sample(db) -> Sample:
         method=DeliveryMethod.objects.filter(cooperative=None, seller=None).first(),
         province=Province.objects.get(code="IR-09"),
         category=listing.category_id,
+        order=Order.objects.order_by("pk").last().pk,
     )
 
 
@@ -207,6 +258,8 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "inventory.usable_by_stock": lambda s: [s.now, s.now, s.lines, s.stocks],
     "inventory.free_by_stock": lambda s: [s.now, s.checkout.pk, s.stocks],
     "inventory.lock_stocks": lambda s: [s.variants],
+    "ledger.split_lines": lambda s: [s.order],
+    "ledger.split_shipments": lambda s: [s.order],
     "ledger.post": lambda s: [
         "CAPTURE",
         "probe",
