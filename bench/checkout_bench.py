@@ -19,10 +19,13 @@ set, else in an embedded PostgreSQL under .data/bench-checkout):
    group, checkoutComplete with `cod`; every request is timed. The "sandbox" rows pay
    online instead: checkoutComplete with the built-in `sandbox` gateway, then the
    buyer's browser steps: the gateway's page (GET), Pay (POST), and our callback (GET),
-   which verifies the payment and confirms the order;
+   which verifies the payment and confirms the order; with --rounds, each row's time
+   is cut in slices and the scenarios take turns;
 5. prints a Markdown table: completed checkouts per second and each mutation's median
-   (and the completion's p95) latency, plus the query counts.
-Only loopback addresses are used.
+   (and the completion's p95) latency, plus the query counts of each gateway's steps,
+   and the paid (sandbox) row next to the cash-on-delivery row of the same carts and
+   buyers: their rates, server CPU per checkout and ratios.
+Only loopback addresses are used; --scenarios picks rows (e.g. many,sandbox).
 """
 
 from __future__ import annotations
@@ -502,6 +505,16 @@ def run_load(
     return result
 
 
+def merge(into: Result, part: Result) -> None:
+    into.completed += part.completed
+    into.seconds += part.seconds
+    into.finished += part.finished
+    into.server_cpu += part.server_cpu
+    for step, values in part.timings.items():
+        into.timings[step].extend(values)
+    into.failures.update(part.failures)
+
+
 def analyze() -> None:
     """Planner statistics as autovacuum keeps them in production: without any, PostgreSQL
     guesses that a checkout has dozens of lines and reads every variant to join them.
@@ -610,6 +623,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--buyers", default="1,8,32", help="concurrent buyers per run")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run each row in this many slices of its time, the scenarios taking turns",
+    )
+    parser.add_argument(
         "--scenarios",
         default=",".join(SCENARIOS),
         help="which scenarios to run, comma-separated: " + ", ".join(SCENARIOS),
@@ -650,7 +669,6 @@ def main() -> None:
         counts = {}
     else:
         counts = {gateway: query_counts(carts, gateway) for _s, _p, gateway in scenarios}
-    rows = []
     load_before = os.getloadavg()[0]
     from bench.catalog_bench import server_workers, start_server
 
@@ -663,19 +681,29 @@ def main() -> None:
         # Warm up the workers and their connections.
         run_load(port, carts.many, server_workers() + 1, 3, ready=ready.get(("warm-up", 0)))
         analyze()
-        for scenario, pairs, gateway in scenarios:
-            if ready and gateway != "cod":
-                continue
-            for buyers in levels:
-                result = run_load(
-                    port,
-                    pairs,
-                    buyers,
-                    args.duration,
-                    ready=ready.get((scenario, buyers)),
-                    gateway=gateway,
-                )
-                rows.append((scenario, buyers, result))
+        # Each row's time in --rounds slices, the scenarios taking turns: a change of the
+        # machine's other load falls on every row alike, not on one.
+        merged: dict[tuple[str, int], Result] = {}
+        for buyers in levels:
+            for _round in range(args.rounds):
+                for scenario, pairs, gateway in scenarios:
+                    if ready and gateway != "cod":
+                        continue
+                    result = run_load(
+                        port,
+                        pairs,
+                        buyers,
+                        args.duration / args.rounds,
+                        ready=ready.get((scenario, buyers)),
+                        gateway=gateway,
+                    )
+                    merge(merged.setdefault((scenario, buyers), Result()), result)
+        rows = [
+            (scenario, buyers, merged[(scenario, buyers)])
+            for scenario, _pairs, _gateway in scenarios
+            for buyers in levels
+            if (scenario, buyers) in merged
+        ]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -683,7 +711,8 @@ def main() -> None:
     mode = "checkoutComplete only (checkouts prepared in the database)" if ready else "whole"
     print(
         f"\n{mode} checkouts; {args.products} synthetic products + demo marketplace; gunicorn "
-        f"{server_workers()} sync workers, DEBUG off; {args.duration:.0f} s per row; hot: {len(carts.hot)} carts "
+        f"{server_workers()} sync workers, DEBUG off; {args.duration:.0f} s per row "
+        f"in {args.rounds} turns; hot: {len(carts.hot)} carts "
         f"over 4 variants; many: {len(carts.many)} carts; 2 groups per cart; {os.cpu_count()} "
         f"CPUs, 1-min load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after\n"
     )
