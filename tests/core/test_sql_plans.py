@@ -28,8 +28,10 @@ from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.core import sql
 from marketplace.demo.synthetic import seed_products
 from marketplace.inventory.models import Reservation, Stock
+from marketplace.ledger.models import CauseKind, Posting
 from marketplace.locations.models import Province
 from marketplace.orders.models import Order, OrderLine, OrderStatus, Shipment
+from marketplace.payments.models import Payment
 from marketplace.sellers.models import Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
 
@@ -50,8 +52,10 @@ MODULES = (
     "marketplace.core.throttle",
     "marketplace.inventory.stock",
     "marketplace.ledger.postings",
+    "marketplace.ledger.services",
     "marketplace.ledger.split",
     "marketplace.orders.guests",
+    "marketplace.payments.services",
     "marketplace.shipping.selectors",
 )
 # Modules that run SQL of their own without registering it, and why.
@@ -88,6 +92,7 @@ class Sample:
     province: Province
     category: int
     order: int
+    payment: int
 
     @property
     def now(self):
@@ -137,7 +142,7 @@ def _seed_checkouts(count: int, channel: Channel, variants: list[ProductVariant]
 
 
 def _seed_orders(count: int, channel: Channel, variants: list[ProductVariant]) -> None:
-    """Orders placed, each with one parcel of two lines."""
+    """Orders placed, each with one parcel of two lines, a payment and a posting."""
     address = Address.objects.create(
         first_name="سارا", last_name="احمدی", phone="+989121234567", country="IR"
     )
@@ -163,6 +168,20 @@ def _seed_orders(count: int, channel: Channel, variants: list[ProductVariant]) -
             shipping_price=0,
         )
         for n, order in enumerate(orders)
+    )
+    Payment.objects.bulk_create(
+        Payment(order=order, gateway="cod", status="NOT_CHARGED", total=200_000, currency="IRR")
+        for order in orders
+    )
+    Posting.objects.bulk_create(
+        Posting(
+            cause_kind=CauseKind.CAPTURE,
+            cause_id=str(order.pk),
+            order=order,
+            amount=200_000,
+            currency="IRR",
+        )
+        for order in orders
     )
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -208,6 +227,7 @@ def sample(db) -> Sample:
         province=Province.objects.get(code="IR-09"),
         category=listing.category_id,
         order=Order.objects.order_by("pk").last().pk,
+        payment=Payment.objects.order_by("pk").last().pk,
     )
 
 
@@ -258,6 +278,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "inventory.usable_by_stock": lambda s: [s.now, s.now, s.lines, s.stocks],
     "inventory.free_by_stock": lambda s: [s.now, s.checkout.pk, s.stocks],
     "inventory.lock_stocks": lambda s: [s.variants],
+    "ledger.order_postings": lambda s: ["CAPTURE", "1", s.order],
     "ledger.split_lines": lambda s: [s.order],
     "ledger.split_shipments": lambda s: [s.order],
     "ledger.post": lambda s: [
@@ -272,6 +293,8 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
         [1, 2],
         [Decimal(100), Decimal(-100)],
     ],
+    "payments.lock_order": lambda s: [s.order],
+    "payments.lock_payment": lambda s: [s.payment],
     "shipping.methods_for_groups": lambda s: [
         s.cooperatives,
         s.sellers,
