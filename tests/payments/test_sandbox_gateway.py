@@ -20,6 +20,7 @@ from marketplace.payments.models import (
 )
 from marketplace.payments.signals import payment_captured
 from tests.builders.inventory import stock_of
+from tests.support import count_queries
 from tests.payments.conftest import RETURN_URL, callback, decide, place, query_of
 
 
@@ -200,3 +201,20 @@ def test_the_buyer_hears_when_the_payment_failed(client, placed):
     _order, payment = placed
     callback(client, decide(client, payment.action["url"], "canceled"))
     assert Notification.objects.filter(event_key=f"payment:{payment.pk}:failed").exists()
+
+
+def test_a_paid_callback_runs_a_fixed_number_of_statements(client, sandbox, buyer, goods):
+    """The buyer back from paying: the payment found; the gateway's verification (its
+    conditional update, then its read); in one transaction the order and the payment
+    locked, the exchange kept, both updated, the buyer's message and its job, the
+    events; the ledger's capture (the order's postings, the split's lines and parcels,
+    the accounts, the posting with its entries); 2 savepoints of the test's own."""
+    counts = []
+    # The first payment to these parties opens their ledger accounts; later ones do not.
+    for _ in range(2):
+        _order, payment = place(buyer, goods)
+        location = decide(client, payment.action["url"], "paid")
+        count, response = count_queries(callback, client, location)
+        assert query_of(response["Location"])["payment"] == "paid"
+        counts.append(count)
+    assert counts[1] == 99
