@@ -31,7 +31,7 @@ from marketplace.inventory.models import Reservation, Stock
 from marketplace.ledger.models import CauseKind, Posting
 from marketplace.locations.models import Province
 from marketplace.orders.models import Order, OrderLine, OrderStatus, Shipment
-from marketplace.payments.models import Payment
+from marketplace.payments.models import Payment, SandboxSession, SandboxStatus
 from marketplace.sellers.models import Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
 
@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The modules that register statements, imported so the registry is complete.
 MODULES = (
+    "integrations.payments.sandbox_server",
     "marketplace.catalog.product_page",
     "marketplace.catalog.public_listing",
     "marketplace.catalog.search.index",
@@ -141,8 +142,13 @@ def _seed_checkouts(count: int, channel: Channel, variants: list[ProductVariant]
     )
 
 
+def authority(n: int) -> str:
+    return f"S{n:035d}"
+
+
 def _seed_orders(count: int, channel: Channel, variants: list[ProductVariant]) -> None:
-    """Orders placed, each with one parcel of two lines, a payment and a posting."""
+    """Orders placed, each with one parcel of two lines, a payment, a posting and a
+    sandbox gateway's session."""
     address = Address.objects.create(
         first_name="سارا", last_name="احمدی", phone="+989121234567", country="IR"
     )
@@ -172,6 +178,18 @@ def _seed_orders(count: int, channel: Channel, variants: list[ProductVariant]) -
     Payment.objects.bulk_create(
         Payment(order=order, gateway="cod", status="NOT_CHARGED", total=200_000, currency="IRR")
         for order in orders
+    )
+    SandboxSession.objects.bulk_create(
+        SandboxSession(
+            authority=authority(n),
+            merchant_id="merchant",
+            amount=2_000_000,
+            currency="IRR",
+            callback_url="https://shop.example.com/payments/sandbox/callback/",
+            description="plan",
+            status=SandboxStatus.NEW,
+        )
+        for n in range(count)
     )
     Posting.objects.bulk_create(
         Posting(
@@ -293,6 +311,8 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
         [1, 2],
         [Decimal(100), Decimal(-100)],
     ],
+    "payments.sandbox_decide": lambda s: ["PAID", s.now, 1_000_000_001, authority(1), "NEW"],
+    "payments.sandbox_verify": lambda s: ["VERIFIED", authority(1), "merchant", 1000, "PAID"],
     "payments.lock_order": lambda s: [s.order],
     "payments.lock_payment": lambda s: [s.payment],
     "shipping.methods_for_groups": lambda s: [
