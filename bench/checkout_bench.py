@@ -418,6 +418,8 @@ class Result:
     # checkout that other load on the machine does not inflate much.
     finished: int = 0
     server_cpu: float = 0.0
+    # Of which the PostgreSQL backends'.
+    database_cpu: float = 0.0
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     failures: Counter = field(default_factory=Counter)
 
@@ -493,7 +495,7 @@ def run_load(
     threads = [threading.Thread(target=buyer, args=(i,)) for i in range(buyers)]
     for thread in threads:
         thread.start()
-    cpu_before = server_cpu(port)
+    app_before, database_before = server_cpu(port)
     began = time.perf_counter()
     stop_at[0] = began + duration
     start_barrier.wait()
@@ -501,7 +503,9 @@ def run_load(
         thread.join()
     # Prepared checkouts may run out before the time is up.
     result.seconds = min(duration, time.perf_counter() - began)
-    result.server_cpu = server_cpu(port) - cpu_before
+    app_after, database_after = server_cpu(port)
+    result.database_cpu = database_after - database_before
+    result.server_cpu = app_after - app_before + result.database_cpu
     return result
 
 
@@ -510,6 +514,7 @@ def merge(into: Result, part: Result) -> None:
     into.seconds += part.seconds
     into.finished += part.finished
     into.server_cpu += part.server_cpu
+    into.database_cpu += part.database_cpu
     for step, values in part.timings.items():
         into.timings[step].extend(values)
     into.failures.update(part.failures)
@@ -539,8 +544,8 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(port: int) -> float:
-    """CPU seconds used so far by gunicorn (master and workers) and by the PostgreSQL
+def server_cpu(port: int) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn (master and workers), and by the PostgreSQL
     backends connected to the benchmark database (those that live on this host)."""
     import psycopg
 
@@ -553,14 +558,14 @@ def server_cpu(port: int) -> float:
         except (OSError, ValueError, IndexError):
             continue
     with psycopg.connect(SERVER["database_url"], autocommit=True) as conn:
-        pids += [
+        backends = [
             row[0]
             for row in conn.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
                 [BENCH_DB],
             )
         ]
-    return sum(_cpu_of(pid) for pid in pids)
+    return sum(_cpu_of(pid) for pid in pids), sum(_cpu_of(pid) for pid in backends)
 
 
 def median_ms(values: list[float]) -> str:
@@ -596,7 +601,7 @@ def print_paid_against_cod(rows: list[tuple[str, int, Result]]) -> None:
     print("\nPaid online (sandbox) against cash on delivery, many products:")
     print(
         "| buyers | cash on delivery checkouts/s | sandbox paid checkouts/s | paid / cod "
-        "| cod CPU ms | paid CPU ms | paid / cod by CPU |"
+        "| cod CPU ms (database) | paid CPU ms (database) | paid / cod by CPU |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for buyers, cod, paid in pairs:
@@ -605,9 +610,11 @@ def print_paid_against_cod(rows: list[tuple[str, int, Result]]) -> None:
         paid_cpu = 1000 * paid.server_cpu / paid.finished if paid.finished else 0.0
         rate_ratio = f"{100 * paid_rate / cod_rate:.0f}%" if cod_rate else "—"
         cpu_ratio = f"{cod_cpu / paid_cpu:.0%}" if paid_cpu else "—"
+        cod_db = 1000 * cod.database_cpu / cod.finished if cod.finished else 0.0
+        paid_db = 1000 * paid.database_cpu / paid.finished if paid.finished else 0.0
         print(
             f"| {buyers} | {cod_rate:.1f} | {paid_rate:.1f} | {rate_ratio} "
-            f"| {cod_cpu:.0f} | {paid_cpu:.0f} | {cpu_ratio} |"
+            f"| {cod_cpu:.0f} ({cod_db:.0f}) | {paid_cpu:.0f} ({paid_db:.0f}) | {cpu_ratio} |"
         )
     print(
         "paid / cod by CPU: the cash-on-delivery checkout's server CPU over the paid "
