@@ -19,10 +19,13 @@ set, else in an embedded PostgreSQL under .data/bench-checkout):
    group, checkoutComplete with `cod`; every request is timed. The "sandbox" rows pay
    online instead: checkoutComplete with the built-in `sandbox` gateway, then the
    buyer's browser steps: the gateway's page (GET), Pay (POST), and our callback (GET),
-   which verifies the payment and confirms the order;
+   which verifies the payment and confirms the order; with --rounds, each row's time
+   is cut in slices and the scenarios take turns;
 5. prints a Markdown table: completed checkouts per second and each mutation's median
-   (and the completion's p95) latency, plus the query counts.
-Only loopback addresses are used.
+   (and the completion's p95) latency, plus the query counts of each gateway's steps,
+   and the paid (sandbox) row next to the cash-on-delivery row of the same carts and
+   buyers: their rates, server CPU per checkout and ratios.
+Only loopback addresses are used; --scenarios picks rows (e.g. many,sandbox).
 """
 
 from __future__ import annotations
@@ -357,7 +360,10 @@ def complete_once(post, checkout_id: str, timings: dict[str, list]) -> None:
 # ---------------------------------------------------------------- in process: query counts
 
 
-def query_counts(carts: Carts) -> dict[str, int]:
+def query_counts(carts: Carts, gateway: str = "cod") -> dict[str, int]:
+    """The SQL queries of each step of one checkout through `gateway`, in process; for
+    the sandbox, `callback` counts our callback alone (the gateway's page and Pay are
+    the gateway's, not ours), verification with the gateway included."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -375,7 +381,21 @@ def query_counts(carts: Carts) -> dict[str, int]:
         counts[_step_of(query)].append(len(ctx.captured_queries))
         return response.json(), 0.0
 
-    checkout_once(post, carts.many[0], "count@example.com", defaultdict(list))
+    def pay(url: str) -> float:
+        client.get(url)
+        location = client.post(url, {"result": "paid"})["Location"]
+        with CaptureQueriesContext(connection) as ctx:
+            back = client.get(location)
+        if back.status_code != 200:
+            raise Failed("callback", back.status_code)
+        counts["callback"].append(len(ctx.captured_queries))
+        return 0.0
+
+    # Twice, the same cart: the first payment to its parties opens their ledger
+    # accounts; the second is every later one.
+    for n in range(2):
+        counts.clear()
+        checkout_once(post, carts.many[0], f"count{n}@example.com", defaultdict(list), gateway, pay)
     return {step: max(values) for step, values in counts.items()}
 
 
@@ -398,6 +418,8 @@ class Result:
     # checkout that other load on the machine does not inflate much.
     finished: int = 0
     server_cpu: float = 0.0
+    # Of which the PostgreSQL backends'.
+    database_cpu: float = 0.0
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     failures: Counter = field(default_factory=Counter)
 
@@ -473,7 +495,7 @@ def run_load(
     threads = [threading.Thread(target=buyer, args=(i,)) for i in range(buyers)]
     for thread in threads:
         thread.start()
-    cpu_before = server_cpu(port)
+    app_before, database_before = server_cpu(port)
     began = time.perf_counter()
     stop_at[0] = began + duration
     start_barrier.wait()
@@ -481,8 +503,21 @@ def run_load(
         thread.join()
     # Prepared checkouts may run out before the time is up.
     result.seconds = min(duration, time.perf_counter() - began)
-    result.server_cpu = server_cpu(port) - cpu_before
+    app_after, database_after = server_cpu(port)
+    result.database_cpu = database_after - database_before
+    result.server_cpu = app_after - app_before + result.database_cpu
     return result
+
+
+def merge(into: Result, part: Result) -> None:
+    into.completed += part.completed
+    into.seconds += part.seconds
+    into.finished += part.finished
+    into.server_cpu += part.server_cpu
+    into.database_cpu += part.database_cpu
+    for step, values in part.timings.items():
+        into.timings[step].extend(values)
+    into.failures.update(part.failures)
 
 
 def analyze() -> None:
@@ -509,8 +544,8 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(port: int) -> float:
-    """CPU seconds used so far by gunicorn (master and workers) and by the PostgreSQL
+def server_cpu(port: int) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn (master and workers), and by the PostgreSQL
     backends connected to the benchmark database (those that live on this host)."""
     import psycopg
 
@@ -523,14 +558,14 @@ def server_cpu(port: int) -> float:
         except (OSError, ValueError, IndexError):
             continue
     with psycopg.connect(SERVER["database_url"], autocommit=True) as conn:
-        pids += [
+        backends = [
             row[0]
             for row in conn.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
                 [BENCH_DB],
             )
         ]
-    return sum(_cpu_of(pid) for pid in pids)
+    return sum(_cpu_of(pid) for pid in pids), sum(_cpu_of(pid) for pid in backends)
 
 
 def median_ms(values: list[float]) -> str:
@@ -543,6 +578,50 @@ def p95_ms(values: list[float]) -> str:
     return f"{1000 * statistics.quantiles(values, n=20)[-1]:.1f}"
 
 
+# --scenarios name → (row label, carts, gateway); the paid row is compared with the
+# cash-on-delivery row of the same carts and buyers.
+SCENARIOS = {
+    "many": ("many products", "many", "cod"),
+    "hot": ("hot products", "hot", "cod"),
+    "sandbox": ("many products, sandbox", "many", "sandbox"),
+}
+
+
+def print_paid_against_cod(rows: list[tuple[str, int, Result]]) -> None:
+    """Completed paid checkouts (checkout + gateway page + callback) next to cash on
+    delivery, same carts, same number of buyers, same run."""
+    found = {(scenario, buyers): r for scenario, buyers, r in rows}
+    pairs = [
+        (buyers, found[("many products", buyers)], r)
+        for (scenario, buyers), r in found.items()
+        if scenario == "many products, sandbox" and ("many products", buyers) in found
+    ]
+    if not pairs:
+        return
+    print("\nPaid online (sandbox) against cash on delivery, many products:")
+    print(
+        "| buyers | cash on delivery checkouts/s | sandbox paid checkouts/s | paid / cod "
+        "| cod CPU ms (database) | paid CPU ms (database) | paid / cod by CPU |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for buyers, cod, paid in pairs:
+        cod_rate, paid_rate = cod.completed / cod.seconds, paid.completed / paid.seconds
+        cod_cpu = 1000 * cod.server_cpu / cod.finished if cod.finished else 0.0
+        paid_cpu = 1000 * paid.server_cpu / paid.finished if paid.finished else 0.0
+        rate_ratio = f"{100 * paid_rate / cod_rate:.0f}%" if cod_rate else "—"
+        cpu_ratio = f"{cod_cpu / paid_cpu:.0%}" if paid_cpu else "—"
+        cod_db = 1000 * cod.database_cpu / cod.finished if cod.finished else 0.0
+        paid_db = 1000 * paid.database_cpu / paid.finished if paid.finished else 0.0
+        print(
+            f"| {buyers} | {cod_rate:.1f} | {paid_rate:.1f} | {rate_ratio} "
+            f"| {cod_cpu:.0f} ({cod_db:.0f}) | {paid_cpu:.0f} ({paid_db:.0f}) | {cpu_ratio} |"
+        )
+    print(
+        "paid / cod by CPU: the cash-on-delivery checkout's server CPU over the paid "
+        "one's, the ratio of rates on dedicated cores (load-independent-ish)."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -550,6 +629,17 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--buyers", default="1,8,32", help="concurrent buyers per run")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run each row in this many slices of its time, the scenarios taking turns",
+    )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="which scenarios to run, comma-separated: " + ", ".join(SCENARIOS),
+    )
     parser.add_argument(
         "--complete-only",
         action="store_true",
@@ -565,11 +655,16 @@ def main() -> None:
     env = prepare_database(args.products, args.database_url)
     carts = pick_variants(many=2000)
     levels = [int(b) for b in args.buyers.split(",")]
-    scenarios = (
-        ("many products", carts.many, "cod"),
-        ("hot products", carts.hot, "cod"),
-        ("many products, sandbox", carts.many, "sandbox"),
-    )
+    chosen = [name.strip() for name in args.scenarios.split(",")]
+    unknown = set(chosen) - set(SCENARIOS)
+    if unknown:
+        sys.exit(f"Unknown scenarios: {', '.join(sorted(unknown))}")
+    pools = {"many": carts.many, "hot": carts.hot}
+    scenarios = [
+        (label, pools[carts_kind], gateway)
+        for name, (label, carts_kind, gateway) in SCENARIOS.items()
+        if name in chosen
+    ]
     ready: dict[tuple[str, int], list[str]] = {}
     if args.complete_only:
         for scenario, pairs, _gateway in scenarios:
@@ -580,8 +675,7 @@ def main() -> None:
         ready[("warm-up", 0)] = prepare_checkouts(carts.many, 200)
         counts = {}
     else:
-        counts = query_counts(carts)
-    rows = []
+        counts = {gateway: query_counts(carts, gateway) for _s, _p, gateway in scenarios}
     load_before = os.getloadavg()[0]
     from bench.catalog_bench import server_workers, start_server
 
@@ -594,19 +688,29 @@ def main() -> None:
         # Warm up the workers and their connections.
         run_load(port, carts.many, server_workers() + 1, 3, ready=ready.get(("warm-up", 0)))
         analyze()
-        for scenario, pairs, gateway in scenarios:
-            if ready and gateway != "cod":
-                continue
-            for buyers in levels:
-                result = run_load(
-                    port,
-                    pairs,
-                    buyers,
-                    args.duration,
-                    ready=ready.get((scenario, buyers)),
-                    gateway=gateway,
-                )
-                rows.append((scenario, buyers, result))
+        # Each row's time in --rounds slices, the scenarios taking turns: a change of the
+        # machine's other load falls on every row alike, not on one.
+        merged: dict[tuple[str, int], Result] = {}
+        for buyers in levels:
+            for _round in range(args.rounds):
+                for scenario, pairs, gateway in scenarios:
+                    if ready and gateway != "cod":
+                        continue
+                    result = run_load(
+                        port,
+                        pairs,
+                        buyers,
+                        args.duration / args.rounds,
+                        ready=ready.get((scenario, buyers)),
+                        gateway=gateway,
+                    )
+                    merge(merged.setdefault((scenario, buyers), Result()), result)
+        rows = [
+            (scenario, buyers, merged[(scenario, buyers)])
+            for scenario, _pairs, _gateway in scenarios
+            for buyers in levels
+            if (scenario, buyers) in merged
+        ]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -614,7 +718,8 @@ def main() -> None:
     mode = "checkoutComplete only (checkouts prepared in the database)" if ready else "whole"
     print(
         f"\n{mode} checkouts; {args.products} synthetic products + demo marketplace; gunicorn "
-        f"{server_workers()} sync workers, DEBUG off; {args.duration:.0f} s per row; hot: {len(carts.hot)} carts "
+        f"{server_workers()} sync workers, DEBUG off; {args.duration:.0f} s per row "
+        f"in {args.rounds} turns; hot: {len(carts.hot)} carts "
         f"over 4 variants; many: {len(carts.many)} carts; 2 groups per cart; {os.cpu_count()} "
         f"CPUs, 1-min load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after\n"
     )
@@ -638,9 +743,11 @@ def main() -> None:
         "2000 / that many checkouts per second. callback: the sandbox page, Pay and our "
         "callback (verification included), one buyer's three requests. SQL queries per mutation:"
     )
-    print("| " + " | ".join(STEPS) + " |")
-    print("| " + " | ".join("---" for _ in STEPS) + " |")
-    print("| " + " | ".join(str(counts.get(step, "—")) for step in STEPS) + " |")
+    print("| gateway | " + " | ".join(STEPS) + " |")
+    print("| --- | " + " | ".join("---" for _ in STEPS) + " |")
+    for gateway, steps in counts.items():
+        print(f"| {gateway} | " + " | ".join(str(steps.get(step, "—")) for step in STEPS) + " |")
+    print_paid_against_cod(rows)
     failures = Counter()
     for _s, _b, r in rows:
         failures.update(r.failures)

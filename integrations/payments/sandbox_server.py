@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -28,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.channels.money import MINOR_UNITS
+from marketplace.core import sql
 from marketplace.payments.models import SandboxSession, SandboxStatus
 
 logger = logging.getLogger("integrations.payments.sandbox")
@@ -112,21 +114,70 @@ def _back(session: SandboxSession, paid: bool) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{session.callback_url}{separator}{query}")
 
 
+# The buyer's decision and the merchant's verification are conditional updates that
+# say what they changed (RETURNING): one statement each on the usual path; only when
+# nothing changed is the session read to answer why.
+def _columns(*names: str) -> str:
+    return ", ".join(sql.column(SandboxSession, name) for name in names)
+
+
+@sql.statement("payments.sandbox_decide", uses=[sql.index(SandboxSession, "authority")])
+def _decide_sql() -> str:
+    return f"""
+UPDATE {sql.table_name(SandboxSession)}
+   SET {sql.column(SandboxSession, "status")} = %s, {sql.column(SandboxSession, "paid_at")} = %s,
+       {sql.column(SandboxSession, "ref_id")} = %s
+ WHERE {sql.column(SandboxSession, "authority")} = %s
+   AND {sql.column(SandboxSession, "status")} = %s
+RETURNING {_columns("authority", "callback_url")}
+"""
+
+
+@sql.statement("payments.sandbox_verify", uses=[sql.index(SandboxSession, "authority")])
+def _verify_sql() -> str:
+    return f"""
+UPDATE {sql.table_name(SandboxSession)}
+   SET {sql.column(SandboxSession, "status")} = %s
+ WHERE {sql.column(SandboxSession, "authority")} = %s
+   AND {sql.column(SandboxSession, "merchant_id")} = %s
+   AND {sql.column(SandboxSession, "amount")} = %s
+   AND {sql.column(SandboxSession, "status")} = %s
+RETURNING {_columns("ref_id")}
+"""
+
+
+def _decide(authority: str, result: str) -> HttpResponse | None:
+    """The first decision on a NEW session (a double click, or Pay then Cancel: the
+    first stands); None when the session is not NEW (or not there)."""
+    paid = result == "paid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _decide_sql(),
+            [
+                SandboxStatus.PAID if paid else SandboxStatus.CANCELED,
+                timezone.now() if paid else None,
+                secrets.randbelow(10**9) + 10**9 if paid else None,
+                authority,
+                SandboxStatus.NEW,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _back(SandboxSession(authority=row[0], callback_url=row[1]), paid)
+
+
 @require_http_methods(["GET", "POST"])
 def start_pay(request: HttpRequest, authority: str) -> HttpResponse:
+    result = request.POST.get("result") if request.method == "POST" else None
+    if result in {"paid", "canceled"}:
+        decided = _decide(authority, result)
+        if decided is not None:
+            return decided
     session = get_object_or_404(SandboxSession, authority=authority)
     if request.method == "POST":
-        result = request.POST.get("result")
         if result not in {"paid", "canceled"}:
             return HttpResponse(status=400)
-        target = SandboxStatus.PAID if result == "paid" else SandboxStatus.CANCELED
-        # A double click, or Pay then Cancel: the first decision stands.
-        SandboxSession.objects.filter(pk=session.pk, status=SandboxStatus.NEW).update(
-            status=target,
-            paid_at=timezone.now() if target == SandboxStatus.PAID else None,
-            ref_id=secrets.randbelow(10**9) + 10**9 if target == SandboxStatus.PAID else None,
-        )
-        session.refresh_from_db()
         return _back(session, session.status in {SandboxStatus.PAID, SandboxStatus.VERIFIED})
     if session.status != SandboxStatus.NEW:
         return _back(session, session.status in {SandboxStatus.PAID, SandboxStatus.VERIFIED})
@@ -150,22 +201,37 @@ def verify(request: HttpRequest) -> JsonResponse:
     body = _body(request)
     if body is None:
         return _error(-9, "The input params invalid, validation error.", status=400)
+    # Exactly one verification answers 100 (the one whose conditional update moves the
+    # paid session, with the same amount, to VERIFIED); the others see it verified (101).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _verify_sql(),
+            [
+                SandboxStatus.VERIFIED,
+                str(body.get("authority") or ""),
+                str(body.get("merchant_id") or ""),
+                _amount(body.get("amount")) or 0,
+                SandboxStatus.PAID,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return _verified(100, row[0])
     session = _session_for(body)
     if session is None:
         return _error(-54, "Invalid authority.")
     if _amount(body.get("amount")) != session.amount:
         logger.warning("sandbox verify with another amount for %s", session.authority)
         return _error(-50, "Session is not valid, amounts values is not the same.")
-    # Exactly one verification answers 100; the others see it verified (101).
-    first = SandboxSession.objects.filter(pk=session.pk, status=SandboxStatus.PAID).update(
-        status=SandboxStatus.VERIFIED
-    )
-    session.refresh_from_db()
     if session.status != SandboxStatus.VERIFIED:
         return _error(-51, "Session is not valid, session is not active paid try.")
+    return _verified(101, session.ref_id)
+
+
+def _verified(code: int, ref_id: int | None) -> JsonResponse:
     return _ok(
-        code=100 if first else 101,
-        ref_id=session.ref_id,
+        code=code,
+        ref_id=ref_id,
         card_pan=CARD_PAN,
         card_hash="sandbox",
         fee_type="Merchant",

@@ -29,9 +29,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.db.models import Q, Sum
+from django.utils import timezone
 
+from marketplace.core import sql
 from marketplace.ledger.models import Account, AccountKind, Entry, Posting
 from marketplace.ledger.split import Party
 
@@ -127,6 +129,32 @@ def existing(cause_kind: str, cause_id: object) -> Posting | None:
     return Posting.objects.filter(cause_kind=cause_kind, cause_id=str(cause_id)).first()
 
 
+# The posting and its entries in one statement: ON CONFLICT on the cause skips a cause
+# already posted (by this transaction or, once it commits, by a racing one) without the
+# savepoint an ORM insert would need to survive the unique violation; the entries are
+# inserted only with a posting that was.
+@sql.statement("ledger.post", uses=(sql.Index(Posting, ("cause_kind", "cause_id")),))
+def _post_sql() -> str:
+    def columns(model, names: tuple[str, ...]) -> str:
+        return ", ".join(sql.column(model, name) for name in names)
+
+    posting = ("cause_kind", "cause_id", "order", "amount", "currency", "memo", "created")
+    entry = ("posting", "account", "amount", "currency", "created")
+    return f"""
+WITH posting AS (
+    INSERT INTO {sql.table_name(Posting)} ({columns(Posting, posting)})
+    VALUES (%s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT ({columns(Posting, ("cause_kind", "cause_id"))}) DO NOTHING
+    RETURNING {sql.column(Posting, "pk")} AS id, {sql.column(Posting, "created")} AS created
+), entries AS (
+    INSERT INTO {sql.table_name(Entry)} ({columns(Entry, entry)})
+    SELECT posting.id, e.account_id, e.amount, %s, posting.created
+    FROM posting, unnest(%s::bigint[], %s::numeric[]) AS e(account_id, amount)
+)
+SELECT id FROM posting
+"""
+
+
 def post(
     *,
     cause_kind: str,
@@ -139,33 +167,46 @@ def post(
 ) -> Posting | None:
     """Write one balanced posting; None when its cause was already posted (by this
     transaction or, after it committed, by another). Zero entries are left out and
-    entries to the same account merged."""
+    entries to the same account merged. One statement."""
     merged: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    by_id: dict[int, Account] = {}
     for account, value in entries:
         if account.currency != currency:
             raise ValueError("an entry in another currency")
         merged[account.pk] += value
-        by_id[account.pk] = account
     if sum(merged.values(), ZERO) != 0:
         raise ValueError("unbalanced posting")
-    try:
-        with transaction.atomic():
-            posting = Posting.objects.create(
-                cause_kind=cause_kind,
-                cause_id=str(cause_id),
-                order_id=order_id,
-                amount=amount,
-                currency=currency,
-                memo=memo[:200],
-            )
-    except IntegrityError:
-        return None
-    Entry.objects.bulk_create(
-        Entry(posting=posting, account=by_id[pk], amount=value, currency=currency)
-        for pk, value in merged.items()
-        if value
+    moved = {pk: value for pk, value in merged.items() if value}
+    posting = Posting(
+        cause_kind=cause_kind,
+        cause_id=str(cause_id),
+        order_id=order_id,
+        amount=amount,
+        currency=currency,
+        memo=memo[:200],
+        created=timezone.now(),
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _post_sql(),
+            [
+                posting.cause_kind,
+                posting.cause_id,
+                posting.order_id,
+                posting.amount,
+                posting.currency,
+                posting.memo,
+                posting.created,
+                currency,
+                list(moved),
+                list(moved.values()),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    posting.pk = row[0]
+    posting._state.adding = False
+    posting._state.db = connection.alias
     return posting
 
 

@@ -4,7 +4,7 @@ posts once. A sender module that is not installed is skipped: `connect` runs fro
 LedgerConfig.ready and connects only what imports.
 
 Signals (sender modules and arguments, as those apps document them):
-- marketplace.payments.signals.payment_captured(payment, amount)
+- marketplace.payments.signals.payment_captured(payment, amount, order)
 - marketplace.payments.signals.payment_refunded(payment, refund)
 - marketplace.logistics.signals.cash_collected(shipment, amount, short)
 - marketplace.logistics.signals.order_completed(order)
@@ -35,11 +35,12 @@ def _paid_at_the_door(payment) -> bool:
     return gateway is not None and gateway.confirms_at_once
 
 
-def on_payment_captured(sender, *, payment, amount, **kwargs) -> None:
+def on_payment_captured(sender, *, payment, amount, order=None, **kwargs) -> None:
     if _paid_at_the_door(payment):
         # Cash on delivery: the money arrives parcel by parcel, as cash_collected.
         return
-    services.post_payment_captured(payment=payment, amount=amount)
+    # The sender holds the order's row lock: the posting does not lock it again.
+    services.post_payment_captured(payment=payment, amount=amount, locked_order=order)
 
 
 def _short_units(reason: str) -> dict[int, int]:

@@ -14,14 +14,17 @@ for the invariant, the lock order and the safety net).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.channels.money import quantum
+from marketplace.core import sql
 from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.core.sql import Table
 from marketplace.ledger import postings
 from marketplace.ledger.models import AccountKind, CauseKind, Entry, Posting
 from marketplace.ledger.postings import ZERO, available_key, key, owed
@@ -87,18 +90,48 @@ def _order_entries(order_id: int, kinds, cause_kinds) -> dict[Party, Decimal]:
     return result
 
 
+# What an order's postings add up to, per cause kind, and whether one cause is among
+# them: read by every money-in posting, so written out (core.sql).
+@sql.statement("ledger.order_postings", uses=[sql.index(Posting, "order")])
+def _order_postings_sql() -> str:
+    posting = Table("po", Posting)
+    return f"""
+SELECT {posting.c.cause_kind}, SUM({posting.c.amount}),
+       COUNT(*) FILTER (WHERE {posting.c.cause_kind} = %s AND {posting.c.cause_id} = %s)
+  FROM {posting.ref}
+ WHERE {posting.c.order} = %s
+ GROUP BY {posting.c.cause_kind}
+"""
+
+
 def _money_in(
-    *, order: Order, cause_kind: str, cause_id: int, source_key, amount: Decimal, parts
+    *,
+    order: Order,
+    cause_kind: str,
+    cause_id: int,
+    source_key,
+    amount: Decimal,
+    parts: Callable[[], dict[Party, Decimal]],
 ) -> Posting | None:
-    collected, _refunded = _collected_and_refunded(order.pk)
+    """Money in for `order` (locked by the caller), split by `parts()`; None when this
+    cause was posted before. What the order's postings say is read in one query: whether
+    this cause is among them, what was collected, whether the order was completed."""
+    with connection.cursor() as cursor:
+        cursor.execute(_order_postings_sql(), [cause_kind, str(cause_id), order.pk])
+        rows = cursor.fetchall()
+    if any(this for _kind, _total, this in rows):
+        return None
+    totals = {kind: total for kind, total, _this in rows}
+    collected = sum((totals.get(kind, ZERO) for kind in MONEY_IN), ZERO)
     if collected + amount > order.total:
         raise DomainError.of(
             ErrorCode.INVALID, "amount", _("More money than the order's total was received.")
         )
-    parties = list(parts)
-    shares = largest_remainder(amount, [parts[p] for p in parties], quantum(order.currency))
+    split = parts()
+    parties = list(split)
+    shares = largest_remainder(amount, [split[p] for p in parties], quantum(order.currency))
     # Money that arrives after the order was completed needs no escrow.
-    completed = _completed(order.pk)
+    completed = CauseKind.COMPLETION in totals
     party_keys = {p: available_key(p) if completed else key(AccountKind.ESCROW, p) for p in parties}
     found = postings.accounts(order.currency, [source_key, *party_keys.values()])
     entries = [(found[source_key], amount)]
@@ -119,19 +152,26 @@ def took_in(payment) -> bool:
 
 
 @transaction.atomic
-def post_payment_captured(*, payment, amount: Decimal) -> Posting | None:
-    """The gateway took `amount` for the payment's order: into each party's escrow."""
+def post_payment_captured(
+    *, payment, amount: Decimal, locked_order: Order | None = None
+) -> Posting | None:
+    """The gateway took `amount` for the payment's order: into each party's escrow.
+    `locked_order`: the payment's order as read under its row lock in the caller's
+    transaction (settling a payment holds it), so it is neither read nor locked again."""
     amount = _positive(amount, payment.currency)
-    if postings.existing(CauseKind.CAPTURE, payment.pk):
-        return None
-    order = _lock_order(payment.order)
+    if locked_order is None:
+        order = _lock_order(payment.order)
+    elif locked_order.pk != payment.order_id:
+        raise ValueError("locked_order is not the payment's order")
+    else:
+        order = locked_order
     return _money_in(
         order=order,
         cause_kind=CauseKind.CAPTURE,
         cause_id=payment.pk,
         source_key=key(AccountKind.CLEARING, gateway=payment.gateway),
         amount=amount,
-        parts=split_order(order).by_party(),
+        parts=lambda: split_order(order).by_party(),
     )
 
 
@@ -145,15 +185,17 @@ def post_cash_collected(
     producer whose units were missing, and only it, gets less."""
     order = _lock_order(shipment.order)
     amount = _positive(amount, order.currency)
-    if postings.existing(CauseKind.CASH, shipment.pk):
-        return None
-    split = split_order(order)
-    parts = split.shipment_parts(shipment.pk)
-    if short:
+
+    def parts() -> dict[Party, Decimal]:
+        split = split_order(order)
+        shares = split.shipment_parts(shipment.pk)
+        if not short:
+            return shares
         missing = split.returned_parts(
             {line_id: units for line_id, units in short.items() if line_id in split.lines}
         )
-        parts = {party: value - missing.get(party, ZERO) for party, value in parts.items()}
+        return {party: value - missing.get(party, ZERO) for party, value in shares.items()}
+
     return _money_in(
         order=order,
         cause_kind=CauseKind.CASH,

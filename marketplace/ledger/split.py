@@ -10,15 +10,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
+from django.db import connection
 
+from marketplace.catalog.models import Product, ProductVariant
 from marketplace.channels.money import quantum
+from marketplace.core import sql
+from marketplace.core.sql import Table
 from marketplace.discounts.models import Voucher
 from marketplace.ledger.models import CategoryCommission
 from marketplace.ledger.rounding import largest_remainder
 from marketplace.orders.models import Order, OrderLine, Shipment
-from marketplace.sellers.models import Cooperative
+from marketplace.sellers.models import Cooperative, Seller
 
 ZERO = Decimal(0)
 # ("seller", id), ("cooperative", id) or ("platform", None).
@@ -35,9 +40,13 @@ def cooperative_party(cooperative_id: int) -> Party:
 
 
 def fulfiller_party(shipment: Shipment) -> Party:
-    if shipment.cooperative_id:
-        return cooperative_party(shipment.cooperative_id)
-    return seller_party(shipment.seller_id)
+    return _fulfiller(shipment.cooperative_id, shipment.seller_id)
+
+
+def _fulfiller(cooperative_id: int | None, seller_id: int | None) -> Party:
+    if cooperative_id:
+        return cooperative_party(cooperative_id)
+    return seller_party(seller_id)
 
 
 @dataclass
@@ -93,6 +102,51 @@ class OrderSplit:
         return dict(totals)
 
 
+class LineRow(NamedTuple):
+    id: int
+    quantity: int
+    total_price: Decimal
+    shipment_id: int
+    seller_id: int
+    cooperative_id: int | None
+    # The seller's cooperative's fee rate; the commission of the product's category
+    # (None: the default).
+    fee_rate: Decimal | None
+    commission: Decimal | None
+
+
+# The order's lines with the rates that split them, and its shipments: written out, as
+# every payment, refund and parcel of an order splits it (the ORM's compiling of these
+# joins cost more than PostgreSQL's answering them).
+@sql.statement("ledger.split_lines", uses=[sql.index(OrderLine, "order")])
+def _lines_sql() -> str:
+    line, seller = Table("l", OrderLine), Table("s", Seller)
+    cooperative, variant = Table("c", Cooperative), Table("v", ProductVariant)
+    product, rate = Table("p", Product), Table("cc", CategoryCommission)
+    return f"""
+SELECT {line.c.id}, {line.c.quantity}, {line.c.total_price}, {line.c.shipment},
+       {line.c.seller}, {seller.c.cooperative}, {cooperative.c.fee_rate}, {rate.c.rate}
+FROM {line.ref}
+{sql.join(seller, sql.on(line, "seller", seller))}
+{sql.join(cooperative, sql.on(seller, "cooperative", cooperative), outer=True)}
+{sql.join(variant, sql.on(line, "variant", variant), outer=True)}
+{sql.join(product, sql.on(variant, "product", product), outer=True)}
+{sql.join(rate, f"{rate.c.category} = {product.c.category}", outer=True)}
+WHERE {line.c.order} = %s
+"""
+
+
+@sql.statement("ledger.split_shipments", uses=[sql.index(Shipment, "order")])
+def _shipments_sql() -> str:
+    shipment = Table("sh", Shipment)
+    return f"""
+SELECT {shipment.c.id}, {shipment.c.cooperative}, {shipment.c.seller},
+       {shipment.c.shipping_price}
+FROM {shipment.ref}
+WHERE {shipment.c.order} = %s
+"""
+
+
 def default_commission() -> Decimal:
     return Decimal(str(settings.LEDGER_COMMISSION_RATE))
 
@@ -100,65 +154,45 @@ def default_commission() -> Decimal:
 def split_order(order: Order) -> OrderSplit:
     """The split of the whole order, at a fixed number of queries whatever its size."""
     unit = quantum(order.currency)
-    rows = list(
-        OrderLine.objects.filter(order=order).values(
-            "id",
-            "quantity",
-            "total_price",
-            "shipment_id",
-            "seller_id",
-            "seller__cooperative_id",
-            "variant__product__category_id",
-        )
-    )
-    shipments = list(
-        Shipment.objects.filter(order=order).only(
-            "id", "cooperative_id", "seller_id", "shipping_price"
-        )
-    )
-    coop_ids = {r["seller__cooperative_id"] for r in rows if r["seller__cooperative_id"]}
-    fee_rates = dict(Cooperative.objects.filter(pk__in=coop_ids).values_list("id", "fee_rate"))
-    category_ids = {r["variant__product__category_id"] for r in rows} - {None}
-    commissions = dict(
-        CategoryCommission.objects.filter(category_id__in=category_ids).values_list(
-            "category_id", "rate"
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_lines_sql(), [order.pk])
+        rows = [LineRow(*row) for row in cursor.fetchall()]
+        cursor.execute(_shipments_sql(), [order.pk])
+        shipments = cursor.fetchall()
     voucher_seller_id = None
     if order.discount and order.voucher_code:
         voucher = Voucher.objects.filter(code=order.voucher_code).only("seller_id").first()
         voucher_seller_id = voucher.seller_id if voucher else None
-    eligible = [r for r in rows if voucher_seller_id is None or r["seller_id"] == voucher_seller_id]
+    eligible = [r for r in rows if voucher_seller_id is None or r.seller_id == voucher_seller_id]
     discounts = dict(
         zip(
-            (r["id"] for r in eligible),
-            largest_remainder(order.discount, [r["total_price"] for r in eligible], unit),
+            (r.id for r in eligible),
+            largest_remainder(order.discount, [r.total_price for r in eligible], unit),
             strict=True,
         )
     )
     default_rate = default_commission()
     result = OrderSplit(currency=order.currency)
     for r in rows:
-        gross = r["total_price"]
-        coop_id = r["seller__cooperative_id"]
-        fee_rate = fee_rates.get(coop_id, ZERO) if coop_id else ZERO
-        rate = commissions.get(r["variant__product__category_id"], default_rate)
+        gross = r.total_price
+        fee_rate = r.fee_rate if r.cooperative_id else ZERO
+        rate = default_rate if r.commission is None else r.commission
         fee, commission, own = largest_remainder(
             gross, [fee_rate, rate, max(Decimal(1) - fee_rate - rate, ZERO)], unit
         )
-        discount = discounts.get(r["id"], ZERO)
-        parts: dict[Party, Decimal] = {seller_party(r["seller_id"]): own, PLATFORM: commission}
-        if coop_id:
-            parts[cooperative_party(coop_id)] = fee
+        discount = discounts.get(r.id, ZERO)
+        parts: dict[Party, Decimal] = {seller_party(r.seller_id): own, PLATFORM: commission}
+        if r.cooperative_id:
+            parts[cooperative_party(r.cooperative_id)] = fee
         # Whoever issued the voucher gives the discount: the seller, or the platform.
-        bearer = seller_party(r["seller_id"]) if voucher_seller_id else PLATFORM
+        bearer = seller_party(r.seller_id) if voucher_seller_id else PLATFORM
         parts[bearer] -= discount
-        result.lines[r["id"]] = parts
-        result.line_quantity[r["id"]] = r["quantity"]
-        result.line_shipment[r["id"]] = r["shipment_id"]
-        result.line_discount[r["id"]] = (bearer, discount)
-        result.line_gross[r["id"]] = gross
-        result.line_seller[r["id"]] = r["seller_id"]
-    for shipment in shipments:
-        result.shipping[shipment.pk] = (fulfiller_party(shipment), shipment.shipping_price)
+        result.lines[r.id] = parts
+        result.line_quantity[r.id] = r.quantity
+        result.line_shipment[r.id] = r.shipment_id
+        result.line_discount[r.id] = (bearer, discount)
+        result.line_gross[r.id] = gross
+        result.line_seller[r.id] = r.seller_id
+    for shipment_id, cooperative_id, seller_id, shipping_price in shipments:
+        result.shipping[shipment_id] = (_fulfiller(cooperative_id, seller_id), shipping_price)
     return result

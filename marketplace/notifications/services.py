@@ -79,9 +79,6 @@ def notify(
     if is_muted() or not recipients:
         return []
     chosen = deliveries([r.user_id for r in recipients], template.kind)
-    existing = set(
-        Notification.objects.filter(event_key=dedup_key).values_list("recipient", "channel")
-    )
     rows = []
     for recipient in {r.key: r for r in recipients}.values():
         kinds = channels_for(recipient, template.kind, chosen.get(recipient.user_id))
@@ -90,8 +87,6 @@ def notify(
                 [only] if (recipient.phone if only == ChannelKind.SMS else recipient.email) else []
             )
         for kind in kinds:
-            if (recipient.key, kind) in existing:
-                continue
             rows.append(
                 Notification(
                     template=event,
@@ -105,20 +100,34 @@ def notify(
                     context=context,
                 )
             )
-    if not rows:
-        return []
-    try:
-        with transaction.atomic():
-            created = Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        # The same event recorded at the same moment by another transaction: its rows
+    # An event is usually announced once: its rows are inserted straight away, and only
+    # when the unique constraint refuses them (announced before, by a retried job or
+    # a repeated event) are the rows already there read and the others inserted.
+    created = _insert(rows)
+    if created is None:
+        existing = set(
+            Notification.objects.filter(event_key=dedup_key).values_list("recipient", "channel")
+        )
+        rows = [row for row in rows if (row.recipient, row.channel) not in existing]
+        # None again: recorded at the same moment by another transaction, whose rows
         # are the ones that will be sent.
-        return []
+        created = _insert(rows) or []
     for row in created:
         outbox.enqueue(
             SEND_TASK, kwargs={"notification_id": row.pk}, dedup_key=f"notification:{row.pk}"
         )
     return created
+
+
+def _insert(rows: list[Notification]) -> list[Notification] | None:
+    """The rows inserted, or None when the unique constraint refused them."""
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        return None
 
 
 def render(notification: Notification) -> tuple[str, str]:

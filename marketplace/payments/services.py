@@ -17,13 +17,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.accounts.models import Address, User
 from marketplace.channels.money import quantize
+from marketplace.core import sql
 from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.core.sql import Shape, Table
 from marketplace.notifications import announce
 from marketplace.orders import events
 from marketplace.orders.events import EventType
@@ -70,11 +73,52 @@ def _unanswered(kind: str, exc: GatewayUnavailable) -> GatewayResponse:
     return GatewayResponse(status="", kind=kind, is_success=False, raw=exc.raw)
 
 
-def _locked(payment_id: int) -> tuple[Order, Payment]:
-    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
-    order = Order.objects.select_for_update(of=("self",)).get(pk=order_id)
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    return order, payment
+# Every change of a payment locks its order, then the payment (see the module
+# docstring): two written-out statements (core.sql), the order with the buyer's account
+# and address, which the messages that follow a change read; compiled by the ORM each
+# time, these locking reads cost more than PostgreSQL's answering them.
+ORDER = Table("o", Order)
+ORDER_SHAPE = Shape(
+    [ORDER, Table("u", User, ("o", "user")), Table("a", Address, ("o", "shipping_address"))]
+)
+PAYMENT = Table("p", Payment)
+PAYMENT_SHAPE = Shape([PAYMENT])
+
+
+@sql.statement("payments.lock_order", uses=[sql.index(Order, "pk")])
+def _lock_order_sql() -> str:
+    return f"""
+SELECT {ORDER_SHAPE.select()}
+  FROM {ORDER.ref}
+{ORDER_SHAPE.joins}
+ WHERE {ORDER.c.id} = %s
+   FOR UPDATE OF {ORDER.alias}
+"""
+
+
+@sql.statement("payments.lock_payment", uses=[sql.index(Payment, "pk")])
+def _lock_payment_sql() -> str:
+    return f"""
+SELECT {PAYMENT_SHAPE.select()}
+  FROM {PAYMENT.ref}
+ WHERE {PAYMENT.c.id} = %s
+   FOR UPDATE
+"""
+
+
+def _locked(payment_id: int, order_id: int | None = None) -> tuple[Order, Payment]:
+    """The order, then the payment, locked and read again. `order_id` when the caller
+    knows it (a payment never changes orders)."""
+    if order_id is None:
+        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_order_sql(), [order_id])
+        order_row = cursor.fetchone()
+        cursor.execute(_lock_payment_sql(), [payment_id])
+        payment_row = cursor.fetchone()
+    if order_row is None or payment_row is None:
+        raise Payment.DoesNotExist(f"payment {payment_id} of order {order_id}")
+    return ORDER_SHAPE.instance(order_row), PAYMENT_SHAPE.instance(payment_row)
 
 
 def _is_current(order: Order, payment: Payment) -> bool:
@@ -99,14 +143,26 @@ def request_payment(*, payment: Payment) -> Payment:
             status=PaymentStatus.FAILED, kind="start", is_success=False, raw=exc.raw
         )
     with transaction.atomic():
-        order, locked = _locked(payment.pk)
+        if response.is_success and response.status == PaymentStatus.PENDING:
+            # The usual answer changes the payment alone: stored only while the payment
+            # still waits for it (PENDING, no reference), which the payment's row lock
+            # decides against a racing settlement or expiry; the order is not touched.
+            action = response.action.as_json() if response.action else None
+            now = timezone.now()
+            stored = Payment.objects.filter(
+                pk=payment.pk, status=PaymentStatus.PENDING, psp_reference=""
+            ).update(psp_reference=response.psp_reference, action=action, updated=now)
+            record(payment, response)
+            if not stored:
+                return Payment.objects.get(pk=payment.pk)
+            payment.status = PaymentStatus.PENDING
+            payment.psp_reference = response.psp_reference
+            payment.action = action
+            payment.updated = now
+            return payment
+        order, locked = _locked(payment.pk, payment.order_id)
         record(locked, response)
         if locked.status != PaymentStatus.PENDING or locked.psp_reference:
-            return locked
-        if response.is_success and response.status == PaymentStatus.PENDING:
-            locked.psp_reference = response.psp_reference
-            locked.action = response.action.as_json() if response.action else None
-            locked.save(update_fields=["psp_reference", "action", "updated"])
             return locked
         _fail(order, locked, reason="start")
     return locked
@@ -146,7 +202,7 @@ def settle(*, payment: Payment, response: GatewayResponse) -> Settlement:
         )
         paid = False
     with transaction.atomic():
-        order, locked = _locked(payment.pk)
+        order, locked = _locked(payment.pk, payment.order_id)
         record(locked, response)
         if locked.status in CAPTURED_STATUSES:
             return Settlement(locked, paid=True)
@@ -197,7 +253,10 @@ def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
     if not orphan:
         # Money the order no longer wanted is refunded at once (see settle): it never
         # becomes the order's, so the ledger is not told of it.
-        payment_captured.send(sender=Payment, payment=payment, amount=payment.captured_amount)
+        payment.order = order
+        payment_captured.send(
+            sender=Payment, payment=payment, amount=payment.captured_amount, order=order
+        )
     return orphan
 
 
@@ -309,7 +368,7 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
     total unless given: less when units were packed short). The fulfilment step calls
     this (it checks who may); a second call changes nothing."""
     with transaction.atomic():
-        order, locked = _locked(payment.pk)
+        order, locked = _locked(payment.pk, payment.order_id)
         gateway = get_gateway(locked.gateway)
         if gateway is None or not gateway.confirms_at_once:
             raise DomainError.of(
@@ -333,7 +392,9 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
                 order, EventType.PAYMENT_CAPTURED, gateway=locked.gateway, total=str(locked.total)
             )
         )
-        payment_captured.send(sender=Payment, payment=locked, amount=locked.captured_amount)
+        payment_captured.send(
+            sender=Payment, payment=locked, amount=locked.captured_amount, order=order
+        )
     return locked
 
 

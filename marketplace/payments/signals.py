@@ -4,7 +4,8 @@ Both are sent inside the transaction that records the change, so a receiver that
 writes (a ledger posting) commits or rolls back with it; a receiver must not call out
 to other services.
 
-- `payment_captured(payment, amount)`: the gateway confirmed `amount` was taken.
+- `payment_captured(payment, amount, order)`: the gateway confirmed `amount` was taken;
+  `order` is the payment's order as read under its row lock in that transaction.
 - `payment_refunded(payment, refund)`: `refund.amount` went back to the buyer, or is
   owed to them (`refund.status` DONE or OWED).
 """

@@ -14,20 +14,24 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Address, User
 from marketplace.catalog.models import Product, ProductChannelListing, ProductVariant
 from marketplace.channels.models import Channel
 from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.core import sql
 from marketplace.demo.synthetic import seed_products
 from marketplace.inventory.models import Reservation, Stock
+from marketplace.ledger.models import CauseKind, Posting
 from marketplace.locations.models import Province
+from marketplace.orders.models import Order, OrderLine, OrderStatus, Shipment
+from marketplace.payments.models import Payment, SandboxSession, SandboxStatus
 from marketplace.sellers.models import Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
 
@@ -35,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The modules that register statements, imported so the registry is complete.
 MODULES = (
+    "integrations.payments.sandbox_server",
     "marketplace.catalog.product_page",
     "marketplace.catalog.public_listing",
     "marketplace.catalog.search.index",
@@ -47,7 +52,11 @@ MODULES = (
     "marketplace.core.outbox",
     "marketplace.core.throttle",
     "marketplace.inventory.stock",
+    "marketplace.ledger.postings",
+    "marketplace.ledger.services",
+    "marketplace.ledger.split",
     "marketplace.orders.guests",
+    "marketplace.payments.services",
     "marketplace.shipping.selectors",
 )
 # Modules that run SQL of their own without registering it, and why.
@@ -65,6 +74,7 @@ UNREGISTERED = {
 PRODUCTS = 800
 SELLERS = 1000
 CHECKOUTS = 1500
+ORDERS = 1500
 
 
 @dataclass
@@ -82,6 +92,8 @@ class Sample:
     method: DeliveryMethod
     province: Province
     category: int
+    order: int
+    payment: int
 
     @property
     def now(self):
@@ -130,6 +142,82 @@ def _seed_checkouts(count: int, channel: Channel, variants: list[ProductVariant]
     )
 
 
+def authority(n: int) -> str:
+    return f"S{n:035d}"
+
+
+def _seed_orders(count: int, channel: Channel, variants: list[ProductVariant]) -> None:
+    """Orders placed, each with one parcel of two lines, a payment, a posting and a
+    sandbox gateway's session."""
+    address = Address.objects.create(
+        first_name="سارا", last_name="احمدی", phone="+989121234567", country="IR"
+    )
+    orders = Order.objects.bulk_create(
+        Order(
+            channel=channel,
+            status=OrderStatus.CONFIRMED,
+            shipping_address=address,
+            currency="IRR",
+            subtotal=200_000,
+            shipping_price=0,
+            total=200_000,
+        )
+        for _ in range(count)
+    )
+    method = DeliveryMethod.objects.filter(cooperative=None, seller=None).first()
+    sellers = dict(ProductVariant.objects.values_list("pk", "product__seller_id"))
+    shipments = Shipment.objects.bulk_create(
+        Shipment(
+            order=order,
+            seller_id=sellers[variants[n % len(variants)].pk],
+            delivery_method=method,
+            shipping_price=0,
+        )
+        for n, order in enumerate(orders)
+    )
+    Payment.objects.bulk_create(
+        Payment(order=order, gateway="cod", status="NOT_CHARGED", total=200_000, currency="IRR")
+        for order in orders
+    )
+    SandboxSession.objects.bulk_create(
+        SandboxSession(
+            authority=authority(n),
+            merchant_id="merchant",
+            amount=2_000_000,
+            currency="IRR",
+            callback_url="https://shop.example.com/payments/sandbox/callback/",
+            description="plan",
+            status=SandboxStatus.NEW,
+        )
+        for n in range(count)
+    )
+    Posting.objects.bulk_create(
+        Posting(
+            cause_kind=CauseKind.CAPTURE,
+            cause_id=str(order.pk),
+            order=order,
+            amount=200_000,
+            currency="IRR",
+        )
+        for order in orders
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=shipment.order,
+            shipment=shipment,
+            variant=variants[(n + k) % len(variants)],
+            seller_id=sellers[variants[(n + k) % len(variants)].pk],
+            product_name="زعفران",
+            quantity=1,
+            unit_price=100_000,
+            total_price=100_000,
+            currency="IRR",
+        )
+        for n, shipment in enumerate(shipments)
+        for k in range(2)
+    )
+
+
 @pytest.fixture
 def sample(db) -> Sample:
     seed_products(PRODUCTS, batch_size=1000)
@@ -137,6 +225,7 @@ def sample(db) -> Sample:
     channel = Channel.objects.get(slug="ir")
     variants = list(ProductVariant.objects.order_by("pk")[:400])
     _seed_checkouts(CHECKOUTS, channel, variants)
+    _seed_orders(ORDERS, channel, variants)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     checkout = Checkout.objects.order_by("created").last()
@@ -155,6 +244,8 @@ def sample(db) -> Sample:
         method=DeliveryMethod.objects.filter(cooperative=None, seller=None).first(),
         province=Province.objects.get(code="IR-09"),
         category=listing.category_id,
+        order=Order.objects.order_by("pk").last().pk,
+        payment=Payment.objects.order_by("pk").last().pk,
     )
 
 
@@ -205,6 +296,25 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "inventory.usable_by_stock": lambda s: [s.now, s.now, s.lines, s.stocks],
     "inventory.free_by_stock": lambda s: [s.now, s.checkout.pk, s.stocks],
     "inventory.lock_stocks": lambda s: [s.variants],
+    "ledger.order_postings": lambda s: ["CAPTURE", "1", s.order],
+    "ledger.split_lines": lambda s: [s.order],
+    "ledger.split_shipments": lambda s: [s.order],
+    "ledger.post": lambda s: [
+        "CAPTURE",
+        "probe",
+        None,
+        Decimal(100),
+        "IRR",
+        "",
+        s.now,
+        "IRR",
+        [1, 2],
+        [Decimal(100), Decimal(-100)],
+    ],
+    "payments.sandbox_decide": lambda s: ["PAID", s.now, 1_000_000_001, authority(1), "NEW"],
+    "payments.sandbox_verify": lambda s: ["VERIFIED", authority(1), "merchant", 1000, "PAID"],
+    "payments.lock_order": lambda s: [s.order],
+    "payments.lock_payment": lambda s: [s.payment],
     "shipping.methods_for_groups": lambda s: [
         s.cooperatives,
         s.sellers,

@@ -155,6 +155,19 @@ def test_one_row_per_event_recipient_and_channel(texter):
     assert list(Job.objects.values_list("dedup_key", flat=True)) == [f"notification:{first.pk}"]
 
 
+def test_announcing_again_to_more_people_reaches_only_the_new_ones(texter, emailer):
+    first = record(texter)
+    again = services.notify(
+        event="seller.approved.owner",
+        recipients=[recipients.of_user(texter), recipients.of_user(emailer)],
+        context={"seller": "x"},
+        dedup_key="seller:1:approved",
+    )
+    assert [row.recipient for row in again] == [recipients.of_user(emailer).key]
+    assert Notification.objects.filter(recipient=first.recipient).count() == 1
+    assert Job.objects.count() == 2
+
+
 def test_email_reaches_a_real_smtp_server(emailer, smtp_server):
     row = record(emailer)
     assert services.deliver(notification_id=row.pk).sent

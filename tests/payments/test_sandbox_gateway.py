@@ -21,6 +21,7 @@ from marketplace.payments.models import (
 from marketplace.payments.signals import payment_captured
 from tests.builders.inventory import stock_of
 from tests.payments.conftest import RETURN_URL, callback, decide, place, query_of
+from tests.support import count_queries
 
 
 def test_checkout_waits_for_the_gateway_with_stock_allocated(placed, goods):
@@ -200,3 +201,22 @@ def test_the_buyer_hears_when_the_payment_failed(client, placed):
     _order, payment = placed
     callback(client, decide(client, payment.action["url"], "canceled"))
     assert Notification.objects.filter(event_key=f"payment:{payment.pk}:failed").exists()
+
+
+def test_a_paid_callback_runs_a_fixed_number_of_statements(client, sandbox, buyer, goods):
+    """The buyer back from paying: the payment found (1); the gateway's verification,
+    one conditional update (1); in one transaction (2 savepoints here, as the test runs
+    in a transaction) the order and the payment locked (2), the exchange kept (1), both
+    updated (2), the buyer's message: preferences, the row in its savepoint and its
+    job (5), the events (1); the ledger's capture in its savepoint:
+    the order's postings, the split's lines and parcels, the accounts, the posting with
+    its entries (7). 36 before these were counted."""
+    counts = []
+    # The first payment to these parties opens their ledger accounts; later ones do not.
+    for _ in range(2):
+        _order, payment = place(buyer, goods)
+        location = decide(client, payment.action["url"], "paid")
+        count, response = count_queries(callback, client, location)
+        assert query_of(response["Location"])["payment"] == "paid"
+        counts.append(count)
+    assert counts[1] == 22
