@@ -15,6 +15,8 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.services import embedded_redis_dir, embedded_redis_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -291,20 +293,14 @@ STORAGES = {
 
 # --- cache and background work
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
-if not CELERY_BROKER_URL:
-    # No broker server configured: kombu's SQLAlchemy transport keeps the queue in the
-    # same PostgreSQL, so background jobs still really run.
-    db = DATABASES["default"]
-    host = db.get("HOST") or ""
-    auth = db.get("USER") or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    if host.startswith("/"):
-        CELERY_BROKER_URL = f"sqla+postgresql+psycopg://{auth}@/{db['NAME']}?host={host}"
-    else:
-        port = db.get("PORT") or 5432
-        CELERY_BROKER_URL = f"sqla+postgresql+psycopg://{auth}@{host}:{port}/{db['NAME']}"
+# No broker configured: the embedded Redis under the data folder, which the launcher
+# starts (config/services.py; chosen over kombu's SQLAlchemy transport by
+# bench/broker_bench.py: that transport loses the messages a killed worker held).
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL", "")
+    or REDIS_URL
+    or embedded_redis_url(embedded_redis_dir(testing=TESTING, root=DATA_DIR))
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -312,9 +308,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "bazarcheh")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Redis redelivers unacknowledged tasks after this; longer than any countdown we use.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+# No task runs longer than this: the soft limit raises in the task so it can stop
+# cleanly, the hard one ends its process. Tasks are idempotent: a periodic one cut
+# short does the rest on its next run, an outbox job is re-sent by the sweep.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "600"))
+# The longest a task waits before a retry (its countdown): a worker holds a message,
+# unacknowledged, until its countdown has passed and its task has run.
+TASK_MAX_COUNTDOWN_SECONDS = 300
+# Redis delivers a message again when it is not acknowledged this long after it was
+# handed out: longer than the longest countdown plus the longest run, with five minutes
+# to spare, so a live worker's task is never run twice, and a killed worker's messages
+# are run again within about 20 minutes (the outbox's sweep re-sends its jobs sooner).
+BROKER_VISIBILITY_TIMEOUT_SECONDS = int(
+    os.environ.get(
+        "BROKER_VISIBILITY_TIMEOUT_SECONDS",
+        str(TASK_MAX_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT + 300),
+    )
+)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
+        # Look for messages past their timeout every 10 s, not every tenth look (100 s).
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 
 from celery import shared_task
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_init, post_save
 
@@ -115,7 +116,7 @@ def reindex_related(kind: str, pk: int) -> int:
     name="marketplace.catalog.search_sync.reindex_related_task",
     autoretry_for=(Exception,),
     retry_backoff=5,
-    retry_backoff_max=600,
+    retry_backoff_max=settings.TASK_MAX_COUNTDOWN_SECONDS,
     max_retries=6,
 )
 def reindex_related_task(kind: str, pk: int) -> int:
