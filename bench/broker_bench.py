@@ -51,8 +51,9 @@ SLOW_TASK_SECONDS = 2.0
 KILL_WAIT_SECONDS = 60.0
 THUMBNAIL_WIDTHS = (320, 640, 1024)
 
-# No Django: the project's settings are not what is measured.
-app = Celery("broker_bench", fixups=[])
+# No Django (the project's settings are not what is measured), and not the current app
+# of whoever imports this module.
+app = Celery("broker_bench", fixups=[], set_as_current=False)
 app.conf.update(
     broker_url=os.environ.get("BENCH_BROKER_URL", "memory://"),
     broker_transport_options=(

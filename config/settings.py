@@ -293,43 +293,30 @@ STORAGES = {
 
 # --- cache and background work
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# No broker configured: the embedded Redis under the data folder, which the launcher
-# starts (config/services.py; chosen over kombu's SQLAlchemy transport by
-# bench/broker_bench.py: that transport loses the messages a killed worker held).
+# No broker configured: the embedded Redis that the launcher starts (config/services.py).
 CELERY_BROKER_URL = (
     os.environ.get("CELERY_BROKER_URL", "")
     or REDIS_URL
     or embedded_redis_url(embedded_redis_dir(testing=TESTING, root=DATA_DIR))
 )
-CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "bazarcheh")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_ALWAYS_EAGER = False
-# No task runs longer than this: the soft limit raises in the task so it can stop
-# cleanly, the hard one ends its process. Tasks are idempotent: a periodic one cut
-# short does the rest on its next run, an outbox job is re-sent by the sweep.
+# Tasks are idempotent: one stopped at its time limit runs again (next period, outbox sweep).
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "600"))
-# The longest a task waits before a retry (its countdown): a worker holds a message,
-# unacknowledged, until its countdown has passed and its task has run.
+# The longest countdown before a retry: a worker holds the message unacknowledged meanwhile.
 TASK_MAX_COUNTDOWN_SECONDS = 300
-# Redis delivers a message again when it is not acknowledged this long after it was
-# handed out: longer than the longest countdown plus the longest run, with five minutes
-# to spare, so a live worker's task is never run twice, and a killed worker's messages
-# are run again within about 20 minutes (the outbox's sweep re-sends its jobs sooner).
-BROKER_VISIBILITY_TIMEOUT_SECONDS = int(
-    os.environ.get(
-        "BROKER_VISIBILITY_TIMEOUT_SECONDS",
-        str(TASK_MAX_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT + 300),
-    )
+# Redis hands out again a message not acknowledged after the longest countdown and run plus
+# 5 minutes: a live worker's task never runs twice, a killed worker's run within 20 minutes.
+BROKER_VISIBILITY_TIMEOUT_SECONDS = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT_SECONDS", 0)) or (
+    TASK_MAX_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT + 300
 )
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # and expired messages looked for every 10 s, not 100
         "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
-        # Look for messages past their timeout every 10 s, not every tenth look (100 s).
         "unacked_restore_throttle": 1,
     }
 CELERY_TIMEZONE = TIME_ZONE

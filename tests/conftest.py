@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -186,6 +187,22 @@ def media_root(tmp_path, settings, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def bomb_png() -> bytes:
     return images.png_bomb()
+
+
+def every_task() -> dict:
+    """The project's tasks with their options, as a worker registers them: every app's
+    tasks module imported, on an app of their own."""
+    from celery import Celery
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("marketplace.") and importlib.util.find_spec(
+            f"{config.name}.tasks"
+        ):
+            importlib.import_module(f"{config.name}.tasks")
+    registry = Celery("registry", set_as_current=False)
+    registry.finalize()
+    return dict(registry.tasks)
 
 
 def use_broker(url: str) -> None:

@@ -8,13 +8,10 @@ import os
 import shutil
 import signal
 import time
-from importlib import import_module
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 import redis
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import transaction
 
@@ -23,7 +20,7 @@ from config.celery import app as celery_app
 from marketplace.core import outbox
 from marketplace.core.models import Job, JobStatus
 from marketplace.core.tasks import purge_throttle_counts
-from tests.conftest import start_worker, stop_worker, use_broker
+from tests.conftest import every_task, start_worker, stop_worker, use_broker
 from tests.postgres_cluster import private_dir
 from tests.waiting import wait_until
 
@@ -52,18 +49,11 @@ def test_the_visibility_timeout_outlasts_any_task_and_countdown():
     )
     assert longest_hold < options["visibility_timeout"] <= 3600
     assert django_settings.CELERY_TASK_SOFT_TIME_LIMIT < django_settings.CELERY_TASK_TIME_LIMIT
-    for config in apps.get_app_configs():  # every app's tasks, as a worker loads them
-        if config.name.startswith("marketplace.") and find_spec(f"{config.name}.tasks"):
-            import_module(f"{config.name}.tasks")
-    retrying = {
-        name
-        for name, task in celery_app.tasks.items()
-        if name.startswith("marketplace.") and getattr(task, "autoretry_for", ())
-    }
-    assert "marketplace.catalog.tasks.make_thumbnails" in retrying
-    for name in retrying:
-        backoff = celery_app.tasks[name].retry_backoff_max
-        assert backoff <= django_settings.TASK_MAX_COUNTDOWN_SECONDS, name
+    tasks = every_task()
+    assert "marketplace.catalog.tasks.make_thumbnails" in tasks
+    for name, task in tasks.items():
+        if name.startswith("marketplace.") and getattr(task, "autoretry_for", ()):
+            assert task.retry_backoff_max <= django_settings.TASK_MAX_COUNTDOWN_SECONDS, name
 
 
 @pytest.mark.django_db(transaction=True)

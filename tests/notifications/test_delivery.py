@@ -201,8 +201,9 @@ def test_a_long_wait_is_retried_in_steps_a_worker_may_hold(emailer, settings, mo
     # past the broker's visibility timeout Redis would hand it out a second time.
     from celery.exceptions import Retry
 
-    from marketplace.notifications.tasks import send_notification
+    from tests.conftest import every_task
 
+    send_notification = every_task()["marketplace.notifications.tasks.send_notification"]
     row = record(emailer)
     later = timezone.now() + timedelta(seconds=settings.TASK_MAX_COUNTDOWN_SECONDS * 4)
     Notification.objects.filter(pk=row.pk).update(next_attempt_at=later)
