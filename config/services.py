@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -141,8 +142,6 @@ def start_embedded_redis(folder: Path | None = None) -> str:
     """Start (or reuse) a Redis that keeps its data under `folder` and listens only on a
     Unix socket there; return its broker URL. The queue is written to an append-only
     file, so messages survive a restart of the server."""
-    import time
-
     folder = (folder or embedded_redis_dir()).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     socket_path = folder / REDIS_SOCKET
