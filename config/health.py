@@ -47,7 +47,7 @@ def check_database() -> dict[str, Any]:
 
 def broker_transport_options(url: str) -> dict[str, Any]:
     scheme = url.split("://", 1)[0].lower()
-    if scheme in {"redis", "rediss"}:
+    if scheme in {"redis", "rediss", "redis+socket"}:
         return {
             "socket_connect_timeout": BROKER_ATTEMPT_TIMEOUT_SECONDS,
             "socket_timeout": BROKER_ATTEMPT_TIMEOUT_SECONDS,

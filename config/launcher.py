@@ -1,16 +1,18 @@
 """One-command start and test: `python -m config.launcher run|test [pytest args]`.
 
-`run` starts the embedded PostgreSQL (unless DATABASE_URL is set), migrates, loads the
-demo data once, then runs the web server, a Celery worker and the beat scheduler until
-Ctrl-C, which stops every process it started, the embedded database included. A worker
+`run` starts the embedded PostgreSQL (unless DATABASE_URL is set) and the embedded Redis
+as the broker (unless CELERY_BROKER_URL or REDIS_URL is set), migrates, loads the demo
+data once, then runs the web server, a Celery worker and the beat scheduler until
+Ctrl-C, which stops every process it started, the embedded servers included. A worker
 or scheduler that dies is started again (config.supervisor); the web server ending stops
-everything. `test` runs the whole pytest suite on the embedded PostgreSQL, or on
-DATABASE_URL when set.
+everything. `test` runs the whole pytest suite on the embedded PostgreSQL and Redis, or
+on DATABASE_URL and REDIS_URL when set.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,11 +35,21 @@ def compile_translations() -> None:
 
 
 def prepare_environment(*, dev: bool) -> bool:
-    """Set up the environment; True when it started (or joined) the embedded PostgreSQL."""
+    """Set up the environment; True when it started (or joined) the embedded PostgreSQL.
+    With no broker configured it starts the embedded Redis (`stop_embedded_redis` stops
+    it): the development one keeps its queue across runs; the test run's starts empty,
+    so no message of a test ever reaches the development worker."""
     os.environ.setdefault("BAZARCHEH_DATA_DIR", str(services.data_dir()))
     embedded = not os.environ.get("DATABASE_URL")
     if embedded:
         os.environ["DATABASE_URL"] = services.start_embedded_postgres()
+    if not (os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")):
+        # Not exported as CELERY_BROKER_URL: Celery would let that variable override the
+        # broker a test points the app at. The settings find the server by the data folder.
+        folder = services.embedded_redis_dir(testing=not dev)
+        if not dev:
+            shutil.rmtree(folder, ignore_errors=True)
+        services.start_embedded_redis(folder)
     if dev:
         os.environ.setdefault("BAZARCHEH_DEV", "1")
         os.environ.setdefault("DEBUG", "1")
@@ -56,6 +68,7 @@ def run() -> int:
     try:
         return serve()
     finally:
+        services.stop_embedded_redis(services.embedded_redis_dir())
         # The embedded PostgreSQL package stops only the server process it saw start, so a
         # database restarted by hand meanwhile would outlive Ctrl-C without this.
         if embedded:
@@ -125,7 +138,10 @@ def serve() -> int:
 def test(args: list[str]) -> int:
     os.environ["BAZARCHEH_TESTING"] = "1"
     prepare_environment(dev=False)
-    result = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT)
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT)
+    finally:
+        services.stop_embedded_redis(services.embedded_redis_dir(testing=True))
     return result.returncode
 
 

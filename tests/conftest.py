@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -188,19 +189,20 @@ def bomb_png() -> bytes:
     return images.png_bomb()
 
 
-def broker_url_for_test_database() -> str:
-    if os.environ.get("REDIS_URL"):
-        return os.environ["REDIS_URL"]
-    from django.conf import settings
+def every_task() -> dict:
+    """The project's tasks with their options, as a worker registers them: every app's
+    tasks module imported, on an app of their own."""
+    from celery import Celery
+    from django.apps import apps
 
-    db = settings.DATABASES["default"]
-    host = db.get("HOST") or ""
-    if host.startswith("/"):
-        return f"sqla+postgresql+psycopg://{db.get('USER') or 'postgres'}@/{db['NAME']}?host={host}"
-    return (
-        f"sqla+postgresql+psycopg://{db.get('USER') or 'postgres'}:{db.get('PASSWORD') or ''}"
-        f"@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
+    for config in apps.get_app_configs():
+        if config.name.startswith("marketplace.") and importlib.util.find_spec(
+            f"{config.name}.tasks"
+        ):
+            importlib.import_module(f"{config.name}.tasks")
+    registry = Celery("registry", set_as_current=False)
+    registry.finalize()
+    return dict(registry.tasks)
 
 
 def use_broker(url: str) -> None:
@@ -235,6 +237,43 @@ def worker_command(*extra: str) -> list[str]:
     ]
 
 
+def start_worker(settings, *, broker: str, queue: str, **env: str) -> subprocess.Popen:
+    """A real Celery worker process of the project on `broker`, consuming `queue`, against
+    the test database (with `env` added to its environment); returned once it is ready."""
+    proc = subprocess.Popen(
+        worker_command("--queues", queue),
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url(settings.DATABASES["default"]),
+            "CELERY_BROKER_URL": broker,
+            "BAZARCHEH_TESTING": "1",
+            # Jobs the worker itself queues go to the queue it consumes.
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            **env,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_until_ready(proc)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path, settings):
     """A real Celery worker process on the real broker, against the test database.
@@ -242,43 +281,22 @@ def celery_worker_process(transactional_db, tmp_path, settings):
     Yields the folder where the worker's e-mail backend writes messages."""
     from config.celery import app
 
-    db = settings.DATABASES["default"]
     outbox = tmp_path / "outbox"
     outbox.mkdir()
-    broker = broker_url_for_test_database()
+    # The run's broker: REDIS_URL's, or the embedded Redis the test command started.
+    broker = settings.CELERY_BROKER_URL
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(db),
-        "CELERY_BROKER_URL": broker,
-        "EMAIL_FILE_PATH": str(outbox),
-        "BAZARCHEH_TESTING": "1",
-        # Jobs the worker itself queues go to the queue it consumes.
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    settings.CELERY_BROKER_URL = broker
     previous_broker = app.conf.broker_url
     use_broker(broker)
     app.conf.task_default_queue = queue
-    proc = subprocess.Popen(
-        worker_command("--queues", queue),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     try:
-        _wait_until_ready(proc)
-        yield outbox
+        proc = start_worker(settings, broker=broker, queue=queue, EMAIL_FILE_PATH=str(outbox))
+        try:
+            yield outbox
+        finally:
+            stop_worker(proc)
     finally:
         use_broker(previous_broker)  # the next use opens fresh connections
-        _dispose_sqla_engines()
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
         connection.close()
 
@@ -294,15 +312,6 @@ def _wait_until_ready(proc: subprocess.Popen, timeout: float = 60.0) -> None:
         if " ready." in line:
             return
     raise RuntimeError("The Celery worker did not start:\n" + "".join(seen[-40:]))
-
-
-def _dispose_sqla_engines() -> None:
-    """Close the test process's broker connections so the test database can be dropped."""
-    from kombu.transport import sqlalchemy as sqla_transport
-
-    for engine, _session in list(sqla_transport.Channel._engines.values()):
-        engine.dispose()
-    sqla_transport.Channel._engines.clear()
 
 
 def _database_url(db: dict) -> str:

@@ -6,6 +6,7 @@ policy. Every task is idempotent, so a redelivered or retried message does no ha
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from marketplace.catalog import media
 
@@ -15,7 +16,7 @@ from marketplace.catalog import media
 RETRY_OPTIONS = {
     "autoretry_for": (Exception,),
     "retry_backoff": 5,
-    "retry_backoff_max": 600,
+    "retry_backoff_max": settings.TASK_MAX_COUNTDOWN_SECONDS,
     "retry_jitter": True,
     "max_retries": 6,
 }

@@ -53,11 +53,15 @@ ON CONFLICT DO NOTHING RETURNING {sql.column(Job, "pk")}
 """
 
 
-def enqueue(task: Any, *, kwargs: dict | None = None, dedup_key: str | None = None) -> int | None:
+def enqueue(
+    task: Any, *, kwargs: dict | None = None, dedup_key: str | None = None, publish_on_commit=True
+) -> int | None:
     """Record a job in the current transaction; published once it commits.
 
     `task` is a Celery task or its name. With `dedup_key`, a second job with the same
-    key (even one long done) is not recorded: None is returned."""
+    key (even one long done) is not recorded: None is returned. With
+    `publish_on_commit=False` the caller does the job after the commit itself (or
+    publishes it) and calls `mark_done`; if it never gets there, the sweep publishes it."""
     name = task if isinstance(task, str) else task.name
     arguments = kwargs or {}
     with connection.cursor() as cursor:
@@ -69,6 +73,8 @@ def enqueue(task: Any, *, kwargs: dict | None = None, dedup_key: str | None = No
     if row is None:
         return None
     job_id = row[0]
+    if not publish_on_commit:
+        return job_id
     # robust: a publishing failure after the commit must not fail the committed request.
     transaction.on_commit(lambda: publish(job_id, name, arguments), robust=True)
     return job_id

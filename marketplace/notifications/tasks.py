@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from marketplace.notifications import announce, services
 
@@ -9,7 +10,9 @@ def send_notification(self, notification_id: int) -> bool:
     FAILED; the outbox job stays open until then, so a lost retry is published again."""
     outcome = services.deliver(notification_id=notification_id)
     if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in)
+        # A longer wait is taken in steps: a run that comes early finds the row not due
+        # and waits again (the broker's visibility timeout bounds what a worker may hold).
+        raise self.retry(countdown=min(outcome.retry_in, settings.TASK_MAX_COUNTDOWN_SECONDS))
     return outcome.sent
 
 

@@ -207,3 +207,27 @@ def test_preferences_choose_the_channels(texter):
     assert channels("k3") == ["EMAIL"]
     # Marketing is off unless chosen.
     assert recipients.channels_for(recipients.of_user(texter), "marketing", None) == []
+
+
+def test_a_long_wait_is_retried_in_steps_a_worker_may_hold(emailer, settings, monkeypatch):
+    # A worker holds a retried message unacknowledged until its countdown has passed;
+    # past the broker's visibility timeout Redis would hand it out a second time.
+    from celery.exceptions import Retry
+
+    from tests.conftest import every_task
+
+    send_notification = every_task()["marketplace.notifications.tasks.send_notification"]
+    row = record(emailer)
+    later = timezone.now() + timedelta(seconds=settings.TASK_MAX_COUNTDOWN_SECONDS * 4)
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=later)
+    countdowns = []
+
+    def retry(*, countdown):
+        countdowns.append(countdown)
+        return Retry(when=countdown)
+
+    monkeypatch.setattr(send_notification, "retry", retry)
+    with pytest.raises(Retry):
+        send_notification.run(row.pk)
+    assert countdowns == [settings.TASK_MAX_COUNTDOWN_SECONDS]
+    assert Notification.objects.get(pk=row.pk).status == NotificationStatus.PENDING

@@ -5,11 +5,13 @@ its category (and the categories above it) and its origin village. When one of t
 renamed — through a service, the admin or any other code that saves the model — the
 products that show it are reindexed once the change commits: right away when they are
 few, by a worker when there are many (a category can hold a fifth of the catalogue).
+Either way the refresh is an outbox job recorded with the rename, so a crash between the
+commit and the refresh leaves it to the outbox's sweep instead of losing it.
 
 Each watched model remembers, when loaded, the fields the documents copy; a save that
 changed one of them schedules the refresh. `bulk_update` and `QuerySet.update()` save no
 model and send no signal: the gazetteer import sends `locations.signals.villages_renamed`
-for the villages it renamed, and other code renaming that way calls `refresh` itself.
+for the villages it renamed, and other code renaming that way calls `schedule` itself.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import logging
 from collections.abc import Callable
 
 from celery import shared_task
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_init, post_save
 
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.search import index as search_index
+from marketplace.core import outbox
 from marketplace.core.versioning import bump_catalog_version
 from marketplace.locations.models import Village
 from marketplace.locations.signals import villages_renamed
@@ -73,13 +77,28 @@ def _saved(sender, instance: models.Model, created: bool, raw: bool, update_fiel
         return
     if update_fields is not None and not set(update_fields) & set(WATCHED[sender]):
         return
-    kind, pk = KINDS[sender], instance.pk
-    transaction.on_commit(lambda: refresh(kind, pk), robust=True)
+    schedule(KINDS[sender], [instance.pk])
 
 
 def _villages_renamed(sender, village_ids: list[int], **kwargs) -> None:
-    ids = sorted(set(village_ids))
-    transaction.on_commit(lambda: [refresh("village", pk) for pk in ids], robust=True)
+    schedule("village", sorted(set(village_ids)))
+
+
+def schedule(kind: str, ids: list[int]) -> None:
+    """Record the refreshes in the renaming transaction (the outbox), and do them once it
+    commits: a process that dies in between leaves the jobs to the outbox's sweep."""
+    jobs = [
+        (
+            pk,
+            outbox.enqueue(reindex_related_task, kwargs=_kwargs(kind, pk), publish_on_commit=False),
+        )
+        for pk in ids
+    ]
+    transaction.on_commit(lambda: [refresh(kind, pk, job_id=job) for pk, job in jobs], robust=True)
+
+
+def _kwargs(kind: str, pk: int) -> dict:
+    return {"kind": kind, "pk": pk}
 
 
 def connect() -> None:
@@ -90,17 +109,17 @@ def connect() -> None:
     villages_renamed.connect(_villages_renamed, dispatch_uid="search-follow-village-import")
 
 
-def refresh(kind: str, pk: int) -> None:
-    """Reindex the products showing the name of `kind` `pk`: now when they are few,
-    else by a worker (or now after all, when the broker cannot be reached)."""
-    if SCOPES[kind](pk)[: INLINE_LIMIT + 1].count() <= INLINE_LIMIT:
-        reindex_related(kind, pk)
+def refresh(kind: str, pk: int, *, job_id: int) -> None:
+    """Reindex the products showing the name of `kind` `pk` (outbox job `job_id`): now
+    when they are few, else by a worker (or now after all, when the broker cannot be
+    reached)."""
+    few = SCOPES[kind](pk)[: INLINE_LIMIT + 1].count() <= INLINE_LIMIT
+    if not few and outbox.publish(job_id, reindex_related_task.name, _kwargs(kind, pk)):
         return
-    try:
-        reindex_related_task.delay(kind, pk)
-    except Exception:
-        logger.exception("Could not queue the search refresh of %s %s; doing it now", kind, pk)
-        reindex_related(kind, pk)
+    if not few:
+        logger.warning("Could not queue the search refresh of %s %s; doing it now", kind, pk)
+    reindex_related(kind, pk)
+    outbox.mark_done(job_id)
 
 
 def reindex_related(kind: str, pk: int) -> int:
@@ -115,7 +134,7 @@ def reindex_related(kind: str, pk: int) -> int:
     name="marketplace.catalog.search_sync.reindex_related_task",
     autoretry_for=(Exception,),
     retry_backoff=5,
-    retry_backoff_max=600,
+    retry_backoff_max=settings.TASK_MAX_COUNTDOWN_SECONDS,
     max_retries=6,
 )
 def reindex_related_task(kind: str, pk: int) -> int:

@@ -3,19 +3,26 @@ admin — reaches the search index of the products that show the name, once comm
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from config.celery import app as celery_app
 from marketplace.accounts.models import User
 from marketplace.catalog import services
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.search import query as search
 from marketplace.catalog.search import sync as search_sync
+from marketplace.core import outbox
+from marketplace.core.models import Job, JobStatus
 from marketplace.locations.importer import import_gazetteer
 from marketplace.locations.models import Village
 from marketplace.sellers import services as seller_services
 from marketplace.sellers.models import Cooperative
+from tests.conftest import use_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -89,13 +96,40 @@ def test_nothing_is_scheduled_when_no_searched_name_changes(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         seller_services.update_seller(actor=seller_a.owner, seller=seller_a, description="تازه")
-    assert [c for c in callbacks if c.__qualname__.startswith("_saved")] == []
+    assert [c for c in callbacks if c.__qualname__.startswith("schedule")] == []
+    assert not outbox.pending(search_sync.reindex_related_task.name).exists()
 
 
 def test_nothing_changes_before_the_commit(tea, seller_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         seller_services.update_seller(actor=seller_a.owner, seller=seller_a, name="باغ گیلانی")
     assert found("گیلانی") == set()
+
+
+def test_a_refresh_done_after_the_commit_closes_its_job(
+    tea, seller_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        seller_services.update_seller(actor=seller_a.owner, seller=seller_a, name="باغ گیلانی")
+    job = Job.objects.get(task=search_sync.reindex_related_task.name)
+    assert (job.status, job.kwargs) == (JobStatus.DONE, {"kind": "seller", "pk": seller_a.pk})
+
+
+def test_a_crash_between_the_commit_and_the_refresh_is_repaired_by_the_sweep(
+    tea, seller_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    published = []
+    monkeypatch.setattr(outbox, "publish", lambda *job: published.append(job) or True)
+    # The rename commits, and the process dies before its after-commit work runs.
+    with django_capture_on_commit_callbacks(execute=False):
+        seller_services.update_seller(actor=seller_a.owner, seller=seller_a, name="باغ گیلانی")
+    assert found("گیلانی") == set()
+    assert outbox.dispatch_due(now=timezone.now() + timedelta(hours=1)) == 1
+    [(job_id, name, kwargs)] = published
+    # The task, run as a worker runs it from the message the sweep published.
+    celery_app.tasks[name].apply(kwargs=kwargs, headers={outbox.HEADER: job_id}).get()
+    assert found("گیلانی") == {"rename-verbena"}
+    assert Job.objects.get(pk=job_id).status == JobStatus.DONE
 
 
 def test_a_seller_renamed_and_moved_in_the_admin(
@@ -139,32 +173,35 @@ def test_many_products_go_to_a_worker(
 ):
     queued = []
     monkeypatch.setattr(search_sync, "INLINE_LIMIT", 0)
-    monkeypatch.setattr(
-        search_sync.reindex_related_task, "delay", lambda *args: queued.append(args)
-    )
+    monkeypatch.setattr(outbox, "publish", lambda *job: queued.append(job) or True)
     with django_capture_on_commit_callbacks(execute=True):
         Village.objects.get(name="کامه").save()  # unchanged: nothing to do
         herbs.name = "چای کوهی"
         herbs.save()
-    assert queued == [("category", herbs.pk)]
+    [(job_id, name, kwargs)] = queued
+    assert (name, kwargs) == (
+        search_sync.reindex_related_task.name,
+        {"kind": "category", "pk": herbs.pk},
+    )
     assert found("کوهی") == set()
+    assert Job.objects.get(pk=job_id).status == JobStatus.PENDING
     # The task, run as a worker runs it.
-    assert search_sync.reindex_related_task.apply(args=queued[0]).get() == 1
+    assert search_sync.reindex_related_task.apply(kwargs=kwargs).get() == 1
     assert found("کوهی") == {"rename-verbena"}
 
 
 def test_a_broker_that_cannot_be_reached_does_it_at_once(
-    tea, coop_a, monkeypatch, django_capture_on_commit_callbacks
+    tea, coop_a, monkeypatch, request, django_capture_on_commit_callbacks
 ):
-    def unreachable(*args):
-        raise ConnectionError("broker down")
-
     monkeypatch.setattr(search_sync, "INLINE_LIMIT", 0)
-    monkeypatch.setattr(search_sync.reindex_related_task, "delay", unreachable)
+    previous = celery_app.conf.broker_url
+    use_broker("amqp://guest:guest@127.0.0.1:1//")  # nothing listens there
+    request.addfinalizer(lambda: use_broker(previous))
     with django_capture_on_commit_callbacks(execute=True):
         coop_a.name = "تعاونی کلات"
         coop_a.save()
     assert found("کلات") == {"rename-verbena"}
+    assert Job.objects.get(task=search_sync.reindex_related_task.name).status == JobStatus.DONE
 
 
 def test_villages_renamed_by_the_gazetteer_import(tea, django_capture_on_commit_callbacks):
