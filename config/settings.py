@@ -544,6 +544,11 @@ GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "20000"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "30"))
 GRAPHQL_MAX_SAME_MUTATION = int(os.environ.get("GRAPHQL_MAX_SAME_MUTATION", "5"))
 GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+# Documents costing more than GRAPHQL_COST_FREE are counted per client address: at most
+# GRAPHQL_COST_BUDGET in GRAPHQL_COST_BUDGET_SECONDS (marketplace/api/core/budget.py).
+GRAPHQL_COST_FREE = int(os.environ.get("GRAPHQL_COST_FREE", "5000"))
+GRAPHQL_COST_BUDGET = int(os.environ.get("GRAPHQL_COST_BUDGET", "20000"))
+GRAPHQL_COST_BUDGET_SECONDS = int(os.environ.get("GRAPHQL_COST_BUDGET_SECONDS", "10"))
 # A query whose answer would be larger is answered with an error instead.
 GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", str(4 * 1024 * 1024)))
 # Anonymous catalogue reads are cached this long (and dropped at once on catalogue writes).
