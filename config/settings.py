@@ -15,6 +15,8 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import redis_clients
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -313,8 +315,7 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "bazarch
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Redis redelivers unacknowledged tasks after this; longer than any countdown we use.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = redis_clients.BROKER_TRANSPORT_OPTIONS
 CELERY_TIMEZONE = TIME_ZONE
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "15"))
 UNPAID_ORDER_EXPIRY_MINUTES = int(os.environ.get("UNPAID_ORDER_EXPIRY_MINUTES", "30"))
@@ -474,15 +475,13 @@ OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", 
 OUTBOX_MAX_DISPATCHES = int(os.environ.get("OUTBOX_MAX_DISPATCHES", "20"))
 
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": redis_clients.cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Throttle counters must be shared by every web process: Redis when there is one, else a
 # table in the database (created by the notifications app's migrations).
 CACHES["throttle"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    redis_clients.cache(REDIS_URL)
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "throttle_cache"}
 )
