@@ -33,3 +33,18 @@ def cache(url: str) -> dict[str, Any]:
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": TIMEOUT_SECONDS, "socket_timeout": TIMEOUT_SECONDS},
     }
+
+
+def caches(url: str) -> dict[str, dict[str, Any]]:
+    """Django's caches: on the Redis at `url` when there is one. Throttle counts must be
+    shared by every web process: without Redis they live in a database table (created by
+    the notifications app's migrations), not in one process's memory."""
+    if url:
+        return {"default": cache(url), "throttle": cache(url)}
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "throttle_cache",
+        },
+    }

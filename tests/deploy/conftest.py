@@ -48,6 +48,7 @@ print(json.dumps({
     "CACHE_OPTIONS": settings.CACHES["default"].get("OPTIONS"),
     "THROTTLE_CACHE_OPTIONS": settings.CACHES["throttle"].get("OPTIONS"),
     "BROKER_TRANSPORT_OPTIONS": getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None),
+    "GRAPHQL_COST_BUDGET_SECONDS": settings.GRAPHQL_COST_BUDGET_SECONDS,
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
     "default_storage_class": f"{type(storage).__module__}.{type(storage).__qualname__}",
     "bucket_name": getattr(storage, "bucket_name", None),
