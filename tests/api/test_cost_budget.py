@@ -31,12 +31,13 @@ def _small_budget(settings):
     documents.items.clear()
 
 
-def post(client: Client, query: str, address: str):
+def post(client: Client, query: str, address: str, lang: str = "en"):
     return client.post(
         "/graphql/",
         json.dumps({"query": query}),
         content_type="application/json",
         REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE=lang,
     )
 
 
@@ -54,6 +55,8 @@ def test_costly_documents_are_refused_once_the_clients_budget_is_spent(client, s
     assert "data" not in refused.json()
     # Nothing ran: no catalogue query, at most the throttle's own count.
     assert not [q for q in queries.captured_queries if "catalog_" in q["sql"]]
+    persian = post(client, COSTLY, "10.0.0.1", lang="fa").json()["errors"][0]["message"]
+    assert "بودجهٔ هزینه" in persian
 
     assert post(client, COSTLY, "10.0.0.2").status_code == 200, "another client's budget"
     assert post(client, CHEAP, "10.0.0.1").status_code == 200, "cheap documents are free"

@@ -64,8 +64,8 @@ def refusal(
         return None
     message = _(
         "Your connection has sent queries costing more than %(budget)d in %(seconds)d "
-        "seconds, the cost budget; this one costs %(cost)d. Ask for smaller pages or "
-        "wait a minute."
+        "seconds, the cost budget; this one costs %(cost)d. Ask for smaller pages, or try "
+        "again in a few seconds."
     ) % {"budget": budget, "seconds": window, "cost": cost}
     return GraphQLError(
         message,
