@@ -15,7 +15,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import beat
+from config import beat, redis_clients
 from config.services import embedded_redis_dir, embedded_redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -317,6 +317,7 @@ BROKER_VISIBILITY_TIMEOUT_SECONDS = int(os.environ.get("BROKER_VISIBILITY_TIMEOU
 )
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {  # and expired messages looked for every 10 s, not 100
+        **redis_clients.BROKER_TRANSPORT_OPTIONS,
         "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
         "unacked_restore_throttle": 1,
     }
@@ -416,19 +417,7 @@ CELERY_BEAT_SCHEDULE = beat.SCHEDULE
 OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "120"))
 OUTBOX_MAX_DISPATCHES = int(os.environ.get("OUTBOX_MAX_DISPATCHES", "20"))
 
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Throttle counters must be shared by every web process: Redis when there is one, else a
-# table in the database (created by the notifications app's migrations).
-CACHES["throttle"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "throttle_cache"}
-)
+CACHES = redis_clients.caches(REDIS_URL)
 
 # --- e-mail
 EMAIL_BACKEND = os.environ.get(
@@ -487,6 +476,14 @@ GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "20000"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "30"))
 GRAPHQL_MAX_SAME_MUTATION = int(os.environ.get("GRAPHQL_MAX_SAME_MUTATION", "5"))
 GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+# Documents costing more than GRAPHQL_COST_FREE are counted per client address: at most
+# GRAPHQL_COST_BUDGET in GRAPHQL_COST_BUDGET_SECONDS (api/core/budget.py); 0 s is off,
+# as in tests, whose every request comes from one address (tests/api/test_cost_budget.py).
+GRAPHQL_COST_FREE = int(os.environ.get("GRAPHQL_COST_FREE", "5000"))
+GRAPHQL_COST_BUDGET = int(os.environ.get("GRAPHQL_COST_BUDGET", "20000"))
+GRAPHQL_COST_BUDGET_SECONDS = int(
+    os.environ.get("GRAPHQL_COST_BUDGET_SECONDS", "0" if TESTING else "10")
+)
 # A query whose answer would be larger is answered with an error instead.
 GRAPHQL_MAX_RESPONSE_BYTES = int(os.environ.get("GRAPHQL_MAX_RESPONSE_BYTES", str(4 * 1024 * 1024)))
 # Anonymous catalogue reads are cached this long (and dropped at once on catalogue writes).

@@ -89,8 +89,10 @@ def publish(job_id: int, name: str, kwargs: dict) -> bool:
             task.apply_async(**options)
         else:
             current_app.send_task(name, **options)
-    except Exception:
-        logger.warning("Job %s (%s) not published; the sweep sends it later", job_id, name)
+    except Exception as error:
+        logger.warning(
+            "Job %s (%s) not published (%s); the sweep sends it later", job_id, name, error
+        )
         return False
     return True
 

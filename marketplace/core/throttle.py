@@ -1,5 +1,6 @@
 """Rate limits counted in a store every web process shares, never in one process's
-memory: Redis when configured (settings.CACHES["throttle"]), else a PostgreSQL table.
+memory: Redis when configured (settings.CACHES["throttle"]), else a PostgreSQL table;
+the table too while Redis cannot be reached.
 
 Both count atomically: Redis's INCR, or one INSERT … ON CONFLICT DO UPDATE … RETURNING
 in the database, so a burst of parallel requests from many processes cannot slip past a
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,9 +19,12 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from marketplace.core import sql
 from marketplace.core.models import ThrottleCount
+
+logger = logging.getLogger(__name__)
 
 
 @sql.statement("core.throttle_count")
@@ -27,9 +32,10 @@ def _count_sql() -> str:
     table = sql.table_name(ThrottleCount)
     key, count, ends = (sql.column(ThrottleCount, name) for name in ("key", "count", "window_ends"))
     return f"""
-INSERT INTO {table} AS t ({key}, {count}, {ends}) VALUES (%s, 1, now() + %s)
+INSERT INTO {table} AS t ({key}, {count}, {ends}) VALUES (%s, %s, now() + %s)
 ON CONFLICT ({key}) DO UPDATE SET
-    {count} = CASE WHEN t.{ends} <= now() THEN 1 ELSE t.{count} + 1 END,
+    {count} = CASE WHEN t.{ends} <= now() THEN EXCLUDED.{count}
+                   ELSE t.{count} + EXCLUDED.{count} END,
     {ends} = CASE WHEN t.{ends} <= now() THEN EXCLUDED.{ends} ELSE t.{ends} END
 RETURNING {count}
 """
@@ -39,20 +45,20 @@ def _in_redis() -> bool:
     return "redis" in settings.CACHES["throttle"]["BACKEND"].lower()
 
 
-def _count_in_redis(name: str, window: int) -> int:
+def _count_in_redis(name: str, window: int, amount: int) -> int:
     cache = caches["throttle"]
-    if cache.add(name, 1, window):
-        return 1
+    if cache.add(name, amount, window):
+        return amount
     try:
-        return cache.incr(name)
+        return cache.incr(name, amount)
     except ValueError:  # expired between add and incr
-        cache.set(name, 1, window)
-        return 1
+        cache.set(name, amount, window)
+        return amount
 
 
-def _count_in_database(name: str, window: int) -> int:
+def _count_in_database(name: str, window: int, amount: int) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(_count_sql(), [name, timedelta(seconds=window)])
+        cursor.execute(_count_sql(), [name, amount, timedelta(seconds=window)])
         return cursor.fetchone()[0]
 
 
@@ -60,13 +66,23 @@ def _name(scope: str, key: str) -> str:
     return f"throttle:{scope}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
-def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one more `scope` event for `key`; False once `limit` were counted in the
-    current `window` (seconds, from the first of them; 0 counts nothing)."""
+def allow(scope: str, key: str, *, limit: int, window: int, amount: int = 1) -> bool:
+    """Count one more `scope` event for `key`, weighing `amount`; False once more than
+    `limit` were counted in the current `window` (seconds, from the first of them; 0
+    counts nothing)."""
     if window <= 0:
         return True
     name = _name(scope, key)
-    count = _count_in_redis(name, window) if _in_redis() else _count_in_database(name, window)
+    count = None
+    if _in_redis():
+        try:
+            count = _count_in_redis(name, window, amount)
+        except RedisError as error:
+            # Redis down or hung (its client gives up within REDIS_TIMEOUT_SECONDS): the
+            # limit holds, counted in the database table meanwhile.
+            logger.warning("Throttle %s counted in the database: %s", scope, error)
+    if count is None:
+        count = _count_in_database(name, window, amount)
     return count <= limit
 
 
@@ -78,9 +94,12 @@ def give_back(scope: str, key: str, *, window: int) -> None:
         return
     name = _name(scope, key)
     if _in_redis():
-        with contextlib.suppress(ValueError):  # the window ended meanwhile
-            caches["throttle"].decr(name)
-        return
+        try:
+            with contextlib.suppress(ValueError):  # the window ended meanwhile
+                caches["throttle"].decr(name)
+            return
+        except RedisError as error:
+            logger.warning("Throttle %s given back in the database: %s", scope, error)
     ThrottleCount.objects.filter(key=name, window_ends__gt=timezone.now(), count__gt=0).update(
         count=F("count") - 1
     )

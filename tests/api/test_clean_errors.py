@@ -72,3 +72,9 @@ def test_deeply_nested_json_is_a_bad_request(client, seeded):
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"]
+
+
+def test_a_null_country_lists_the_default_countrys_provinces(api, seeded):
+    named = api("{ provinces { code } }")["data"]["provinces"]
+    assert len(named) == 31
+    assert api("{ provinces(country: null) { code } }") == {"data": {"provinces": named}}

@@ -97,6 +97,18 @@ def test_fragments_spreading_fragments_stop_at_the_cost_limit(api):
     assert the_limit(body) == "cost"
 
 
+def test_fragments_under_an_empty_page_stop_at_the_cost_limit(api, settings):
+    # Under `first: 0` the page multiplies by 0; each field walked must count anyway,
+    # or 2**levels spreads would all be walked (at 30 levels, for most of an hour).
+    settings.GRAPHQL_MAX_COST = 1000
+    fragments = ["fragment P0 on Product { name }"]
+    for level in range(1, 13):
+        fragments.append(f"fragment P{level} on Product {{ name ...P{level - 1} ...P{level - 1} }}")
+    query = "{ products(first: 0) { edges { node { ...P12 } } } } " + " ".join(fragments)
+    body = api(query, status=400)
+    assert the_limit(body) == "cost"
+
+
 def test_the_same_mutation_is_limited_per_request(api, settings):
     settings.GRAPHQL_MAX_SAME_MUTATION = 2
     three = " ".join(
@@ -159,6 +171,8 @@ def test_every_storefront_document_stays_well_under_the_limits():
                 continue
             measured = measure(graphql_schema, operation, fragments, cost_limit=10**9)
             assert measured.cost <= settings.GRAPHQL_MAX_COST // 2, name
+            # Pages are never charged to a client's cost budget (api/core/budget.py).
+            assert measured.cost <= settings.GRAPHQL_COST_FREE, name
             assert measured.depth <= settings.GRAPHQL_MAX_DEPTH - 4, name
             assert measured.aliases <= settings.GRAPHQL_MAX_ALIASES // 2, name
             assert max(measured.mutations.values(), default=0) == min(1, len(measured.mutations)), (

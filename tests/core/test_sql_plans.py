@@ -268,7 +268,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "catalog.search_vocabulary": lambda s: [["زعفران", "کشمش"]],
     "catalog.search_suggestions": lambda s: [["زعفرن", "گوشی"]],
     "core.outbox_enqueue": lambda s: ["task", "{}", "key", "PENDING", timedelta(minutes=2)],
-    "core.throttle_count": lambda s: ["throttle:probe:key", timedelta(minutes=1)],
+    "core.throttle_count": lambda s: ["throttle:probe:key", 1, timedelta(minutes=1)],
     "checkout.lines": lambda s: [s.channel.pk, s.checkout.pk],
     "checkout.chosen_methods": lambda s: [s.checkout.pk, "IR", s.province.pk, s.province.pk],
     "checkout.by_token": lambda s: [s.checkout.pk],

@@ -60,6 +60,23 @@ def test_redis_is_broker_and_cache(production: dict[str, Any]) -> None:
     assert production["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 
+def test_costly_documents_are_counted_in_production(production: dict[str, Any]) -> None:
+    # Off in tests only (tests/api/test_cost_budget.py turns it on).
+    assert production["GRAPHQL_COST_BUDGET_SECONDS"] > 0
+
+
+def test_redis_clients_give_up_within_seconds(production: dict[str, Any]) -> None:
+    # A hung Redis must not hold a web worker (tests/test_redis_outage.py shows each
+    # caller going on without it).
+    for options in (production["CACHE_OPTIONS"], production["THROTTLE_CACHE_OPTIONS"]):
+        assert 0 < options["socket_connect_timeout"] <= 2
+        assert 0 < options["socket_timeout"] <= 2
+    broker = production["BROKER_TRANSPORT_OPTIONS"]
+    assert 0 < broker["socket_connect_timeout"] <= 2
+    assert 0 < broker["socket_timeout"] <= 2
+    assert broker["max_retries"] == 1
+
+
 def test_repeated_statements_of_mutations_are_prepared(
     production: dict[str, Any], settings_probe
 ) -> None:

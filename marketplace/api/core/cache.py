@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from graphql import (
 )
 from graphql.error import GraphQLError
 from graphql.utilities import get_operation_ast
+from redis.exceptions import RedisError
 
 from marketplace.core.versioning import catalog_version
 
@@ -46,6 +48,7 @@ CATALOGUE_READS = frozenset(
         "__typename",
     }
 )
+logger = logging.getLogger(__name__)
 HEADER = "X-Cache"
 DEFAULT_SECONDS = 60
 MAX_FRAGMENT_DEPTH = 10
@@ -150,11 +153,18 @@ def cache_key(request: HttpRequest, schema: GraphQLSchema, documents) -> str | N
     digest = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
     # The version goes in the key, read before the query runs: a write committed while
     # it runs makes this entry unreachable rather than stale.
-    return f"api:response:{catalog_version()}:{digest}"
+    version = catalog_version()
+    if version is None:
+        return None  # the cache cannot be reached: answer uncached
+    return f"api:response:{version}:{digest}"
 
 
 def cached_response(key: str) -> HttpResponse | None:
-    content = cache.get(key)
+    try:
+        content = cache.get(key)
+    except RedisError as error:
+        logger.warning("Response cache unavailable: %s", error)
+        return None
     if content is None:
         return None
     response = HttpResponse(content, content_type="application/json")
@@ -175,4 +185,7 @@ def store(key: str, response: HttpResponse) -> None:
     # `"errors":` can appear in a JSON body only as a key: string values escape quotes.
     if b'"errors":' in content:
         return
-    cache.set(key, content, ttl())
+    try:
+        cache.set(key, content, ttl())
+    except RedisError as error:
+        logger.warning("Response not cached: %s", error)

@@ -152,7 +152,10 @@ class _Walker:
     ) -> None:
         measure = self.measure
         measure.depth = max(measure.depth, level)
-        measure.cost += multiplier
+        # At least one per field walked: under a page of 0 (`first: 0`) nothing would
+        # count, and fragments spreading a fragment twice, each level again, would be
+        # walked 2^levels times before any limit stopped them.
+        measure.cost += max(multiplier, 1)
         if node.alias is not None:
             measure.aliases += 1
         if root:

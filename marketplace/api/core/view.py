@@ -33,6 +33,7 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
 
+from marketplace.api.core import budget
 from marketplace.api.core import cache as response_cache
 from marketplace.api.core.errors import each_error
 from marketplace.api.core.input_checks import (
@@ -154,6 +155,8 @@ class APIView(GraphQLView):
 
     def get_response(self, request, data, show_graphiql=False):
         result, status_code = super().get_response(request, data, show_graphiql)
+        if getattr(request, "_graphql_over_budget", False):
+            return result, 429
         limit = settings.GRAPHQL_MAX_RESPONSE_BYTES
         # A mutation's answer is sent whatever its size: its change is committed.
         if result is None or getattr(request, "_graphql_mutation", False):
@@ -246,6 +249,10 @@ class APIView(GraphQLView):
         operation = get_operation_ast(document, operation_name)
         if operation is None:
             return ExecutionResult(errors=[GraphQLError(_("Unknown or ambiguous operation."))])
+        over_budget = budget.refusal(request, schema, document, operation)
+        if over_budget is not None:
+            request._graphql_over_budget = True
+            return ExecutionResult(errors=[over_budget])
         is_mutation = operation.operation == OperationType.MUTATION
         request._graphql_mutation = is_mutation
         if request.method.lower() == "get" and is_mutation:

@@ -28,4 +28,5 @@ class LocationQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_provinces(root, info, country="IR"):
-        return selectors.provinces(country)
+        # An explicit null is no country named: the default's.
+        return selectors.provinces(country or "IR")
