@@ -16,9 +16,6 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	@# WeasyPrint (the fulfilment PDFs) needs Pango from the system.
 	@$(PY) -c "import weasyprint" 2>/dev/null || { command -v apt-get >/dev/null \
 		&& apt-get -o DPkg::Lock::Timeout=600 install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
-	@# The Redis outage tests start a throwaway redis-server of their own (skipped without).
-	@command -v redis-server >/dev/null || { command -v apt-get >/dev/null \
-		&& apt-get -o DPkg::Lock::Timeout=600 install -y -qq redis-server; } || true
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -1,14 +1,13 @@
 """Redis down or hung, with the cache, the throttles and the broker on one Redis (the
 compose layout): reads answer uncached, writes commit and answer normally, and their
 jobs wait in the outbox for its sweep. Each test starts a throwaway redis-server of its
-own, stops it (SIGTERM) or freezes it (SIGSTOP), and skips only when there is no
-redis-server binary."""
+own (the binary the embedded broker uses) on a TCP port, and stops it (SIGTERM) or
+freezes it (SIGSTOP)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,7 +20,7 @@ import redis
 from django.db import connection
 from django.test import Client
 
-from config import redis_clients
+from config import redis_clients, services
 from marketplace.accounts.tokens import create_access_token
 from marketplace.checkout.models import Checkout
 from marketplace.core.models import Job, JobStatus, ThrottleCount
@@ -72,9 +71,7 @@ def _answers(url: str) -> bool:
 
 @pytest.fixture
 def redis_server(tmp_path) -> Iterator[RedisServer]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
+    binary = services.redis_executable()
     port = _free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
