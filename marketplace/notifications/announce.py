@@ -18,6 +18,8 @@ twice. Events and recipients:
   return.disputed       the shipment's fulfiller, and by e-mail platform staff who may
                         decide disputes (returns.change_returnrequest):
                         return_disputed(shipment=, return_id=)
+  return.refund_held    by e-mail, the same staff: the owed refund is no longer tried by
+                        itself: return_refund_held(order=, return_id=, amount=, ...)
   return.resolved       buyer, staff decided the dispute:
                         return_resolved(order=, return_id=, decision=)
   review.created        the seller's owner (a kind they may turn off): review_created(review=)
@@ -239,6 +241,25 @@ def return_disputed(*, shipment, return_id: int) -> None:
         recipients=_dispute_deciders(),
         context={"number": number, "return_id": str(return_id), "fulfiller": fulfiller.name},
         dedup_key=f"return:{return_id}:disputed:staff",
+        only=ChannelKind.EMAIL,
+    )
+
+
+def return_refund_held(
+    *, order, return_id: int, amount: Decimal, currency: str, problem: str, held_at
+) -> None:
+    """A return's owed refund stopped being tried by itself: staff who may decide returns
+    are e-mailed, once each time it is held (staff may retry it and it may be held again)."""
+    notify(
+        event="return.refund_held.staff",
+        recipients=_dispute_deciders(),
+        context={
+            "number": str(order.number),
+            "return_id": str(return_id),
+            "amount": _money(amount, currency),
+            "problem": problem,
+        },
+        dedup_key=f"return:{return_id}:refund-held:{held_at.isoformat()}",
         only=ChannelKind.EMAIL,
     )
 

@@ -344,6 +344,12 @@ def _refundable(payment: Payment) -> Decimal:
     return payment.captured_amount - payment.refunded_amount
 
 
+class MoreThanLeft(DomainError):
+    """A refund asked for more than the payment has left to give back (checked under the
+    order's lock, after a live refund under the same key was looked for): asking again
+    cannot help until someone changes the payment or the sum."""
+
+
 def _reserve(
     actor,
     payment_id: int,
@@ -373,12 +379,11 @@ def _reserve(
             raise DomainError.of(
                 ErrorCode.INVALID, "amount", _("The amount must be a positive sum of money.")
             )
-        if amount <= 0 or amount > _refundable(payment):
-            raise DomainError.of(
-                ErrorCode.INVALID,
-                "amount",
-                _("A refund must be more than zero and at most what was paid less refunds."),
-            )
+        beyond = _("A refund must be more than zero and at most what was paid less refunds.")
+        if amount <= 0:
+            raise DomainError.of(ErrorCode.INVALID, "amount", beyond)
+        if amount > _refundable(payment):
+            raise MoreThanLeft.of(ErrorCode.INVALID, "amount", beyond)
         # The amount is reserved before the provider is called, so two refunds at once
         # never give back more than was captured (the CHECK constraint holds it too).
         Payment.objects.filter(pk=payment.pk).update(
