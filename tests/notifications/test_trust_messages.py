@@ -14,6 +14,7 @@ from marketplace.notifications import services as notifications
 from marketplace.notifications.models import ChannelKind, Notification
 from marketplace.returns import services as returns
 from marketplace.returns.services import AskedLine
+from marketplace.reviews import services as reviews
 from tests.builders.accounts import make_user
 from tests.builders.catalog import make_variant
 from tests.builders.returns import delivered_order
@@ -57,6 +58,18 @@ def test_a_seller_may_turn_review_messages_off_or_choose_email(seeded, buyer, sa
     assert [(r.channel, r.email) for r in rows("review.created.seller")] == [
         (ChannelKind.EMAIL, owner.email)
     ]
+
+
+def test_hiding_or_showing_a_review_is_no_new_review_to_the_seller(
+    seeded, buyer, seller_a, operator
+):
+    owner = seller_a.owner
+    notifications.set_preference(actor=owner, kind="reviews", delivery="OFF")
+    review = make_review(buyer, make_variant(seller_a), 1, "بد")
+    notifications.set_preference(actor=owner, kind="reviews", delivery="EMAIL")
+    reviews.set_hidden(actor=operator, review_id=review.pk, hidden=True)
+    reviews.set_hidden(actor=operator, review_id=review.pk, hidden=False)
+    assert rows("review.created.seller") == []
 
 
 @pytest.fixture
