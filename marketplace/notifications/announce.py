@@ -16,7 +16,7 @@ twice. Events and recipients:
   return.opened         the shipment's fulfiller: return_opened(shipment=, return_id=)
   return.decided        buyer: return_decided(order=, return_id=, decision=)
   return.disputed       the shipment's fulfiller, and by e-mail platform staff who may
-                        decide disputes (returns.change_returnrequest):
+                        decide disputes (DISPUTE_PERMS):
                         return_disputed(shipment=, return_id=)
   return.refund_held    by e-mail, the same staff: the owed refund is no longer tried by
                         itself: return_refund_held(order=, return_id=, amount=, ...)
@@ -220,11 +220,13 @@ def return_decided(*, order, return_id: int, decision: str) -> None:
     )
 
 
-DISPUTE_PERM = "returns.change_returnrequest"
+# Deciding a dispute (or retrying a held refund) takes both: the admin's form of the
+# return, and the refund the decision makes (returns.services.resolve_dispute).
+DISPUTE_PERMS = ("returns.change_returnrequest", "orders.change_order")
 
 
 def _dispute_deciders() -> list[who.Recipient]:
-    return who.of_users(platform_staff_with(DISPUTE_PERM).order_by("pk"))
+    return who.of_users(platform_staff_with(*DISPUTE_PERMS).order_by("pk"))
 
 
 def return_disputed(*, shipment, return_id: int) -> None:

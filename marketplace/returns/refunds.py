@@ -39,7 +39,7 @@ from marketplace.payments.models import Refund, RefundStatus
 from marketplace.payments.selectors import refundable_payment
 from marketplace.payments.services import MoreThanLeft, refund_payment
 from marketplace.returns.models import RefundProblem, ReturnRequest, ReturnStatus
-from marketplace.sellers.permissions import has_platform_perm
+from marketplace.sellers.permissions import has_platform_perms
 
 logger = logging.getLogger("marketplace.returns")
 
@@ -47,7 +47,7 @@ logger = logging.getLogger("marketplace.returns")
 OWING = (ReturnStatus.ACCEPTED, ReturnStatus.RECEIVED)
 PAY_TASK = "marketplace.returns.tasks.pay_owed_refund"
 # Who may retry a held refund: the staff who may decide returns (and are e-mailed of it).
-RETRY_PERM = announce.DISPUTE_PERM
+RETRY_PERMS = announce.DISPUTE_PERMS
 
 
 def reason_of(request: ReturnRequest) -> str:
@@ -133,7 +133,7 @@ def retry_held(*, actor, return_request: ReturnRequest) -> ReturnRequest:
     """Platform staff ask for the return's owed refund once more, now: its count of
     refused tries starts again and the hold is lifted, then it is tried (and held again
     if the payment still has too little left, or after as many refusals again)."""
-    if not has_platform_perm(actor, RETRY_PERM):
+    if not has_platform_perms(actor, RETRY_PERMS):
         raise permission_denied("id")
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
