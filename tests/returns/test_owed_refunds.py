@@ -54,6 +54,16 @@ def test_a_cod_refund_waits_for_the_cash_and_is_paid_when_it_comes_in(
     ]
     assert retry_owed_refunds.apply().get() == 0
     assert not Refund.objects.exists()
+    # The goods come back while the cash is still out: still owed, and said so.
+    services.receive_return(actor=staff_b, return_request=request, resellable=False)
+    shown = api(FIND_RETURNS, {"id": gid(order)}, user=buyer)["data"]["order"]["returns"]
+    assert shown == [
+        {
+            "status": "RECEIVED",
+            "statusDisplay": "Goods received, refund pending",
+            "refundPending": True,
+        }
+    ]
 
     with django_capture_on_commit_callbacks(execute=True):
         deliver(order.shipments.get(cooperative_id=seller_a.cooperative_id), staff_a)

@@ -208,3 +208,17 @@ def test_a_cooperative_lists_its_members_reviews(api, seeded, buyer, seller_a, s
         2,
     )
     assert listed(True) == ([{"rating": 2, "productName": "زعفران سرگل", "reply": None}], 1)
+
+
+def test_a_page_of_a_cooperatives_reviews_costs_what_one_review_costs(
+    api, seeded, seller_a, seller_b
+):
+    slug = seller_a.cooperative.slug
+    counts = []
+    for n in range(3):
+        make_review(make_user(f"c{n}@example.com"), make_variant([seller_a, seller_b][n % 2]), 4)
+        queries, body = count_queries(api, COOPERATIVE, {"slug": slug, "unanswered": False})
+        counts.append((len(body["data"]["cooperative"]["reviews"]["edges"]), queries))
+    # Reviews of seller_b (another cooperative's member) are not its cooperative's.
+    assert [n for n, _ in counts] == [1, 1, 2]
+    assert len({queries for _, queries in counts}) == 1, counts
