@@ -113,7 +113,7 @@ READ_ONLY = (
     "refunded",
     "refund_due",
     "refund_tries",
-    "refund_held_at",
+    "refund_held",
     "refund_problem",
     "currency",
     "note",
@@ -167,6 +167,10 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("disputed"), ordering="disputed_at")
     def disputed(self, obj: ReturnRequest) -> str:
         return admin_date(obj.disputed_at)
+
+    @admin.display(description=_("refund held for staff"), ordering="refund_held_at")
+    def refund_held(self, obj: ReturnRequest) -> str:
+        return admin_date(obj.refund_held_at)
 
     @admin.display(description=_("decided"))
     def decided(self, obj: ReturnRequest) -> str:

@@ -81,6 +81,15 @@ def test_a_payment_refunded_by_hand_holds_the_refund_at_once(
     assert not Job.objects.filter(task=refunds.PAY_TASK).exists()
     assert ReturnRequest.objects.get(pk=request.pk).refund_tried_at == request.refund_tried_at
 
+    # Staff see why on the return's page.
+    client.force_login(operator)
+    page = client.get(
+        reverse("admin:returns_returnrequest_change", args=[request.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert page.status_code == 200
+    assert str(RefundProblem.NOTHING_LEFT.label) in page.content.decode()
+
     # Staff retry: still nothing left, so it is held again, and they are told again.
     told = retry_in_admin(client, operator, request)
     assert told == [
