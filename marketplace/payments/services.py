@@ -474,7 +474,7 @@ def refund_payment(
     `lines` (order line id → units) names what is given back, so the ledger reverses
     exactly those lines' parts. With `idempotency_key`, a refund already made or in
     progress under that key is answered as it is (the provider is not asked again);
-    only after a FAILED one is a new refund made.
+    only after a FAILED one is a new refund made. More than is left raises MoreThanLeft.
     """
     if actor is not None and not seller_permissions.has_platform_perm(actor, CHANGE_PERM):
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, "id")
