@@ -390,6 +390,8 @@ RETURN_WINDOW_DAYS = int(os.environ.get("RETURN_WINDOW_DAYS", "7"))
 RETURN_DISPUTE_DAYS = int(os.environ.get("RETURN_DISPUTE_DAYS", "3"))
 # A refund a return owes that could not be made is tried again after this many minutes.
 RETURN_REFUND_RETRY_MINUTES = int(os.environ.get("RETURN_REFUND_RETRY_MINUTES", "15"))
+# Refusals of a return's refund before it is held for platform staff and no longer tried.
+RETURN_REFUND_MAX_TRIES = int(os.environ.get("RETURN_REFUND_MAX_TRIES", "8"))
 LOGISTICS_CARRIERS = {
     "post": {
         "class": "integrations.logistics.post.NationalPost",

@@ -16,8 +16,10 @@ twice. Events and recipients:
   return.opened         the shipment's fulfiller: return_opened(shipment=, return_id=)
   return.decided        buyer: return_decided(order=, return_id=, decision=)
   return.disputed       the shipment's fulfiller, and by e-mail platform staff who may
-                        decide disputes (returns.change_returnrequest):
+                        decide disputes (DISPUTE_PERMS):
                         return_disputed(shipment=, return_id=)
+  return.refund_held    by e-mail, the same staff: the owed refund is no longer tried by
+                        itself: return_refund_held(order=, return_id=, amount=, ...)
   return.resolved       buyer, staff decided the dispute:
                         return_resolved(order=, return_id=, decision=)
   review.created        the seller's owner (a kind they may turn off): review_created(review=)
@@ -218,11 +220,13 @@ def return_decided(*, order, return_id: int, decision: str) -> None:
     )
 
 
-DISPUTE_PERM = "returns.change_returnrequest"
+# Deciding a dispute (or retrying a held refund) takes both: the admin's form of the
+# return, and the refund the decision makes (returns.services.resolve_dispute).
+DISPUTE_PERMS = ("returns.change_returnrequest", "orders.change_order")
 
 
 def _dispute_deciders() -> list[who.Recipient]:
-    return who.of_users(platform_staff_with(DISPUTE_PERM).order_by("pk"))
+    return who.of_users(platform_staff_with(*DISPUTE_PERMS).order_by("pk"))
 
 
 def return_disputed(*, shipment, return_id: int) -> None:
@@ -239,6 +243,25 @@ def return_disputed(*, shipment, return_id: int) -> None:
         recipients=_dispute_deciders(),
         context={"number": number, "return_id": str(return_id), "fulfiller": fulfiller.name},
         dedup_key=f"return:{return_id}:disputed:staff",
+        only=ChannelKind.EMAIL,
+    )
+
+
+def return_refund_held(
+    *, order, return_id: int, amount: Decimal, currency: str, problem: str, held_at
+) -> None:
+    """A return's owed refund stopped being tried by itself: staff who may decide returns
+    are e-mailed, once each time it is held (staff may retry it and it may be held again)."""
+    notify(
+        event="return.refund_held.staff",
+        recipients=_dispute_deciders(),
+        context={
+            "number": str(order.number),
+            "return_id": str(return_id),
+            "amount": _money(amount, currency),
+            "problem": problem,
+        },
+        dedup_key=f"return:{return_id}:refund-held:{held_at.isoformat()}",
         only=ChannelKind.EMAIL,
     )
 

@@ -165,6 +165,25 @@ TEMPLATES: dict[str, Template] = {
         ),
         {"number": NUMBER, "return_id": "1234", "fulfiller": COOP},
     ),
+    "return.refund_held.staff": Template(
+        RETURNS,
+        _("Refund to see to: return %(return_id)s of order %(number)s"),
+        _(
+            "Bazarcheh: the refund of %(amount)s for return %(return_id)s of order "
+            "%(number)s is held: %(problem)s."
+        ),
+        _(
+            "The refund of %(amount)s that return %(return_id)s of order %(number)s owes "
+            "could not be made (%(problem)s) and is no longer tried by itself. See to it "
+            'in the admin: Returns, filtered by "refund held", then "Retry the refund now".'
+        ),
+        {
+            "number": NUMBER,
+            "return_id": "1234",
+            "amount": MONEY,
+            "problem": "درگاه پرداخت پیوسته آن را نپذیرفت",
+        },
+    ),
     "return.resolved.buyer": Template(
         RETURNS,
         _("Dispute of order %(number)s: %(decision)s"),
@@ -254,7 +273,7 @@ GSM_BASIC = frozenset(
     "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 # Context values that may be cut in an SMS: free text a person typed.
-SHORTENABLE = ("reason", "seller", "fulfiller", "cooperative", "decision", "product")
+SHORTENABLE = ("reason", "seller", "fulfiller", "cooperative", "decision", "product", "problem")
 
 
 def sms_capacity(text: str, parts: int = 2) -> int:

@@ -36,6 +36,7 @@ class EventType:
     RETURN_REFUNDED = "RETURN_REFUNDED"
     RETURN_DISPUTED = "RETURN_DISPUTED"
     RETURN_DISPUTE_DECIDED = "RETURN_DISPUTE_DECIDED"
+    RETURN_REFUND_HELD = "RETURN_REFUND_HELD"
 
 
 # Shown in the order's history (the buyer's and the staff's views).
@@ -67,6 +68,9 @@ DESCRIPTIONS = {
     EventType.RETURN_REFUNDED: _("The returned items were refunded."),
     EventType.RETURN_DISPUTED: _("The buyer disputed the rejected return."),
     EventType.RETURN_DISPUTE_DECIDED: _("The platform decided the dispute."),
+    EventType.RETURN_REFUND_HELD: _(
+        "The return's refund could not be made; platform staff are seeing to it."
+    ),
 }
 
 

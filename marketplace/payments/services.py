@@ -405,6 +405,12 @@ def _refundable(payment: Payment) -> Decimal:
     return payment.captured_amount - payment.refunded_amount
 
 
+class MoreThanLeft(DomainError):
+    """A refund asked for more than the payment has left to give back (checked under the
+    order's lock, after a live refund under the same key was looked for): asking again
+    cannot help until someone changes the payment or the sum."""
+
+
 def _reserve(
     actor,
     payment_id: int,
@@ -434,12 +440,11 @@ def _reserve(
             raise DomainError.of(
                 ErrorCode.INVALID, "amount", _("The amount must be a positive sum of money.")
             )
-        if amount <= 0 or amount > _refundable(payment):
-            raise DomainError.of(
-                ErrorCode.INVALID,
-                "amount",
-                _("A refund must be more than zero and at most what was paid less refunds."),
-            )
+        beyond = _("A refund must be more than zero and at most what was paid less refunds.")
+        if amount <= 0:
+            raise DomainError.of(ErrorCode.INVALID, "amount", beyond)
+        if amount > _refundable(payment):
+            raise MoreThanLeft.of(ErrorCode.INVALID, "amount", beyond)
         # The amount is reserved before the provider is called, so two refunds at once
         # never give back more than was captured (the CHECK constraint holds it too).
         Payment.objects.filter(pk=payment.pk).update(
@@ -530,7 +535,7 @@ def refund_payment(
     `lines` (order line id → units) names what is given back, so the ledger reverses
     exactly those lines' parts. With `idempotency_key`, a refund already made or in
     progress under that key is answered as it is (the provider is not asked again);
-    only after a FAILED one is a new refund made.
+    only after a FAILED one is a new refund made. More than is left raises MoreThanLeft.
     """
     if actor is not None and not seller_permissions.has_platform_perm(actor, CHANGE_PERM):
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, "id")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin_dates import admin_date
 from marketplace.core.errors import DomainError
-from marketplace.returns import services
+from marketplace.returns import refunds, services
 from marketplace.returns.models import (
     DisputeResolution,
     ReturnPolicy,
@@ -84,6 +84,24 @@ class DisputeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefundFilter(admin.SimpleListFilter):
+    """Refunds still owed: those tried by themselves, and those held for staff."""
+
+    title = _("refund owed")
+    parameter_name = "refund"
+
+    def lookups(self, request, model_admin):
+        return [("held", _("Refund held")), ("owed", _("Refund being tried"))]
+
+    def queryset(self, request, queryset):
+        owed = queryset.filter(refund_due__isnull=False, status__in=refunds.OWING)
+        if self.value() == "held":
+            return owed.filter(refund_held_at__isnull=False).order_by("refund_held_at", "id")
+        if self.value() == "owed":
+            return owed.filter(refund_held_at__isnull=True)
+        return queryset
+
+
 READ_ONLY = (
     "order",
     "status",
@@ -94,6 +112,9 @@ READ_ONLY = (
     "amount",
     "refunded",
     "refund_due",
+    "refund_tries",
+    "refund_held",
+    "refund_problem",
     "currency",
     "note",
     "decided",
@@ -117,7 +138,8 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         "refund_due",
         "disputed",
     )
-    list_filter = (DisputeFilter, "status", "reason", "created")
+    list_filter = (DisputeFilter, RefundFilter, "status", "reason", "created")
+    actions = ("retry_refund",)
     search_fields = ("=order__number", "order__user__email", "order__user__phone")
     list_select_related = ("order",)
     readonly_fields = READ_ONLY
@@ -146,6 +168,10 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def disputed(self, obj: ReturnRequest) -> str:
         return admin_date(obj.disputed_at)
 
+    @admin.display(description=_("refund held for staff"), ordering="refund_held_at")
+    def refund_held(self, obj: ReturnRequest) -> str:
+        return admin_date(obj.refund_held_at)
+
     @admin.display(description=_("decided"))
     def decided(self, obj: ReturnRequest) -> str:
         return admin_date(obj.decided_at)
@@ -165,6 +191,30 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             '<a href="{}"><img src="{}" alt="" style="max-height:120px"></a>',
             ((photo_url(p), photo_url(p)) for p in obj.photos.all()),
         ) or format_html("{}", "—")
+
+    @admin.action(description=_("Retry the refund now"), permissions=("change",))
+    def retry_refund(self, request, queryset) -> None:
+        """Each chosen return that owes a refund is tried once now, its count of refused
+        tries started again; the outcome of each is told."""
+        for obj in queryset.order_by("id"):
+            try:
+                done = refunds.retry_held(actor=request.user, return_request=obj)
+            except DomainError as exc:
+                self.message_user(
+                    request, f"{obj.pk}: {exc.errors[0].message}", level=messages.ERROR
+                )
+                continue
+            if done.status == ReturnStatus.REFUNDED:
+                self.message_user(request, _("Return %(id)s is refunded.") % {"id": obj.pk})
+            elif done.refund_held_at is not None:
+                text = _("Return %(id)s: the refund is held again: %(problem)s.")
+                problem = done.get_refund_problem_display()
+                self.message_user(
+                    request, text % {"id": obj.pk, "problem": problem}, level=messages.WARNING
+                )
+            else:
+                text = _("Return %(id)s: the refund is not made yet; it is tried again.")
+                self.message_user(request, text % {"id": obj.pk}, level=messages.WARNING)
 
     def save_model(self, request, obj, form, change) -> None:
         decision = form.cleaned_data.get("decision")

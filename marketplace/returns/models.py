@@ -33,6 +33,13 @@ class DisputeResolution(models.TextChoices):
     NONE = "NONE", _("No refund")
 
 
+class RefundProblem(models.TextChoices):
+    """Why an owed refund stopped being tried by itself and waits for platform staff."""
+
+    NOTHING_LEFT = "NOTHING_LEFT", _("Less is left on the payment than the return owes")
+    REFUSED = "REFUSED", _("The gateway kept refusing it")
+
+
 class ReturnPolicy(models.Model):
     """A category's own return rules (its subcategories follow it unless they have
     their own); other categories use RETURN_WINDOW_DAYS and every reason."""
@@ -85,6 +92,14 @@ class ReturnRequest(models.Model):
     # (refunds.retry_owed) until it settles.
     refund_due = models.DecimalField(_("refund owed"), null=True, blank=True, **MONEY)
     refund_tried_at = models.DateTimeField(_("refund last tried"), null=True, blank=True)
+    # Tries that ended in a refusal since the last time staff asked for one. At
+    # RETURN_REFUND_MAX_TRIES, or at once when the payment has too little left, the refund
+    # is held: no longer tried by itself, until staff retry it (refunds.retry_held).
+    refund_tries = models.PositiveSmallIntegerField(_("refund tries refused"), default=0)
+    refund_held_at = models.DateTimeField(_("refund held for staff"), null=True, blank=True)
+    refund_problem = models.CharField(
+        _("refund problem"), max_length=16, choices=RefundProblem.choices, blank=True
+    )
     currency = models.CharField(max_length=3)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -109,7 +124,7 @@ class ReturnRequest(models.Model):
             models.Index(fields=["shipment", "status"], name="returns_shipment_status_idx"),
             models.Index(
                 fields=["refund_tried_at"],
-                condition=Q(refund_due__isnull=False),
+                condition=Q(refund_due__isnull=False, refund_held_at__isnull=True),
                 name="returns_refund_owed_idx",
             ),
         ]
@@ -121,6 +136,14 @@ class ReturnRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(refund_due__isnull=True) | Q(refund_due__gt=0),
                 name="returns_refund_due_pos",
+            ),
+            models.CheckConstraint(
+                condition=Q(refund_held_at__isnull=True, refund_problem="")
+                | (
+                    Q(refund_held_at__isnull=False, refund_due__isnull=False)
+                    & ~Q(refund_problem="")
+                ),
+                name="returns_refund_held_why",
             ),
         ]
 

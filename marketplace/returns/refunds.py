@@ -10,6 +10,12 @@ by the beat task `retry_owed` and when an order's cash comes in. It never gives 
 back twice: every try asks payments for the refund under one idempotency key per return
 (answered with the live refund when there is one, under the order's row lock, with a
 unique index behind it), and marking the return REFUNDED locks it and happens once.
+
+Retries are bounded: a refusal counts (`refund_tries`), and at RETURN_REFUND_MAX_TRIES
+the refund is held for platform staff (`refund_held_at`), who are e-mailed and retry it
+from the admin (`retry_held`). A payment with less left than the return owes (staff
+refunded it by hand) holds the refund at the first try: asking again cannot help.
+Waiting for cash on delivery is not a refusal.
 """
 
 from __future__ import annotations
@@ -21,22 +27,27 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.core import outbox
-from marketplace.core.errors import DomainError
+from marketplace.core.errors import DomainError, ErrorCode, permission_denied
 from marketplace.inventory.models import Stock, Warehouse
+from marketplace.notifications import announce
 from marketplace.orders import events
 from marketplace.orders.events import EventType
 from marketplace.payments.models import Refund, RefundStatus
 from marketplace.payments.selectors import refundable_payment
-from marketplace.payments.services import refund_payment
-from marketplace.returns.models import ReturnRequest, ReturnStatus
+from marketplace.payments.services import MoreThanLeft, refund_payment
+from marketplace.returns.models import RefundProblem, ReturnRequest, ReturnStatus
+from marketplace.sellers.permissions import has_platform_perms
 
 logger = logging.getLogger("marketplace.returns")
 
 # A return owes its refund in these states (a REFUNDED one owes nothing any more).
 OWING = (ReturnStatus.ACCEPTED, ReturnStatus.RECEIVED)
 PAY_TASK = "marketplace.returns.tasks.pay_owed_refund"
+# Who may retry a held refund: the staff who may decide returns (and are e-mailed of it).
+RETRY_PERMS = announce.DISPUTE_PERMS
 
 
 def reason_of(request: ReturnRequest) -> str:
@@ -44,10 +55,12 @@ def reason_of(request: ReturnRequest) -> str:
 
 
 def pay(*, return_request: ReturnRequest) -> ReturnRequest:
-    """Try to make the return's owed refund. Run outside a transaction (the gateway is
-    called). What cannot be made now stays owed for the next try."""
+    """Try to make the return's owed refund, unless it is held for staff. Run outside a
+    transaction (the gateway is called). What cannot be made now stays owed for the next
+    try, or is held (see the module's docstring)."""
     request = ReturnRequest.objects.select_related("order").get(pk=return_request.pk)
-    if request.refund_due is None or request.status not in OWING:
+    owed = request.refund_due is not None and request.status in OWING
+    if not owed or request.refund_held_at is not None:
         return request
     ReturnRequest.objects.filter(pk=request.pk).update(refund_tried_at=timezone.now())
     payment = refundable_payment(request.order)
@@ -65,14 +78,72 @@ def pay(*, return_request: ReturnRequest) -> ReturnRequest:
             lines=lines,
             idempotency_key=reason,
         )
+    except MoreThanLeft:
+        logger.warning("return %s: the payment has less left than is owed", request.pk)
+        return _refused(request.pk, RefundProblem.NOTHING_LEFT)
     except DomainError:
-        logger.warning("return %s: refund refused; tried again later", request.pk, exc_info=True)
-        return request
-    if refund.status not in (RefundStatus.DONE, RefundStatus.OWED):
+        logger.warning("return %s: refund refused", request.pk, exc_info=True)
+        return _refused(request.pk, RefundProblem.REFUSED)
+    if refund.status == RefundStatus.FAILED:
+        # Only a refund made by this call can be FAILED (a live one is answered instead).
+        return _refused(request.pk, RefundProblem.REFUSED)
+    if refund.status != RefundStatus.DONE and refund.status != RefundStatus.OWED:
         # PENDING: payments' reconciliation settles it, and payment_refunded marks the
-        # return (receivers.refund_settles_its_return). FAILED: tried again later.
+        # return (receivers.refund_settles_its_return).
         return request
     return mark_refunded(return_id=request.pk, refund=refund)
+
+
+@transaction.atomic
+def _refused(return_id: int, problem: str) -> ReturnRequest:
+    """Count a try that the payment or the gateway refused; hold the refund for staff at
+    RETURN_REFUND_MAX_TRIES, or at once when nothing more can come of asking again."""
+    locked = ReturnRequest.objects.select_for_update().select_related("order").get(pk=return_id)
+    if locked.refund_due is None or locked.status not in OWING or locked.refund_held_at:
+        return locked
+    locked.refund_tries += 1
+    fields = ["refund_tries", "updated"]
+    hopeless = problem == RefundProblem.NOTHING_LEFT
+    if hopeless or locked.refund_tries >= settings.RETURN_REFUND_MAX_TRIES:
+        locked.refund_held_at = timezone.now()
+        locked.refund_problem = problem
+        fields += ["refund_held_at", "refund_problem"]
+        events.record(
+            events.event(
+                locked.order,
+                EventType.RETURN_REFUND_HELD,
+                return_id=locked.pk,
+                problem=problem,
+                tries=locked.refund_tries,
+            )
+        )
+        announce.return_refund_held(
+            order=locked.order,
+            return_id=locked.pk,
+            amount=locked.refund_due,
+            currency=locked.currency,
+            problem=str(RefundProblem(problem).label),
+            held_at=locked.refund_held_at,
+        )
+    locked.save(update_fields=fields)
+    return locked
+
+
+def retry_held(*, actor, return_request: ReturnRequest) -> ReturnRequest:
+    """Platform staff ask for the return's owed refund once more, now: its count of
+    refused tries starts again and the hold is lifted, then it is tried (and held again
+    if the payment still has too little left, or after as many refusals again)."""
+    if not has_platform_perms(actor, RETRY_PERMS):
+        raise permission_denied("id")
+    with transaction.atomic():
+        locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+        if locked.refund_due is None or locked.status not in OWING:
+            raise DomainError.of(ErrorCode.INVALID_STATUS, "id", _("This return owes no refund."))
+        locked.refund_tries = 0
+        locked.refund_held_at = None
+        locked.refund_problem = ""
+        locked.save(update_fields=["refund_tries", "refund_held_at", "refund_problem", "updated"])
+    return pay(return_request=locked)
 
 
 def retry_owed(*, older_than: timedelta | None = None, limit: int = 100) -> int:
@@ -83,7 +154,9 @@ def retry_owed(*, older_than: timedelta | None = None, limit: int = 100) -> int:
         age = timedelta(minutes=settings.RETURN_REFUND_RETRY_MINUTES)
     cutoff = timezone.now() - age
     ids = list(
-        ReturnRequest.objects.filter(refund_due__isnull=False, status__in=OWING)
+        ReturnRequest.objects.filter(
+            refund_due__isnull=False, refund_held_at__isnull=True, status__in=OWING
+        )
         .filter(Q(refund_tried_at__isnull=True) | Q(refund_tried_at__lte=cutoff))
         .order_by(F("refund_tried_at").asc(nulls_first=True), "id")
         .values_list("pk", flat=True)[:limit]
@@ -98,7 +171,7 @@ def queue_owed(*, order_id: int) -> None:
     """In the transaction that makes the order's money refundable (its cash came in):
     the refunds its returns owe are tried once that commits."""
     owing = ReturnRequest.objects.filter(
-        order_id=order_id, refund_due__isnull=False, status__in=OWING
+        order_id=order_id, refund_due__isnull=False, refund_held_at__isnull=True, status__in=OWING
     ).values_list("pk", flat=True)
     for pk in owing:
         outbox.enqueue(PAY_TASK, kwargs={"return_id": pk})
@@ -114,7 +187,18 @@ def mark_refunded(*, return_id: int, refund: Refund) -> ReturnRequest:
     locked.status = ReturnStatus.REFUNDED
     locked.refunded = refund.amount
     locked.refund_due = None
-    locked.save(update_fields=["status", "refunded", "refund_due", "updated"])
+    locked.refund_held_at = None
+    locked.refund_problem = ""
+    locked.save(
+        update_fields=[
+            "status",
+            "refunded",
+            "refund_due",
+            "refund_held_at",
+            "refund_problem",
+            "updated",
+        ]
+    )
     events.record(
         events.event(
             locked.order,

@@ -35,7 +35,6 @@ from marketplace.orders import events
 from marketplace.orders import permissions as order_permissions
 from marketplace.orders.events import EventType
 from marketplace.orders.models import Order, OrderLine, ShipmentStatus
-from marketplace.orders.permissions import CHANGE_PERM
 from marketplace.returns import policy, refunds, selectors
 from marketplace.returns.models import (
     DisputeResolution,
@@ -368,8 +367,9 @@ def resolve_dispute(
     amount: Decimal | None = None,
     note: str | None = None,
 ) -> ReturnRequest:
-    """Platform staff's final word on a disputed return: refund in full, in part, or not."""
-    if not seller_permissions.has_platform_perm(actor, CHANGE_PERM):
+    """Platform staff's final word on a disputed return: refund in full, in part, or not.
+    Staff who may decide are those e-mailed of the dispute (announce.DISPUTE_PERMS)."""
+    if not seller_permissions.has_platform_perms(actor, announce.DISPUTE_PERMS):
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, "id")
     if resolution not in DisputeResolution.values:
         raise DomainError.of(ErrorCode.INVALID, "resolution")

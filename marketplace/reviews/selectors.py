@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils.translation import gettext
 
@@ -69,29 +69,30 @@ def visible_reviews() -> QuerySet[Review]:
     return Review.objects.filter(is_hidden=False).order_by("-created", "-id")
 
 
+def _ranked(queryset: QuerySet[Review], partition: str, start: int, stop: int, **extra) -> QuerySet:
+    """Rows start..stop (newest first) of `queryset` within each value of `partition`,
+    as the values of ShownReview (and `extra`)."""
+    ranked = queryset.annotate(
+        position=Window(
+            RowNumber(),
+            partition_by=F(partition),
+            order_by=(F("created").desc(), F("id").desc()),
+        )
+    ).filter(position__gt=start, position__lte=stop)
+    return ranked.values(**{f"shown_{k}": v for k, v in _SHOWN.items()}, **extra)
+
+
 def reviews_of_products(
     product_ids: Iterable[int], *, start: int, stop: int
 ) -> dict[int, list[ShownReview]]:
     """Rows start..stop (newest first) of each product's visible reviews, in one query."""
     ids = list(product_ids)
-    if not ids:
-        return {}
-    ranked = (
-        visible_reviews()
-        .filter(product_id__in=ids)
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=F("product_id"),
-                order_by=(F("created").desc(), F("id").desc()),
-            )
-        )
-        .filter(position__gt=start, position__lte=stop)
-    )
     found: dict[int, list[ShownReview]] = {pk: [] for pk in ids}
-    for values in _shown(ranked):
-        row = _row(values)
-        found[row.product_id].append(row)
+    if ids:
+        for values in _ranked(
+            visible_reviews().filter(product_id__in=ids), "product_id", start, stop
+        ):
+            found[values["shown_product_id"]].append(_row(values))
     return found
 
 
@@ -122,13 +123,39 @@ def reviews_of_seller(seller_id: int, *, unanswered: bool = False) -> ShownRows:
     return ShownRows(queryset)
 
 
-def reviews_of_cooperative(cooperative_id: int, *, unanswered: bool = False) -> ShownRows:
-    """The visible reviews of the products of a cooperative's members, newest first
-    (public, as on the product pages); `unanswered`: those no one answered yet."""
-    queryset = visible_reviews().filter(seller__cooperative_id=cooperative_id)
-    if unanswered:
-        queryset = queryset.filter(replied_at__isnull=True)
-    return ShownRows(queryset)
+def _of_cooperatives(ids: list[int], unanswered: bool) -> QuerySet[Review]:
+    queryset = visible_reviews().filter(seller__cooperative_id__in=ids)
+    return queryset.filter(replied_at__isnull=True) if unanswered else queryset
+
+
+def reviews_of_cooperatives(
+    cooperative_ids: Iterable[int], *, unanswered: bool = False, start: int, stop: int
+) -> dict[int, list[ShownReview]]:
+    """Rows start..stop (newest first) of the visible reviews of each cooperative's
+    members' products (public, as on the product pages), in one query; `unanswered`:
+    those no one answered yet."""
+    ids = list(cooperative_ids)
+    found: dict[int, list[ShownReview]] = {pk: [] for pk in ids}
+    if ids:
+        partition = "seller__cooperative_id"
+        rows = _of_cooperatives(ids, unanswered)
+        for values in _ranked(rows, partition, start, stop, cooperative_id=F(partition)):
+            found[values["cooperative_id"]].append(_row(values))
+    return found
+
+
+def count_reviews_of_cooperatives(
+    cooperative_ids: Iterable[int], *, unanswered: bool = False
+) -> dict[int, int]:
+    """How many reviews reviews_of_cooperatives pages through, for each cooperative."""
+    ids = list(cooperative_ids)
+    rows = (
+        _of_cooperatives(ids, unanswered)
+        .order_by()
+        .values("seller__cooperative_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["seller__cooperative_id"]: row["n"] for row in rows}
 
 
 def reviewed_lines(line_ids: Iterable[int]) -> dict[int, ShownReview]:

@@ -179,5 +179,4 @@ def _set_hidden(review_id: int, hidden: bool) -> Review:
         review.is_hidden = hidden
         review.save(update_fields=["is_hidden"])
         _refresh_ratings(review.product_id, review.seller_id)
-    announce.review_created(review=review)
     return review

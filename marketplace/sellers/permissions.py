@@ -18,24 +18,27 @@ def has_platform_perm(user, perm: str) -> bool:
     return is_authenticated(user) and user.is_staff and user.has_perm(perm)
 
 
-def platform_staff_with(perm: str):
-    """The active users for whom has_platform_perm(user, perm) holds: staff who hold it
-    themselves or through a group, and staff superusers."""
+def platform_staff_with(*perms: str):
+    """The active users for whom has_platform_perm(user, perm) holds for every one of
+    `perms`: staff who hold each themselves or through a group, and staff superusers."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
-    app_label, codename = perm.split(".", 1)
-    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    for perm in perms:
+        app_label, codename = perm.split(".", 1)
+        granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        # One filter() per permission: each may come from the user or any of their groups.
+        users = users.filter(
             Q(is_superuser=True)
             | Q(user_permissions__in=granted)
             | Q(groups__permissions__in=granted)
         )
-        .distinct()
-    )
+    return users.distinct()
+
+
+def has_platform_perms(user, perms: tuple[str, ...]) -> bool:
+    return all(has_platform_perm(user, perm) for perm in perms)
 
 
 def is_cooperative_staff(user, cooperative_id: int | None) -> bool:

@@ -5,15 +5,17 @@ buyer disputes a rejected return, and find the open disputes in the admin."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 
+from marketplace.core.errors import DomainError
 from marketplace.core.models import Job
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import ChannelKind, Notification
 from marketplace.returns import services as returns
 from marketplace.returns.services import AskedLine
+from marketplace.reviews import services as reviews
 from tests.builders.accounts import make_user
 from tests.builders.catalog import make_variant
 from tests.builders.returns import delivered_order
@@ -59,16 +61,36 @@ def test_a_seller_may_turn_review_messages_off_or_choose_email(seeded, buyer, sa
     ]
 
 
+def test_hiding_or_showing_a_review_is_no_new_review_to_the_seller(
+    seeded, buyer, seller_a, operator
+):
+    owner = seller_a.owner
+    notifications.set_preference(actor=owner, kind="reviews", delivery="OFF")
+    review = make_review(buyer, make_variant(seller_a), 1, "بد")
+    notifications.set_preference(actor=owner, kind="reviews", delivery="EMAIL")
+    reviews.set_hidden(actor=operator, review_id=review.pk, hidden=True)
+    reviews.set_hidden(actor=operator, review_id=review.pk, hidden=False)
+    assert rows("review.created.seller") == []
+
+
 @pytest.fixture
 def deciders(db):
-    """Who may decide disputes (a superuser, staff given the permission) and who may not."""
-    allowed = Permission.objects.get(codename="change_returnrequest")
+    """Who may decide disputes (a superuser, staff given both permissions, one of them
+    through a group) and who may not (only one of them, or not staff)."""
+    returns_perm = Permission.objects.get(codename="change_returnrequest")
+    orders_perm = Permission.objects.get(codename="change_order")
+    desk = Group.objects.create(name="Returns desk")
+    desk.permissions.add(returns_perm)
     clerk = make_user("clerk@example.com", is_staff=True, phone="+989151112233")
-    clerk.user_permissions.add(allowed)
+    clerk.user_permissions.add(orders_perm)
+    clerk.groups.add(desk)
     outsider = make_user("outsider@example.com")
-    outsider.user_permissions.add(allowed)
+    outsider.user_permissions.add(returns_perm, orders_perm)
+    half = make_user("half@example.com", is_staff=True)
+    half.user_permissions.add(returns_perm)
     make_user("viewer@example.com", is_staff=True)
-    return {"clerk": clerk, "boss": make_user("boss@example.com", is_staff=True, is_superuser=True)}
+    boss = make_user("boss@example.com", is_staff=True, is_superuser=True)
+    return {"clerk": clerk, "boss": boss, "half": half}
 
 
 def test_a_dispute_emails_the_staff_who_may_decide_it_and_is_listed_open(
@@ -102,3 +124,10 @@ def test_a_dispute_emails_the_staff_who_may_decide_it_and_is_listed_open(
     assert listing.status_code == 200
     shown = [r.pk for r in listing.context["cl"].result_list]
     assert shown == [request.pk] and settled.pk not in shown
+    # Who was not e-mailed cannot decide it either; who was, can.
+    with pytest.raises(DomainError):
+        returns.resolve_dispute(actor=deciders["half"], return_request=request, resolution="NONE")
+    decided = returns.resolve_dispute(
+        actor=deciders["clerk"], return_request=request, resolution="NONE"
+    )
+    assert decided.status == "CLOSED"

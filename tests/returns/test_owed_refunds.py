@@ -26,8 +26,6 @@ from tests.builders.catalog import make_variant
 from tests.builders.checkout import make_checkout
 from tests.builders.returns import deliver, return_waiting_for_cash
 from tests.builders.seed import ensure_seeded
-from tests.payments.stripe_server import intent_event, localstripe
-from tests.payments.test_stripe_gateway import pay_with_card, post_event, usd_checkout
 from tests.support import gid
 
 NOW = timedelta(0)
@@ -56,6 +54,16 @@ def test_a_cod_refund_waits_for_the_cash_and_is_paid_when_it_comes_in(
     ]
     assert retry_owed_refunds.apply().get() == 0
     assert not Refund.objects.exists()
+    # The goods come back while the cash is still out: still owed, and said so.
+    services.receive_return(actor=staff_b, return_request=request, resellable=False)
+    shown = api(FIND_RETURNS, {"id": gid(order)}, user=buyer)["data"]["order"]["returns"]
+    assert shown == [
+        {
+            "status": "RECEIVED",
+            "statusDisplay": "Goods received, refund pending",
+            "refundPending": True,
+        }
+    ]
 
     with django_capture_on_commit_callbacks(execute=True):
         deliver(order.shipments.get(cooperative_id=seller_a.cooperative_id), staff_a)
@@ -76,32 +84,6 @@ def test_a_cod_refund_waits_for_the_cash_and_is_paid_when_it_comes_in(
     assert order.events.filter(type=EventType.RETURN_REFUNDED).count() == 1
     shown = api(FIND_RETURNS, {"id": gid(order)}, user=buyer)["data"]["order"]["returns"]
     assert shown == [{"status": "REFUNDED", "statusDisplay": "Refunded", "refundPending": False}]
-
-
-@pytest.fixture(scope="module")
-def stripe_base():
-    with localstripe() as base:
-        yield base
-
-
-@pytest.fixture
-def paid_usd_order(settings, client, stripe_base, seeded, buyer, seller_a, staff_a):
-    import stripe
-
-    settings.STRIPE_SECRET_KEY = "sk_test_bazarcheh"
-    settings.STRIPE_API_BASE = stripe_base
-    settings.STRIPE_WEBHOOK_SECRET = "whsec_bazarcheh_test"
-    remote = stripe.StripeClient("sk_test_bazarcheh", base_addresses={"api": stripe_base})
-    variant = make_variant(seller_a, quantity=5, channels=("ir", "intl"))
-    order, payment = complete_checkout(
-        actor=buyer, checkout=usd_checkout(buyer, variant, 2), gateway="stripe"
-    )
-    pay_with_card(remote, payment.psp_reference)
-    post_event(client, intent_event(f"evt_paid_{payment.pk}", payment.psp_reference))
-    payment.refresh_from_db()
-    assert payment.status == PaymentStatus.CHARGED
-    deliver(order.shipments.get(), staff_a)
-    return order, payment, remote
 
 
 def test_a_refund_the_gateway_refused_is_tried_again_until_it_is_made(

@@ -15,7 +15,11 @@ from marketplace.returns.models import ReturnReason, ReturnStatus
 from marketplace.returns.models import ReturnRequest as ReturnRequestModel
 from marketplace.returns.photos import photo_url
 
-REFUND_PENDING = _("Accepted, refund pending")
+# The status in words while the refund it owes is not made yet.
+REFUND_PENDING = {
+    ReturnStatus.ACCEPTED: _("Accepted, refund pending"),
+    ReturnStatus.RECEIVED: _("Goods received, refund pending"),
+}
 
 
 class ReturnLine(graphene.ObjectType):
@@ -85,8 +89,8 @@ class ReturnRequest(ModelObjectType):
 
     @staticmethod
     def resolve_status_display(root: ReturnRequestModel, info) -> str:
-        if root.refund_pending:
-            return str(REFUND_PENDING)
+        if root.refund_pending and root.status in REFUND_PENDING:
+            return str(REFUND_PENDING[ReturnStatus(root.status)])
         return str(ReturnStatus(root.status).label)
 
     @staticmethod

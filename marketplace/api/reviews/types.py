@@ -53,6 +53,21 @@ class Review(graphene.ObjectType):
         return selectors.shown_review(int(id))
 
 
+def _page(rows: list[ShownReview], start: int, size: int, count) -> Page:
+    nodes = rows[:size]
+    edges = [Edge(node=node, cursor=offset_to_cursor(start + i)) for i, node in enumerate(nodes)]
+    return Page(
+        edges=edges,
+        page_info=PageInfoData(
+            has_next_page=len(rows) > size,
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=count,
+    )
+
+
 def resolve_product_reviews(root, info, first: int | None = None, after: str | None = None):
     """Newest first. The same page of every product on the page is read in one query."""
     start, size = window(first, after, default=DEFAULT_PAGE)
@@ -65,18 +80,7 @@ def resolve_product_reviews(root, info, first: int | None = None, after: str | N
         fetch=lambda ids: selectors.reviews_of_products(ids, start=start, stop=stop),
         default=list,
     )
-    nodes = rows[:size]
-    edges = [Edge(node=node, cursor=offset_to_cursor(start + i)) for i, node in enumerate(nodes)]
-    return Page(
-        edges=edges,
-        page_info=PageInfoData(
-            has_next_page=len(rows) > size,
-            has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        count=lambda: root.review_count,
-    )
+    return _page(rows, start, size, lambda: root.review_count)
 
 
 def resolve_seller_reviews(root, info, unanswered=False, first=None, after=None):
@@ -86,11 +90,33 @@ def resolve_seller_reviews(root, info, unanswered=False, first=None, after=None)
 
 
 def resolve_cooperative_reviews(root, info, unanswered=False, first=None, after=None):
-    return paginate(
-        selectors.reviews_of_cooperative(root.pk, unanswered=bool(unanswered)),
-        first=first,
-        after=after,
+    """Newest first. The same page of every cooperative of a list is read in one query,
+    and their counts (when asked for) in another."""
+    only = bool(unanswered)
+    start, size = window(first, after, default=DEFAULT_PAGE)
+    stop = start + size + 1
+    rows = batch.load(
+        info,
+        f"cooperative.reviews:{only}:{start}:{stop}",
+        root,
+        key=lambda c: c.pk,
+        fetch=lambda ids: selectors.reviews_of_cooperatives(
+            ids, unanswered=only, start=start, stop=stop
+        ),
+        default=list,
     )
+
+    def count() -> int:
+        return batch.load(
+            info,
+            f"cooperative.reviews.count:{only}",
+            root,
+            key=lambda c: c.pk,
+            fetch=lambda ids: selectors.count_reviews_of_cooperatives(ids, unanswered=only),
+            default=int,
+        )
+
+    return _page(rows, start, size, count)
 
 
 class LineReviewFields:

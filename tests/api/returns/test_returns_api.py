@@ -112,9 +112,15 @@ def test_rejection_with_note_and_dispute(api, order, buyer, staff_a, staff_b):
     assert disputed["data"]["returnRequestDispute"]["returnRequest"]["status"] == "DISPUTED"
 
 
+# What the cooperative's returns page asks for (storefront/panel/return_views.py).
 PAGE = """query($coop: ID) {
   returnRequests(cooperative: $coop, first: 10) {
-    edges { node { id status order { id number returns { id status } } } }
+    edges { node {
+      id status statusDisplay refundPending reasonDisplay
+      amount { amount currency } refund { amount currency }
+      lines { line { id productName variantName } quantity } photos { url }
+      order { id number returns { id status refundPending } }
+    } }
   }
 }"""
 

@@ -208,3 +208,56 @@ def test_a_cooperative_lists_its_members_reviews(api, seeded, buyer, seller_a, s
         2,
     )
     assert listed(True) == ([{"rating": 2, "productName": "زعفران سرگل", "reply": None}], 1)
+
+
+def test_a_page_of_a_cooperatives_reviews_costs_what_one_review_costs(
+    api, seeded, seller_a, seller_b
+):
+    slug = seller_a.cooperative.slug
+    counts = []
+    for n in range(3):
+        make_review(make_user(f"c{n}@example.com"), make_variant([seller_a, seller_b][n % 2]), 4)
+        queries, body = count_queries(api, COOPERATIVE, {"slug": slug, "unanswered": False})
+        counts.append((len(body["data"]["cooperative"]["reviews"]["edges"]), queries))
+    # Reviews of seller_b (another cooperative's member) are not its cooperative's.
+    assert [n for n, _ in counts] == [1, 1, 2]
+    assert len({queries for _, queries in counts}) == 1, counts
+
+
+COOPERATIVES = """
+query($first: Int) {
+  cooperatives(first: $first) {
+    edges { node { slug
+      reviews(first: 2) { totalCount edges { node { rating productName } } }
+      unanswered: reviews(unanswered: true, first: 2) { totalCount }
+    } }
+  }
+}"""
+
+
+def test_the_reviews_of_a_list_of_cooperatives_cost_what_one_cooperatives_cost(
+    api, seeded, buyer, seller_a, seller_b, staff_a
+):
+    for n, seller in enumerate([seller_a, seller_a, seller_a, seller_b]):
+        variant = make_variant(seller, name=f"کالای {n}")
+        make_review(make_user(f"l{n}@example.com"), variant, n + 1)
+    first = Review.objects.get(rating=1)
+    api(REPLY, {"id": gid("Review", first.pk), "text": "سپاس"}, user=staff_a)
+    one, _body = count_queries(api, COOPERATIVES, {"first": 1})
+    both, body = count_queries(api, COOPERATIVES, {"first": 2})
+    assert one == both
+    shown = {
+        edge["node"]["slug"]: (
+            [
+                (r["node"]["rating"], r["node"]["productName"])
+                for r in edge["node"]["reviews"]["edges"]
+            ],
+            edge["node"]["reviews"]["totalCount"],
+            edge["node"]["unanswered"]["totalCount"],
+        )
+        for edge in body["data"]["cooperatives"]["edges"]
+    }
+    assert shown == {
+        seller_a.cooperative.slug: ([(3, "کالای 2"), (2, "کالای 1")], 3, 2),
+        seller_b.cooperative.slug: ([(4, "کالای 3")], 1, 1),
+    }
