@@ -208,9 +208,15 @@ def every_task() -> dict:
 def use_broker(url: str) -> None:
     """Point this process's Celery app at `url`. `app.close()` alone keeps the producer
     pool, whose connections still lead to the previous broker."""
+    from celery import _state
+
     from config.celery import app
 
     app.close()
+    # close() also takes the app off Celery's list of live apps, after which task proxies
+    # resolve against a stand-in app that knows none of the project's tasks.
+    _state._register_app(app)
+    app.set_current()
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
