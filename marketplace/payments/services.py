@@ -255,7 +255,11 @@ def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
         # becomes the order's, so the ledger is not told of it.
         payment.order = order
         payment_captured.send(
-            sender=Payment, payment=payment, amount=payment.captured_amount, order=order
+            sender=Payment,
+            payment=payment,
+            amount=payment.captured_amount,
+            order=order,
+            confirms=True,
         )
     return orphan
 
@@ -393,7 +397,11 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
             )
         )
         payment_captured.send(
-            sender=Payment, payment=locked, amount=locked.captured_amount, order=order
+            sender=Payment,
+            payment=locked,
+            amount=locked.captured_amount,
+            order=order,
+            confirms=False,
         )
     return locked
 
