@@ -59,6 +59,7 @@ MODULES = (
     "marketplace.ledger.split",
     "marketplace.notifications.services",
     "marketplace.orders.guests",
+    "marketplace.payments.selectors",
     "marketplace.payments.services",
     "marketplace.shipping.selectors",
 )
@@ -339,6 +340,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
             )
         ]
     ),
+    "payments.by_reference": lambda s: ["sandbox", authority(1)],
     "payments.sandbox_decide": lambda s: ["PAID", s.now, 1_000_000_001, authority(1), "NEW"],
     "payments.sandbox_verify": lambda s: ["VERIFIED", authority(1), "merchant", 1000, "PAID"],
     "payments.lock_order": lambda s: [s.order],
