@@ -100,12 +100,7 @@ def notify(
                     context=context,
                 )
             )
-    created = _insert(rows)
-    for row in created:
-        outbox.enqueue(
-            SEND_TASK, kwargs={"notification_id": row.pk}, dedup_key=f"notification:{row.pk}"
-        )
-    return created
+    return _insert(rows)
 
 
 _COLUMNS = tuple(f for f in Notification._meta.concrete_fields if not f.primary_key)
@@ -115,48 +110,58 @@ _KEY = ("event_key", "recipient", "channel")
 # The unique constraint refuses a message recorded before (by a retried job, a repeated
 # event, or another transaction at the same moment, whose rows are then the ones sent):
 # ON CONFLICT skips those rows in the one statement, where an ORM insert would need a
-# savepoint to survive the refusal and a second read to insert the others.
-@sql.statement(
-    "notifications.record",
-    uses=(sql.index(Notification, *_KEY),),
-)
+# savepoint to survive the refusal and a second read to insert the others. Each row
+# inserted leaves its sending job in the outbox in the same statement.
+@sql.statement("notifications.record", uses=(sql.index(Notification, *_KEY),))
 def _record_sql() -> str:
     columns = ", ".join(sql.quote(f.column) for f in _COLUMNS)
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _COLUMNS)
-    key = ", ".join(
-        sql.column(Notification, name) for name in ("event_key", "recipient", "channel")
+    key = ", ".join(sql.column(Notification, name) for name in _KEY)
+    jobs = outbox.jobs_for(
+        "added",
+        kwargs="jsonb_build_object('notification_id', added.id)",
+        dedup_key="'notification:' || added.id",
     )
     return f"""
-INSERT INTO {sql.table_name(Notification)} ({columns})
-SELECT * FROM unnest({arrays})
-ON CONFLICT ({key}) DO NOTHING
-RETURNING {sql.column(Notification, "pk")}, {key}
+WITH added AS (
+    INSERT INTO {sql.table_name(Notification)} ({columns})
+    SELECT * FROM unnest({arrays})
+    ON CONFLICT ({key}) DO NOTHING
+    RETURNING {sql.column(Notification, "pk")} AS id, {key}
+), jobs AS ({jobs})
+SELECT added.*, jobs.id
+  FROM added LEFT JOIN jobs ON (jobs.kwargs ->> 'notification_id')::bigint = added.id
 """
 
 
-def record_parameters(rows: Sequence[Notification]) -> list[list]:
-    """Each column's values, as the model saves them (defaults, the creation time)."""
-    return [
+def record_parameters(rows: Sequence[Notification]) -> list:
+    """Each column's values, as the model saves them (defaults, the creation time), and
+    the sending jobs'."""
+    columns = [
         [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows]
         for f in _COLUMNS
     ]
+    return [*columns, *outbox.job_parameters(SEND_TASK)]
 
 
 def _insert(rows: list[Notification]) -> list[Notification]:
-    """The rows inserted; those recorded before are left out."""
+    """The rows inserted, each with its sending job; those recorded before are left out."""
     if not rows:
         return []
     with connection.cursor() as cursor:
         cursor.execute(_record_sql(), record_parameters(rows))
-        added = {tuple(found): pk for pk, *found in cursor.fetchall()}
+        added = {tuple(found): (pk, job) for pk, *found, job in cursor.fetchall()}
     created = []
     for row in rows:
-        pk = added.get((row.event_key, row.recipient, row.channel))
-        if pk is not None:
-            row.pk = pk
-            row._state.adding = False
-            row._state.db = connection.alias
-            created.append(row)
+        pk, job = added.get((row.event_key, row.recipient, row.channel), (None, None))
+        if pk is None:
+            continue
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = connection.alias
+        created.append(row)
+        if job is not None:
+            outbox.publish_after_commit(job, SEND_TASK, {"notification_id": pk})
     return created
 
 
