@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
 from marketplace.core import sql
 from marketplace.core.sql import Shape, Table
 from marketplace.orders.models import Order
@@ -26,18 +24,11 @@ PAYMENT_SHAPE = Shape([PAYMENT])
 # cost more than the database's answer.
 @sql.statement("payments.by_reference", uses=[sql.index(Payment, "psp_reference")])
 def _by_reference_sql() -> str:
-    return f"""
-SELECT {PAYMENT_SHAPE.select()}
-  FROM {PAYMENT.ref}
- WHERE {PAYMENT.c.gateway} = %s AND {PAYMENT.c.psp_reference} = %s
-"""
+    return PAYMENT_SHAPE.where(f"{PAYMENT.c.gateway} = %s", f"{PAYMENT.c.psp_reference} = %s")
 
 
 def by_reference(gateway_id: str, reference: str) -> Payment | None:
     """The payment `gateway_id` knows as `reference` (unique once started)."""
     if not reference:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_by_reference_sql(), [gateway_id, reference])
-        row = cursor.fetchone()
-    return PAYMENT_SHAPE.instance(row) if row else None
+    return PAYMENT_SHAPE.one(_by_reference_sql(), [gateway_id, reference])

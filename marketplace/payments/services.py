@@ -96,12 +96,7 @@ SELECT {ORDER_SHAPE.select()}
 
 @sql.statement("payments.lock_payment", uses=[sql.index(Payment, "pk")])
 def _lock_payment_sql() -> str:
-    return f"""
-SELECT {PAYMENT_SHAPE.select()}
-  FROM {PAYMENT.ref}
- WHERE {PAYMENT.c.id} = %s
-   FOR UPDATE
-"""
+    return PAYMENT_SHAPE.where(f"{PAYMENT.c.id} = %s") + "   FOR UPDATE\n"
 
 
 def _locked(payment_id: int, order_id: int | None = None) -> tuple[Order, Payment]:

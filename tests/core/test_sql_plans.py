@@ -65,6 +65,8 @@ MODULES = (
 )
 # Modules that run SQL of their own without registering it, and why.
 UNREGISTERED = {
+    # Runs the statements the other modules register (Shape.one).
+    "marketplace/core/sql.py",
     # Maintenance commands: VACUUM, ANALYZE, advisory locks and planner settings.
     "marketplace/catalog/management/commands/reindex_products.py",
     "marketplace/demo/catalog.py",
@@ -342,6 +344,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     ),
     "payments.by_reference": lambda s: ["sandbox", authority(1)],
     "payments.sandbox_decide": lambda s: ["PAID", s.now, 1_000_000_001, authority(1), "NEW"],
+    "payments.sandbox_session": lambda s: [authority(1)],
     "payments.sandbox_verify": lambda s: ["VERIFIED", authority(1), "merchant", 1000, "PAID"],
     "payments.lock_order": lambda s: [s.order],
     "payments.lock_payment": lambda s: [s.payment],

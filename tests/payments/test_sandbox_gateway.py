@@ -131,6 +131,13 @@ def test_an_unknown_authority_gets_a_clear_page(client, sandbox, authority):
     assert b"<h1>" in response.content
 
 
+def test_the_sandbox_page_of_an_unknown_authority_is_not_found(client, placed):
+    _order, payment = placed
+    unknown = payment.action["url"].replace(payment.psp_reference, "S" + "9" * 35)
+    assert client.get(unknown).status_code == 404
+    assert client.post(unknown, {"result": "paid"}).status_code == 404
+
+
 def test_another_gateways_authority_is_unknown_here(client, placed):
     _order, payment = placed
     response = client.get(
