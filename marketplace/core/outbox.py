@@ -37,17 +37,29 @@ def resend_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "OUTBOX_RESEND_AFTER_SECONDS", 120))
 
 
+def _insert_into() -> str:
+    columns = ", ".join(
+        sql.column(Job, name)
+        for name in (
+            "task",
+            "kwargs",
+            "dedup_key",
+            "status",
+            "dispatches",
+            "created",
+            "dispatch_after",
+            "last_error",
+        )
+    )
+    return f"INSERT INTO {sql.table_name(Job)} ({columns})"
+
+
 # An ORM create would need a savepoint to survive the dedup key's conflict; ON CONFLICT
 # DO NOTHING skips the duplicate in the one statement.
 @sql.statement("core.outbox_enqueue")
 def _enqueue_sql() -> str:
-    columns = ", ".join(
-        sql.column(Job, name)
-        for name in ("task", "kwargs", "dedup_key", "status", "dispatches", "created")
-    )
     return f"""
-INSERT INTO {sql.table_name(Job)} ({columns}, {sql.column(Job, "dispatch_after")},
-    {sql.column(Job, "last_error")})
+{_insert_into()}
 VALUES (%s, %s::jsonb, %s, %s, 0, now(), now() + %s, '')
 ON CONFLICT DO NOTHING RETURNING {sql.column(Job, "pk")}
 """
@@ -73,11 +85,34 @@ def enqueue(
     if row is None:
         return None
     job_id = row[0]
-    if not publish_on_commit:
-        return job_id
-    # robust: a publishing failure after the commit must not fail the committed request.
-    transaction.on_commit(lambda: publish(job_id, name, arguments), robust=True)
+    if publish_on_commit:
+        publish_after_commit(job_id, name, arguments)
     return job_id
+
+
+def publish_after_commit(job_id: int, name: str, kwargs: dict) -> None:
+    """Publish a recorded job once the current transaction commits."""
+    # robust: a publishing failure after the commit must not fail the committed request.
+    transaction.on_commit(lambda: publish(job_id, name, kwargs), robust=True)
+
+
+def jobs_for(source: str, *, kwargs: str, dedup_key: str) -> str:
+    """The body of a CTE recording one job per row of `source` (an earlier CTE of the
+    caller's statement), so rows and their jobs are written by one statement: `kwargs`
+    and `dedup_key` are SQL expressions over its columns; its parameters, in order, are
+    `job_parameters(task)`. It returns each job's id and kwargs; the caller publishes
+    them with `publish_after_commit`. A dedup key recorded before skips its job, as in
+    `enqueue`."""
+    return f"""
+{_insert_into()}
+SELECT %s, {kwargs}, {dedup_key}, %s, 0, now(), now() + %s, '' FROM {source}
+ON CONFLICT DO NOTHING
+RETURNING {sql.column(Job, "pk")} AS id, {sql.column(Job, "kwargs")} AS kwargs
+"""
+
+
+def job_parameters(task: Any) -> list:
+    return [task if isinstance(task, str) else task.name, JobStatus.PENDING, resend_after()]
 
 
 def publish(job_id: int, name: str, kwargs: dict) -> bool:

@@ -194,6 +194,20 @@ class Shape(Generic[E]):
             clauses.append(join(table, on(parent, table.parent[1], table), outer=left))
         return "\n".join(clauses)
 
+    def where(self, *conditions: str) -> str:
+        """SELECT the shape's columns over its tables where all `conditions` hold."""
+        return (
+            f"SELECT {self.select()}\n  FROM {self.tables[0].ref}\n{self.joins}\n"
+            f" WHERE {' AND '.join(conditions)}\n"
+        )
+
+    def one(self, statement: str, params: Sequence[Any]) -> Model | None:
+        """The first table's instance of the statement's one row, or None."""
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            row = cursor.fetchone()
+        return None if row is None else self.instance(row)
+
     def instance(self, row: Sequence[Any]) -> Model:
         """The first table's instance, with the others cached on it."""
         db = connection.alias

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from marketplace.core import sql
@@ -77,26 +77,53 @@ def _key_of(account: Account) -> AccountKey:
     return (account.kind, account.seller_id, account.cooperative_id, account.gateway)
 
 
+# Every posting reads its accounts: written out, as the ORM's compiling of the owner
+# filter cost more CPU than the database's answer.
+def _accounts_sql(lock: bool) -> str:
+    names = ("pk", "kind", "currency", "seller", "cooperative", "gateway")
+    a = sql.Table("a", Account)
+    return f"""
+SELECT {", ".join(getattr(a.c, name) for name in names)}
+  FROM {a.ref}
+ WHERE {a.c.kind} = ANY(%s) AND {a.c.currency} = %s
+   AND (({a.c.seller} IS NULL AND {a.c.cooperative} IS NULL)
+        OR {a.c.seller} = ANY(%s) OR {a.c.cooperative} = ANY(%s))
+ ORDER BY {a.c.pk}{" FOR UPDATE" if lock else ""}
+"""
+
+
+ACCOUNT_FIELDS = ("id", "kind", "currency", "seller_id", "cooperative_id", "gateway")
+# The owners' indexes: a party's accounts among every party's.
+OWNERS = (sql.index(Account, "seller"), sql.index(Account, "cooperative"))
+_accounts_read = sql.statement("ledger.accounts", uses=OWNERS)(lambda: _accounts_sql(lock=False))
+_accounts_locked = sql.statement("ledger.accounts_locked", uses=OWNERS)(
+    lambda: _accounts_sql(lock=True)
+)
+
+
 def accounts(currency: str, keys: Iterable[AccountKey], *, lock: bool = False) -> dict:
     """The accounts for `keys` in `currency`, created when missing (at most three
     queries whatever the number of keys); with `lock`, their rows locked in id order."""
     wanted = set(keys)
     if not wanted:
         return {}
+    params = [
+        sorted({k[0] for k in wanted}),
+        currency,
+        sorted({k[1] for k in wanted if k[1]}),
+        sorted({k[2] for k in wanted if k[2]}),
+    ]
 
     def fetch() -> dict[AccountKey, Account]:
-        sellers = {k[1] for k in wanted if k[1]}
-        cooperatives = {k[2] for k in wanted if k[2]}
-        owner = Q(seller__isnull=True, cooperative__isnull=True)
-        if sellers:
-            owner |= Q(seller_id__in=sellers)
-        if cooperatives:
-            owner |= Q(cooperative_id__in=cooperatives)
-        queryset = Account.objects.filter(owner, currency=currency, kind__in={k[0] for k in wanted})
-        if lock:
-            queryset = queryset.order_by("id").select_for_update()
-        found = {_key_of(a): a for a in queryset}
-        return {k: a for k, a in found.items() if k in wanted}
+        with connection.cursor() as cursor:
+            cursor.execute(_accounts_locked() if lock else _accounts_read(), params)
+            rows = cursor.fetchall()
+        found = {}
+        for row in rows:
+            account = Account.from_db(connection.alias, ACCOUNT_FIELDS, row)
+            if (key := _key_of(account)) in wanted:
+                found[key] = account
+        return found
 
     found = fetch()
     missing = wanted - found.keys()

@@ -4,7 +4,7 @@ posts once. A sender module that is not installed is skipped: `connect` runs fro
 LedgerConfig.ready and connects only what imports.
 
 Signals (sender modules and arguments, as those apps document them):
-- marketplace.payments.signals.payment_captured(payment, amount, order)
+- marketplace.payments.signals.payment_captured(payment, amount, order, confirms)
 - marketplace.payments.signals.payment_refunded(payment, refund)
 - marketplace.logistics.signals.cash_collected(shipment, amount, short)
 - marketplace.logistics.signals.order_completed(order)

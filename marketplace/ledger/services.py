@@ -151,7 +151,6 @@ def took_in(payment) -> bool:
     return postings.existing(CauseKind.CAPTURE, payment.pk) is not None
 
 
-@transaction.atomic
 def post_payment_captured(
     *, payment, amount: Decimal, locked_order: Order | None = None
 ) -> Posting | None:
@@ -160,11 +159,17 @@ def post_payment_captured(
     transaction (settling a payment holds it), so it is neither read nor locked again."""
     amount = _positive(amount, payment.currency)
     if locked_order is None:
-        order = _lock_order(payment.order)
-    elif locked_order.pk != payment.order_id:
+        with transaction.atomic():
+            return _captured(payment, amount, _lock_order(payment.order))
+    if locked_order.pk != payment.order_id:
         raise ValueError("locked_order is not the payment's order")
-    else:
-        order = locked_order
+    # The caller's transaction holds the lock, and a refusal here fails it whole (the
+    # payment is not settled without its posting): no savepoint to roll back to.
+    with transaction.atomic(savepoint=False):
+        return _captured(payment, amount, locked_order)
+
+
+def _captured(payment, amount: Decimal, order: Order) -> Posting | None:
     return _money_in(
         order=order,
         cause_kind=CauseKind.CAPTURE,

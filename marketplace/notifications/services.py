@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from marketplace.core import outbox
+from marketplace.core import outbox, sql
 from marketplace.notifications import channels
 from marketplace.notifications.models import ChannelKind, Notification, NotificationStatus
 from marketplace.notifications.recipients import Recipient, channels_for, deliveries
@@ -100,34 +100,69 @@ def notify(
                     context=context,
                 )
             )
-    # An event is usually announced once: its rows are inserted straight away, and only
-    # when the unique constraint refuses them (announced before, by a retried job or
-    # a repeated event) are the rows already there read and the others inserted.
-    created = _insert(rows)
-    if created is None:
-        existing = set(
-            Notification.objects.filter(event_key=dedup_key).values_list("recipient", "channel")
-        )
-        rows = [row for row in rows if (row.recipient, row.channel) not in existing]
-        # None again: recorded at the same moment by another transaction, whose rows
-        # are the ones that will be sent.
-        created = _insert(rows) or []
-    for row in created:
-        outbox.enqueue(
-            SEND_TASK, kwargs={"notification_id": row.pk}, dedup_key=f"notification:{row.pk}"
-        )
-    return created
+    return _insert(rows)
 
 
-def _insert(rows: list[Notification]) -> list[Notification] | None:
-    """The rows inserted, or None when the unique constraint refused them."""
+_COLUMNS = tuple(f for f in Notification._meta.concrete_fields if not f.primary_key)
+_KEY = ("event_key", "recipient", "channel")
+
+
+# The unique constraint refuses a message recorded before (by a retried job, a repeated
+# event, or another transaction at the same moment, whose rows are then the ones sent):
+# ON CONFLICT skips those rows in the one statement, where an ORM insert would need a
+# savepoint to survive the refusal and a second read to insert the others. Each row
+# inserted leaves its sending job in the outbox in the same statement.
+@sql.statement("notifications.record", uses=(sql.index(Notification, *_KEY),))
+def _record_sql() -> str:
+    columns = ", ".join(sql.quote(f.column) for f in _COLUMNS)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _COLUMNS)
+    key = ", ".join(sql.column(Notification, name) for name in _KEY)
+    jobs = outbox.jobs_for(
+        "added",
+        kwargs="jsonb_build_object('notification_id', added.id)",
+        dedup_key="'notification:' || added.id",
+    )
+    return f"""
+WITH added AS (
+    INSERT INTO {sql.table_name(Notification)} ({columns})
+    SELECT * FROM unnest({arrays})
+    ON CONFLICT ({key}) DO NOTHING
+    RETURNING {sql.column(Notification, "pk")} AS id, {key}
+), jobs AS ({jobs})
+SELECT added.*, jobs.id
+  FROM added LEFT JOIN jobs ON (jobs.kwargs ->> 'notification_id')::bigint = added.id
+"""
+
+
+def record_parameters(rows: Sequence[Notification]) -> list:
+    """Each column's values, as the model saves them (defaults, the creation time), and
+    the sending jobs'."""
+    columns = [
+        [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows]
+        for f in _COLUMNS
+    ]
+    return [*columns, *outbox.job_parameters(SEND_TASK)]
+
+
+def _insert(rows: list[Notification]) -> list[Notification]:
+    """The rows inserted, each with its sending job; those recorded before are left out."""
     if not rows:
         return []
-    try:
-        with transaction.atomic():
-            return Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(), record_parameters(rows))
+        added = {tuple(found): (pk, job) for pk, *found, job in cursor.fetchall()}
+    created = []
+    for row in rows:
+        pk, job = added.get((row.event_key, row.recipient, row.channel), (None, None))
+        if pk is None:
+            continue
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = connection.alias
+        created.append(row)
+        if job is not None:
+            outbox.publish_after_commit(job, SEND_TASK, {"notification_id": pk})
+    return created
 
 
 def render(notification: Notification) -> tuple[str, str]:

@@ -48,7 +48,7 @@ from marketplace.payments.models import (
     Transaction,
     WebhookEvent,
 )
-from marketplace.payments.selectors import CAPTURED
+from marketplace.payments.selectors import CAPTURED, PAYMENT, PAYMENT_SHAPE, by_reference
 from marketplace.payments.signals import payment_captured, payment_refunded
 from marketplace.sellers import permissions as seller_permissions
 
@@ -81,8 +81,6 @@ ORDER = Table("o", Order)
 ORDER_SHAPE = Shape(
     [ORDER, Table("u", User, ("o", "user")), Table("a", Address, ("o", "shipping_address"))]
 )
-PAYMENT = Table("p", Payment)
-PAYMENT_SHAPE = Shape([PAYMENT])
 
 
 @sql.statement("payments.lock_order", uses=[sql.index(Order, "pk")])
@@ -98,12 +96,7 @@ SELECT {ORDER_SHAPE.select()}
 
 @sql.statement("payments.lock_payment", uses=[sql.index(Payment, "pk")])
 def _lock_payment_sql() -> str:
-    return f"""
-SELECT {PAYMENT_SHAPE.select()}
-  FROM {PAYMENT.ref}
- WHERE {PAYMENT.c.id} = %s
-   FOR UPDATE
-"""
+    return PAYMENT_SHAPE.where(f"{PAYMENT.c.id} = %s") + "   FOR UPDATE\n"
 
 
 def _locked(payment_id: int, order_id: int | None = None) -> tuple[Order, Payment]:
@@ -255,7 +248,11 @@ def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
         # becomes the order's, so the ledger is not told of it.
         payment.order = order
         payment_captured.send(
-            sender=Payment, payment=payment, amount=payment.captured_amount, order=order
+            sender=Payment,
+            payment=payment,
+            amount=payment.captured_amount,
+            order=order,
+            confirms=True,
         )
     return orphan
 
@@ -264,11 +261,7 @@ def handle_callback(*, gateway_id: str, authority: str, status: str) -> Settleme
     """A buyer back from a redirect gateway with `Authority` and `Status`. Nothing is
     believed on the callback's word: OK is verified with the gateway first."""
     gateway = get_gateway(gateway_id)
-    payment = (
-        Payment.objects.filter(gateway=gateway_id, psp_reference=authority).first()
-        if gateway is not None and authority
-        else None
-    )
+    payment = by_reference(gateway_id, authority) if gateway is not None else None
     if payment is None:
         logger.warning("callback for unknown payment: %s %r", gateway_id, authority[:64])
         return Settlement(None, paid=False)
@@ -313,11 +306,7 @@ def handle_webhook(*, gateway_id: str, notice: WebhookNotice) -> bool:
         logger.info("webhook %s %s seen before", gateway_id, notice.event_id[:64])
         return True
     gateway = get_gateway(gateway_id)
-    payment = (
-        Payment.objects.filter(gateway=gateway_id, psp_reference=notice.reference).first()
-        if notice.reference and gateway is not None
-        else None
-    )
+    payment = by_reference(gateway_id, notice.reference) if gateway is not None else None
     if payment is None:
         if notice.reference:
             logger.warning("webhook %s for unknown %r", gateway_id, notice.reference[:64])
@@ -393,7 +382,11 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
             )
         )
         payment_captured.send(
-            sender=Payment, payment=locked, amount=locked.captured_amount, order=order
+            sender=Payment,
+            payment=locked,
+            amount=locked.captured_amount,
+            order=order,
+            confirms=False,
         )
     return locked
 

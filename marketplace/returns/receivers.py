@@ -30,7 +30,11 @@ def refund_settles_its_return(sender, *, refund, **kwargs) -> None:
         refunds.mark_refunded(return_id=return_id, refund=refund)
 
 
-def captured_money_pays_owed_refunds(sender, *, payment, **kwargs) -> None:
+def captured_money_pays_owed_refunds(sender, *, payment, confirms=False, **kwargs) -> None:
     """The order's money is in (cash on delivery collected at the last door): refunds its
-    returns were owed while nothing was charged are tried once this commits."""
+    returns were owed while nothing was charged are tried once this commits. Money that
+    confirms the order just now comes before any parcel was delivered, so before any
+    return: there is nothing owed to look for."""
+    if confirms:
+        return
     refunds.queue_owed(order_id=payment.order_id)

@@ -28,8 +28,10 @@ from marketplace.checkout.models import Checkout, CheckoutDelivery, CheckoutLine
 from marketplace.core import sql
 from marketplace.demo.synthetic import seed_products
 from marketplace.inventory.models import Reservation, Stock
-from marketplace.ledger.models import CauseKind, Posting
+from marketplace.ledger.models import Account, AccountKind, CauseKind, Posting
 from marketplace.locations.models import Province
+from marketplace.notifications.models import Notification
+from marketplace.notifications.services import record_parameters
 from marketplace.orders.models import Order, OrderLine, OrderStatus, Shipment
 from marketplace.payments.models import Payment, SandboxSession, SandboxStatus
 from marketplace.sellers.models import Seller, SellerStatus
@@ -55,12 +57,16 @@ MODULES = (
     "marketplace.ledger.postings",
     "marketplace.ledger.services",
     "marketplace.ledger.split",
+    "marketplace.notifications.services",
     "marketplace.orders.guests",
+    "marketplace.payments.selectors",
     "marketplace.payments.services",
     "marketplace.shipping.selectors",
 )
 # Modules that run SQL of their own without registering it, and why.
 UNREGISTERED = {
+    # Runs the statements the other modules register (Shape.one).
+    "marketplace/core/sql.py",
     # Maintenance commands: VACUUM, ANALYZE, advisory locks and planner settings.
     "marketplace/catalog/management/commands/reindex_products.py",
     "marketplace/demo/catalog.py",
@@ -113,6 +119,12 @@ def _seed_sellers(count: int) -> None:
             status=SellerStatus.APPROVED,
         )
         for n, user in enumerate(users)
+    )
+    # Each seller's escrow and available accounts, as their orders' postings open them.
+    Account.objects.bulk_create(
+        Account(kind=kind, currency="IRR", seller=seller)
+        for seller in Seller.objects.filter(slug__startswith="plan-seller-")
+        for kind in (AccountKind.ESCROW, AccountKind.SELLER)
     )
 
 
@@ -296,6 +308,13 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "inventory.usable_by_stock": lambda s: [s.now, s.now, s.lines, s.stocks],
     "inventory.free_by_stock": lambda s: [s.now, s.checkout.pk, s.stocks],
     "inventory.lock_stocks": lambda s: [s.variants],
+    "ledger.accounts": lambda s: [["ESCROW", "CLEARING"], "IRR", s.sellers[:2], s.cooperatives[:1]],
+    "ledger.accounts_locked": lambda s: [
+        ["ESCROW", "CLEARING"],
+        "IRR",
+        s.sellers[:2],
+        s.cooperatives[:1],
+    ],
     "ledger.order_postings": lambda s: ["CAPTURE", "1", s.order],
     "ledger.split_lines": lambda s: [s.order],
     "ledger.split_shipments": lambda s: [s.order],
@@ -311,7 +330,21 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
         [1, 2],
         [Decimal(100), Decimal(-100)],
     ],
+    "notifications.record": lambda s: record_parameters(
+        [
+            Notification(
+                template="payment.confirmed.buyer",
+                event_key=f"order:{s.order}:paid",
+                recipient="contact:+989121234567",
+                channel="SMS",
+                phone="+989121234567",
+                context={"number": "1"},
+            )
+        ]
+    ),
+    "payments.by_reference": lambda s: ["sandbox", authority(1)],
     "payments.sandbox_decide": lambda s: ["PAID", s.now, 1_000_000_001, authority(1), "NEW"],
+    "payments.sandbox_session": lambda s: [authority(1)],
     "payments.sandbox_verify": lambda s: ["VERIFIED", authority(1), "merchant", 1000, "PAID"],
     "payments.lock_order": lambda s: [s.order],
     "payments.lock_payment": lambda s: [s.payment],

@@ -152,7 +152,9 @@ def test_one_row_per_event_recipient_and_channel(texter):
     assert again == []
     assert Notification.objects.count() == 1
     # ...and one outbox job to send it, keyed by the row.
-    assert list(Job.objects.values_list("dedup_key", flat=True)) == [f"notification:{first.pk}"]
+    assert list(Job.objects.values_list("dedup_key", "task", "kwargs")) == [
+        (f"notification:{first.pk}", services.SEND_TASK, {"notification_id": first.pk})
+    ]
 
 
 def test_announcing_again_to_more_people_reaches_only_the_new_ones(texter, emailer):
