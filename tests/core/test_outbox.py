@@ -72,6 +72,26 @@ def test_a_broker_that_is_down_fails_nothing(settings):
     assert Job.objects.get().status == JobStatus.PENDING
 
 
+@pytest.mark.django_db(transaction=True)
+def test_after_a_failed_publish_the_process_leaves_its_jobs_to_the_sweep(broker_sends):
+    from config.celery import app
+
+    previous = app.conf.broker_url
+    use_broker("amqp://guest:guest@127.0.0.1:1//")
+    try:
+        with transaction.atomic():
+            for _ in range(3):
+                outbox.enqueue(TASK)
+        assert broker_sends == [TASK]
+        # The sweep asks the broker once more; still down, it leaves the rest for later.
+        later = timezone.now() + outbox.resend_after() + timedelta(seconds=1)
+        assert outbox.dispatch_due(now=later) == 0
+        assert broker_sends == [TASK] * 2
+    finally:
+        use_broker(previous)
+    assert set(Job.objects.values_list("status", flat=True)) == {JobStatus.PENDING}
+
+
 @pytest.mark.django_db
 def test_the_sweep_publishes_again_with_backoff_and_gives_up(published, settings):
     settings.OUTBOX_RESEND_AFTER_SECONDS = 60
