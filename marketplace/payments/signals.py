@@ -7,7 +7,8 @@ to other services.
 - `payment_captured(payment, amount, order)`: the gateway confirmed `amount` was taken;
   `order` is the payment's order as read under its row lock in that transaction.
 - `payment_refunded(payment, refund)`: `refund.amount` went back to the buyer, or is
-  owed to them (`refund.status` DONE or OWED).
+  owed to them (`refund.status` DONE or OWED); `refund.by_hand` when staff gave it back
+  outside the gateway.
 """
 
 from django.dispatch import Signal

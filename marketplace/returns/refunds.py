@@ -14,7 +14,8 @@ unique index behind it), and marking the return REFUNDED locks it and happens on
 Retries are bounded: a refusal counts (`refund_tries`), and at RETURN_REFUND_MAX_TRIES
 the refund is held for platform staff (`refund_held_at`), who are e-mailed and retry it
 from the admin (`retry_held`), or give it back outside the platform and mark it so
-(`refund_by_hand`: no gateway is asked). A payment with less left than the return owes (staff
+(`refund_by_hand`: no gateway is asked; payments and the ledger record it as given back
+by hand). A payment with less left than the return owes (staff
 refunded it by hand) holds the refund at the first try: asking again cannot help.
 Waiting for cash on delivery is not a refusal.
 """
@@ -37,7 +38,7 @@ from marketplace.inventory.models import Stock, Warehouse
 from marketplace.notifications import announce
 from marketplace.orders import events
 from marketplace.orders.events import EventType
-from marketplace.orders.models import OrderEvent
+from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments.models import Refund, RefundStatus
 from marketplace.payments.selectors import refundable_payment
 from marketplace.payments.services import MoreThanLeft, refund_payment
@@ -201,10 +202,22 @@ def refund_by_hand(*, actor, return_request: ReturnRequest) -> ReturnRequest:
     """Platform staff gave a held refund back outside the platform (a bank transfer):
     the return is REFUNDED with what it owed and nothing is asked of a gateway. Only a
     held refund, so that no try of it can be under way at the gateway meanwhile (a
-    retry lifts the hold under the same row lock); marking it twice does nothing more."""
+    retry lifts the hold under the same row lock); marking it twice does nothing more.
+
+    A refund the gateway kept refusing is then recorded in payments as made by hand
+    (DONE, under the return's key, as this staff member's), in the same transaction: the
+    payment's refunded amount grows and the ledger takes exactly the returned lines'
+    parts out of escrow (or the producers' balances), as for a gateway refund, so the
+    sellers are never paid what the buyer got back. A payment with nothing left
+    (NOTHING_LEFT) was already refunded in payments and the ledger: nothing more moves."""
     if not has_platform_perms(actor, RETRY_PERMS):
         raise permission_denied("id")
     with transaction.atomic():
+        order_id = (
+            ReturnRequest.objects.filter(pk=return_request.pk).values_list("order_id", flat=True)
+        ).get()
+        # The order before the return, as a refund's settling locks them (payments).
+        Order.objects.select_for_update().filter(pk=order_id).values_list("pk").get()
         locked = (
             ReturnRequest.objects.select_for_update()
             .select_related("order")
@@ -218,15 +231,38 @@ def refund_by_hand(*, actor, return_request: ReturnRequest) -> ReturnRequest:
                 "id",
                 _("Only a refund held for staff can be settled by hand."),
             )
+        problem, amount = locked.refund_problem, locked.refund_due
         done = events.event(
             locked.order,
             EventType.RETURN_REFUNDED_BY_HAND,
             user=actor,
             return_id=locked.pk,
-            amount=str(locked.refund_due),
-            problem=locked.refund_problem,
+            amount=str(amount),
+            problem=problem,
         )
-        return _refunded(locked, amount=locked.refund_due, event=done)
+        # REFUNDED first: the refund's payment_refunded then finds it so (receivers).
+        _refunded(locked, amount=amount, event=done)
+        if problem != RefundProblem.NOTHING_LEFT:
+            _record_by_hand(locked, amount=amount, staff=actor)
+        return locked
+
+
+def _record_by_hand(request: ReturnRequest, *, amount: Decimal, staff) -> None:
+    payment = refundable_payment(request.order)
+    if payment is None:
+        raise DomainError.of(
+            ErrorCode.INVALID_STATUS, "id", _("This order has no payment to refund.")
+        )
+    reason = reason_of(request)
+    refund_payment(
+        actor=None,
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        lines={line.order_line_id: line.quantity for line in request.lines.all()},
+        idempotency_key=reason,
+        by_hand_by=staff,
+    )
 
 
 def _refunded(locked: ReturnRequest, *, amount: Decimal, event: OrderEvent) -> ReturnRequest:
