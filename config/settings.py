@@ -418,6 +418,8 @@ CELERY_BEAT_SCHEDULE = beat.SCHEDULE
 # reported it done this long after it was last published, doubling each time.
 OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", "120"))
 OUTBOX_MAX_DISPATCHES = int(os.environ.get("OUTBOX_MAX_DISPATCHES", "20"))
+# After a publish fails, a process leaves the broker alone this long (the sweep sends).
+OUTBOX_PUBLISH_PAUSE_SECONDS = int(os.environ.get("OUTBOX_PUBLISH_PAUSE_SECONDS", "15"))
 
 CACHES = redis_clients.caches(REDIS_URL)
 

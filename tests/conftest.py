@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -337,6 +337,32 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.2)
     return predicate()
+
+
+@pytest.fixture
+def broker_sends(monkeypatch) -> list[str]:
+    """The names of the tasks this process tries to hand to the broker, in order (whether
+    the broker takes them or not)."""
+    from celery import Celery
+
+    tried: list[str] = []
+    send_task = Celery.send_task
+
+    def counted(app, name, *args, **kwargs):
+        tried.append(name)
+        return send_task(app, name, *args, **kwargs)
+
+    monkeypatch.setattr(Celery, "send_task", counted)
+    return tried
+
+
+@pytest.fixture(autouse=True)
+def publishing_not_paused() -> Iterator[None]:
+    """A broker a test broke does not leave the next tests' jobs unpublished."""
+    from marketplace.core import outbox
+
+    yield
+    outbox.resume_publishing()
 
 
 @pytest.fixture(autouse=True)

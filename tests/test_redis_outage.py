@@ -14,15 +14,18 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import redis
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from config import redis_clients, services
 from marketplace.accounts.tokens import create_access_token
 from marketplace.checkout.models import Checkout
+from marketplace.core import outbox
 from marketplace.core.models import Job, JobStatus, ThrottleCount
 from marketplace.sellers.models import Seller
 from tests.builders.accounts import make_user
@@ -238,3 +241,39 @@ def test_with_redis_hung_requests_give_up_on_it_by_their_timeouts(
     assert any("Catalogue version unavailable" in m and "Timeout" in m for m in logged), logged
     assert any("counted in the database" in m and "Timeout" in m for m in logged), logged
     assert any("not published" in m and "imeout" in m for m in logged), logged
+
+
+SEND = "marketplace.notifications.tasks.send_notification"
+
+
+def queued_jobs(url: str) -> set[int]:
+    """The outbox jobs whose messages wait in the broker's queue."""
+    from config.celery import app
+
+    messages = redis.Redis.from_url(url).lrange(app.conf.task_default_queue, 0, -1)
+    return {json.loads(m)["headers"].get(outbox.HEADER) for m in messages}
+
+
+def test_with_redis_hung_a_request_waits_for_one_publish_and_the_sweep_sends_the_rest(
+    on_one_redis, coop_a, staff_a, broker_sends, caplog
+):
+    caplog.set_level(logging.INFO, logger="marketplace.core.outbox")
+    answers: dict[str, object] = {}
+    frozen(on_one_redis, lambda: answers.update(seller=apply_for_a_shop(coop_a)))
+
+    assert answers["seller"]["errors"] == []
+    jobs = Job.objects.filter(task=SEND).order_by("id")
+    assert jobs.count() == 2
+    assert set(jobs.values_list("status", flat=True)) == {JobStatus.PENDING}
+    # The first job's publish waited for the hung broker; the second was not tried.
+    assert broker_sends == [SEND]
+    logged = fallbacks(caplog)
+    assert sum("not published (" in m and "imeout" in m for m in logged) == 1, logged
+    assert sum("publishing paused" in m for m in logged) == 1, logged
+
+    # Redis answers again: the sweep's first try finds it back, and both are sent.
+    broker_sends.clear()
+    later = timezone.now() + outbox.resend_after() + timedelta(seconds=1)
+    assert outbox.dispatch_due(now=later) == 2
+    assert broker_sends == [SEND, SEND]
+    assert set(jobs.values_list("pk", flat=True)) <= queued_jobs(on_one_redis.url)

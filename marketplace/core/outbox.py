@@ -10,12 +10,19 @@ publishes it again once `dispatch_after` has passed, backing off each time. A ta
 published from here is marked done when it returns (the `task_success` signal reads the
 job id from the message's headers); a task that raises, retries or dies leaves the job
 PENDING for the sweep. Tasks may therefore run more than once: they must be idempotent.
+
+A broker that is hung costs each publish its client's timeouts (config/redis_clients.py),
+so once a publish fails, this process publishes nothing for OUTBOX_PUBLISH_PAUSE_SECONDS:
+its jobs stay PENDING for the sweep, and a request pays for one timeout at most, however
+many jobs it records. The sweep tries its first job whatever the pause, and a publish
+that goes through ends it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -115,8 +122,34 @@ def job_parameters(task: Any) -> list:
     return [task if isinstance(task, str) else task.name, JobStatus.PENDING, resend_after()]
 
 
+# time.monotonic() until which this process does not try the broker (see the docstring).
+_paused_until = 0.0
+
+
+def publishing_paused() -> bool:
+    return time.monotonic() < _paused_until
+
+
+def resume_publishing() -> None:
+    global _paused_until
+    _paused_until = 0.0
+
+
+def _pause_publishing() -> None:
+    global _paused_until
+    _paused_until = time.monotonic() + settings.OUTBOX_PUBLISH_PAUSE_SECONDS
+
+
 def publish(job_id: int, name: str, kwargs: dict) -> bool:
-    """Hand one job to the broker; False (logged) when the broker cannot take it."""
+    """Hand one job to the broker; False (logged) when the broker cannot take it, or
+    when a publish failed moments ago (see the module's docstring)."""
+    if publishing_paused():
+        logger.info(
+            "Job %s (%s) not published: publishing paused after a failure; the sweep sends it",
+            job_id,
+            name,
+        )
+        return False
     try:
         task = current_app.tasks.get(name)
         options = {"kwargs": kwargs, "headers": {HEADER: job_id}, "retry": False}
@@ -125,10 +158,12 @@ def publish(job_id: int, name: str, kwargs: dict) -> bool:
         else:
             current_app.send_task(name, **options)
     except Exception as error:
+        _pause_publishing()
         logger.warning(
             "Job %s (%s) not published (%s); the sweep sends it later", job_id, name, error
         )
         return False
+    resume_publishing()
     return True
 
 
@@ -182,8 +217,10 @@ def dispatch_due(*, limit: int = 500, now=None) -> int:
             Job.objects.filter(pk=pk).update(
                 dispatches=count + 1, dispatch_after=now + _backoff(count + 1)
             )
-    sent = sum(publish(pk, task, kwargs) for pk, task, kwargs, _count in resend)
-    return sent
+    # The sweep's first try asks the broker whatever the pause; if it fails, the pause
+    # starts again and the rest wait for the next sweep.
+    resume_publishing()
+    return sum(publish(pk, task, kwargs) for pk, task, kwargs, _count in resend)
 
 
 def purge_done(*, older_than: timedelta = timedelta(days=7), limit: int = 5000) -> int:

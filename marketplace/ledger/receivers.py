@@ -77,6 +77,7 @@ def on_payment_refunded(sender, *, payment, refund, **kwargs) -> None:
         cause_key=f"refund:{refund.pk}",
         lines=lines or None,
         owed_to_buyer=status == "OWED",
+        by_hand=bool(getattr(refund, "by_hand", False)),
     )
 
 

@@ -288,7 +288,10 @@ def _refund_weights(order: Order, completed: bool, lines, shipment) -> dict[Part
     return {p: released[p] - taken.get(p, ZERO) for p in released}
 
 
-def _refund_destination(order: Order, owed_to_buyer: bool):
+def _refund_destination(order: Order, owed_to_buyer: bool, by_hand: bool):
+    if by_hand:
+        # Staff gave it back from the platform's own money: the gateway still holds it.
+        return key(AccountKind.REFUNDED)
     if not owed_to_buyer:
         gateway = (
             Entry.objects.filter(
@@ -313,11 +316,13 @@ def post_refund(
     lines: dict[int, int] | None = None,
     shipment=None,
     owed_to_buyer: bool = False,
+    by_hand: bool = False,
 ) -> Posting | None:
     """Reverse `amount` of the order exactly as it was split: the parts of `lines`
     (order line id → units) or of `shipment` when given, else in proportion to what is
     left. Back through the capturing gateway, or owed to the buyer (cash on delivery, or
-    `owed_to_buyer`). Never more than was received less what was refunded."""
+    `owed_to_buyer`), or given back `by_hand` by staff (REFUNDED to the buyer). Never
+    more than was received less what was refunded."""
     order = _lock_order(order)
     amount = _positive(amount, order.currency)
     if postings.existing(CauseKind.REFUND, cause_key):
@@ -341,7 +346,7 @@ def post_refund(
             strict=True,
         )
     )
-    destination = _refund_destination(order, owed_to_buyer)
+    destination = _refund_destination(order, owed_to_buyer, by_hand)
     if not completed:
         _check_held(order.pk, shares)
         keys = {p: key(AccountKind.ESCROW, p) for p in parties}

@@ -20,6 +20,8 @@ twice. Events and recipients:
                         return_disputed(shipment=, return_id=)
   return.refund_held    by e-mail, the same staff: the owed refund is no longer tried by
                         itself: return_refund_held(order=, return_id=, amount=, ...)
+  return.refunded       buyer, the return's refund is made (by the gateway, or by staff
+                        by hand): return_refunded(order=, return_id=, amount=, currency=)
   return.resolved       buyer, staff decided the dispute:
                         return_resolved(order=, return_id=, decision=)
   review.created        the seller's owner (a kind they may turn off): review_created(review=)
@@ -263,6 +265,15 @@ def return_refund_held(
         },
         dedup_key=f"return:{return_id}:refund-held:{held_at.isoformat()}",
         only=ChannelKind.EMAIL,
+    )
+
+
+def return_refunded(*, order, return_id: int, amount: Decimal, currency: str) -> None:
+    notify(
+        event="return.refunded.buyer",
+        recipients=_buyer(order),
+        context={"number": str(order.number), "amount": _money(amount, currency)},
+        dedup_key=f"return:{return_id}:refunded",
     )
 
 

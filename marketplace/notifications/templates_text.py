@@ -175,7 +175,8 @@ TEMPLATES: dict[str, Template] = {
         _(
             "The refund of %(amount)s that return %(return_id)s of order %(number)s owes "
             "could not be made (%(problem)s) and is no longer tried by itself. See to it "
-            'in the admin: Returns, filtered by "refund held", then "Retry the refund now".'
+            'in the admin: Returns, filtered by "refund held", then "Retry the refund now" '
+            '(or "Mark refunded by hand" once it is given back outside the platform).'
         ),
         {
             "number": NUMBER,
@@ -183,6 +184,13 @@ TEMPLATES: dict[str, Template] = {
             "amount": MONEY,
             "problem": "درگاه پرداخت پیوسته آن را نپذیرفت",
         },
+    ),
+    "return.refunded.buyer": Template(
+        RETURNS,
+        _("Your return for order %(number)s is refunded"),
+        _("Bazarcheh: %(amount)s of your return for order %(number)s is refunded."),
+        _("The refund of %(amount)s for your return of order %(number)s is made."),
+        {"number": NUMBER, "amount": MONEY},
     ),
     "return.resolved.buyer": Template(
         RETURNS,

@@ -37,6 +37,7 @@ class EventType:
     RETURN_DISPUTED = "RETURN_DISPUTED"
     RETURN_DISPUTE_DECIDED = "RETURN_DISPUTE_DECIDED"
     RETURN_REFUND_HELD = "RETURN_REFUND_HELD"
+    RETURN_REFUNDED_BY_HAND = "RETURN_REFUNDED_BY_HAND"
 
 
 # Shown in the order's history (the buyer's and the staff's views).
@@ -71,6 +72,7 @@ DESCRIPTIONS = {
     EventType.RETURN_REFUND_HELD: _(
         "The return's refund could not be made; platform staff are seeing to it."
     ),
+    EventType.RETURN_REFUNDED_BY_HAND: _("Platform staff refunded the returned items by hand."),
 }
 
 

@@ -101,6 +101,9 @@ class Refund(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Given back outside the gateway (staff's bank transfer, `user` recorded it): the
+    # gateway still holds the money, so the ledger takes it from the platform's own.
+    by_hand = models.BooleanField(_("given back by hand"), default=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -286,9 +286,7 @@ def _verify(gateway: PaymentGateway, payment: Payment, data: dict) -> Settlement
         # Unknown: the payment stays PENDING until the buyer returns or reconciliation.
         logger.warning("gateway %s unreachable verifying %s: %s", gateway.id, payment.pk, exc)
         with transaction.atomic():
-            record(
-                payment, GatewayResponse(status="", kind="verify", is_success=False, raw=exc.raw)
-            )
+            record(payment, _unanswered("verify", exc))
         return Settlement(payment, paid=False)
     return settle(payment=payment, response=response)
 
@@ -411,6 +409,7 @@ def _reserve(
     reason: str,
     lines: dict[int, int] | None = None,
     key: str = "",
+    by_hand: bool = False,
 ) -> tuple[Payment, Refund, bool]:
     """(the payment, its refund, whether the refund is new). A live refund made under
     `key` is answered instead of a new one: the order's lock makes two requests with
@@ -452,16 +451,13 @@ def _reserve(
             reason=reason,
             idempotency_key=key,
             user=user,
+            by_hand=by_hand,
         )
         RefundLine.objects.bulk_create(
             RefundLine(refund=refund, order_line_id=line_id, quantity=quantity)
             for line_id, quantity in (lines or {}).items()
         )
     return payment, refund, True
-
-
-def _finish(refund: Refund, response: GatewayResponse | None, actor) -> Refund:
-    return _settle_refund(refund, response, actor)[0]
 
 
 def _settle_refund(refund: Refund, response: GatewayResponse | None, actor) -> tuple[Refund, bool]:
@@ -518,6 +514,7 @@ def refund_payment(
     reason: str = "",
     lines: dict[int, int] | None = None,
     idempotency_key: str = "",
+    by_hand_by: User | None = None,
 ) -> Refund:
     """Give `amount` of `payment` back through the gateway that took it: at most what was
     captured less what was refunded. The gateway refunds (Stripe), reverses (Shaparak,
@@ -529,6 +526,8 @@ def refund_payment(
     exactly those lines' parts. With `idempotency_key`, a refund already made or in
     progress under that key is answered as it is (the provider is not asked again);
     only after a FAILED one is a new refund made. More than is left raises MoreThanLeft.
+    `by_hand_by`: staff gave it back outside the gateway (a bank transfer), checked by
+    the caller; the refund is DONE as theirs and the gateway is not asked.
     """
     if actor is not None and not seller_permissions.has_platform_perm(actor, CHANGE_PERM):
         raise DomainError.of(ErrorCode.PERMISSION_DENIED, "id")
@@ -536,10 +535,19 @@ def refund_payment(
     if gateway is None:
         raise DomainError.of(ErrorCode.PAYMENT_ERROR, "id", _("This payment method is gone."))
     payment, refund, new = _reserve(
-        actor, payment.pk, Decimal(amount), reason[:200], lines, idempotency_key[:100]
+        actor or by_hand_by,
+        payment.pk,
+        Decimal(amount),
+        reason[:200],
+        lines,
+        idempotency_key[:100],
+        by_hand=by_hand_by is not None,
     )
     if not new:
         return refund
+    if by_hand_by is not None:
+        done = GatewayResponse(status=RefundStatus.DONE, kind="refund", amount=refund.amount)
+        return _settle_refund(refund, done, actor or by_hand_by)[0]
     try:
         response: GatewayResponse | None = gateway.refund(
             payment, refund.amount, reference=str(refund.pk)
@@ -547,14 +555,12 @@ def refund_payment(
     except GatewayUnavailable as exc:
         logger.warning("refund %s: %s unreachable: %s", refund.pk, gateway.id, exc)
         with transaction.atomic():
-            record(
-                payment, GatewayResponse(status="", kind="refund", is_success=False, raw=exc.raw)
-            )
+            record(payment, _unanswered("refund", exc))
         response = None
     except DomainError:
         # The method cannot refund online (cash on delivery): owed to the buyer.
         response = GatewayResponse(status=RefundStatus.OWED, kind="refund", amount=refund.amount)
-    return _finish(refund, response, actor)
+    return _settle_refund(refund, response, actor)[0]
 
 
 def reconcile_refunds(*, older_than: timedelta | None = None, limit: int = 200) -> int:

@@ -9,7 +9,8 @@ to other services.
   transaction; `confirms`: the money confirmed the order just now (paid online before
   anything was sent), rather than arriving for goods already on their way or delivered.
 - `payment_refunded(payment, refund)`: `refund.amount` went back to the buyer, or is
-  owed to them (`refund.status` DONE or OWED).
+  owed to them (`refund.status` DONE or OWED); `refund.by_hand` when staff gave it back
+  outside the gateway.
 """
 
 from django.dispatch import Signal

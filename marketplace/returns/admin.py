@@ -1,6 +1,7 @@
 """Returns in the back office: every return read-only, disputes to decide a filter away
 (staff who may decide them are e-mailed of each), and the platform's final decision on
-a disputed one (refund in full, in part, or not), made through resolve_dispute.
+a disputed one (refund in full, in part, or not), made through resolve_dispute; a held
+refund is retried, or marked refunded once staff gave it back by hand.
 Category return policies are edited here too."""
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         "disputed",
     )
     list_filter = (DisputeFilter, RefundFilter, "status", "reason", "created")
-    actions = ("retry_refund",)
+    actions = ("retry_refund", "refund_by_hand")
     search_fields = ("=order__number", "order__user__email", "order__user__phone")
     list_select_related = ("order",)
     readonly_fields = READ_ONLY
@@ -215,6 +216,22 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             else:
                 text = _("Return %(id)s: the refund is not made yet; it is tried again.")
                 self.message_user(request, text % {"id": obj.pk}, level=messages.WARNING)
+
+    @admin.action(description=_("Mark refunded by hand"), permissions=("change",))
+    def refund_by_hand(self, request, queryset) -> None:
+        """Each chosen return whose refund is held, given back outside the platform (a
+        bank transfer), is marked refunded: no gateway is asked."""
+        for obj in queryset.order_by("id"):
+            try:
+                refunds.refund_by_hand(actor=request.user, return_request=obj)
+            except DomainError as exc:
+                self.message_user(
+                    request, f"{obj.pk}: {exc.errors[0].message}", level=messages.ERROR
+                )
+                continue
+            self.message_user(
+                request, _("Return %(id)s is marked refunded by hand.") % {"id": obj.pk}
+            )
 
     def save_model(self, request, obj, form, change) -> None:
         decision = form.cleaned_data.get("decision")

@@ -13,7 +13,9 @@ unique index behind it), and marking the return REFUNDED locks it and happens on
 
 Retries are bounded: a refusal counts (`refund_tries`), and at RETURN_REFUND_MAX_TRIES
 the refund is held for platform staff (`refund_held_at`), who are e-mailed and retry it
-from the admin (`retry_held`). A payment with less left than the return owes (staff
+from the admin (`retry_held`), or give it back outside the platform and mark it so
+(`refund_by_hand`: no gateway is asked; payments and the ledger record it as given back
+by hand). A payment with less left than the return owes (staff
 refunded it by hand) holds the refund at the first try: asking again cannot help.
 Waiting for cash on delivery is not a refusal.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -35,6 +38,7 @@ from marketplace.inventory.models import Stock, Warehouse
 from marketplace.notifications import announce
 from marketplace.orders import events
 from marketplace.orders.events import EventType
+from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments.models import Refund, RefundStatus
 from marketplace.payments.selectors import refundable_payment
 from marketplace.payments.services import MoreThanLeft, refund_payment
@@ -184,8 +188,88 @@ def mark_refunded(*, return_id: int, refund: Refund) -> ReturnRequest:
     locked = ReturnRequest.objects.select_for_update().select_related("order").get(pk=return_id)
     if locked.status == ReturnStatus.REFUNDED:
         return locked
+    done = events.event(
+        locked.order,
+        EventType.RETURN_REFUNDED,
+        return_id=locked.pk,
+        amount=str(refund.amount),
+        status=refund.status,
+    )
+    return _refunded(locked, amount=refund.amount, event=done)
+
+
+def refund_by_hand(*, actor, return_request: ReturnRequest) -> ReturnRequest:
+    """Platform staff gave a held refund back outside the platform (a bank transfer):
+    the return is REFUNDED with what it owed and nothing is asked of a gateway. Only a
+    held refund, so that no try of it can be under way at the gateway meanwhile (a
+    retry lifts the hold under the same row lock); marking it twice does nothing more.
+
+    A refund the gateway kept refusing is then recorded in payments as made by hand
+    (DONE, under the return's key, as this staff member's), in the same transaction: the
+    payment's refunded amount grows and the ledger takes exactly the returned lines'
+    parts out of escrow (or the producers' balances), as for a gateway refund, so the
+    sellers are never paid what the buyer got back. A payment with nothing left
+    (NOTHING_LEFT) was already refunded in payments and the ledger: nothing more moves."""
+    if not has_platform_perms(actor, RETRY_PERMS):
+        raise permission_denied("id")
+    with transaction.atomic():
+        order_id = (
+            ReturnRequest.objects.filter(pk=return_request.pk).values_list("order_id", flat=True)
+        ).get()
+        # The order before the return, as a refund's settling locks them (payments).
+        Order.objects.select_for_update().filter(pk=order_id).values_list("pk").get()
+        locked = (
+            ReturnRequest.objects.select_for_update()
+            .select_related("order")
+            .get(pk=return_request.pk)
+        )
+        if locked.status == ReturnStatus.REFUNDED:
+            return locked
+        if locked.refund_held_at is None or locked.status not in OWING:
+            raise DomainError.of(
+                ErrorCode.INVALID_STATUS,
+                "id",
+                _("Only a refund held for staff can be settled by hand."),
+            )
+        problem, amount = locked.refund_problem, locked.refund_due
+        done = events.event(
+            locked.order,
+            EventType.RETURN_REFUNDED_BY_HAND,
+            user=actor,
+            return_id=locked.pk,
+            amount=str(amount),
+            problem=problem,
+        )
+        # REFUNDED first: the refund's payment_refunded then finds it so (receivers).
+        _refunded(locked, amount=amount, event=done)
+        if problem != RefundProblem.NOTHING_LEFT:
+            _record_by_hand(locked, amount=amount, staff=actor)
+        return locked
+
+
+def _record_by_hand(request: ReturnRequest, *, amount: Decimal, staff) -> None:
+    payment = refundable_payment(request.order)
+    if payment is None:
+        raise DomainError.of(
+            ErrorCode.INVALID_STATUS, "id", _("This order has no payment to refund.")
+        )
+    reason = reason_of(request)
+    refund_payment(
+        actor=None,
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        lines={line.order_line_id: line.quantity for line in request.lines.all()},
+        idempotency_key=reason,
+        by_hand_by=staff,
+    )
+
+
+def _refunded(locked: ReturnRequest, *, amount: Decimal, event: OrderEvent) -> ReturnRequest:
+    """In the caller's transaction, with the return locked and not REFUNDED yet: it is
+    now, having given back `amount`; nothing is owed or held any more; the buyer is told."""
     locked.status = ReturnStatus.REFUNDED
-    locked.refunded = refund.amount
+    locked.refunded = amount
     locked.refund_due = None
     locked.refund_held_at = None
     locked.refund_problem = ""
@@ -199,14 +283,9 @@ def mark_refunded(*, return_id: int, refund: Refund) -> ReturnRequest:
             "updated",
         ]
     )
-    events.record(
-        events.event(
-            locked.order,
-            EventType.RETURN_REFUNDED,
-            return_id=locked.pk,
-            amount=str(refund.amount),
-            status=refund.status,
-        )
+    events.record(event)
+    announce.return_refunded(
+        order=locked.order, return_id=locked.pk, amount=amount, currency=locked.currency
     )
     return locked
 

@@ -250,7 +250,10 @@ def decide_return(
     *, actor, return_request: ReturnRequest, accept: bool, note: str | None = None
 ) -> ReturnRequest:
     """The fulfiller accepts (the refund is paid now, or when the goods come back if the
-    category's policy says so) or rejects with a note."""
+    category's policy says so) or rejects with a note.
+
+    The buyer hears of it once: a refund made at once tells them it is (its message is
+    the acceptance), otherwise they are told of the decision (and later of the refund)."""
     words = _text(note, field="note", required=not accept)
     with transaction.atomic():
         request = _locked(return_request)
@@ -279,9 +282,18 @@ def decide_return(
         )
         decision = _("accepted") if accept else _("rejected")
         words_for_buyer = _in_language(request.order, decision)
-        announce.return_decided(order=request.order, return_id=request.pk, decision=words_for_buyer)
-    if request.refund_due is not None:
-        refunds.pay(return_request=request)
+        if request.refund_due is None:
+            announce.return_decided(
+                order=request.order, return_id=request.pk, decision=words_for_buyer
+            )
+    if request.refund_due is None:
+        return ReturnRequest.objects.get(pk=request.pk)
+    paid = refunds.pay(return_request=request)
+    if paid.status != ReturnStatus.REFUNDED:
+        with transaction.atomic():
+            announce.return_decided(
+                order=request.order, return_id=request.pk, decision=words_for_buyer
+            )
     return ReturnRequest.objects.get(pk=request.pk)
 
 

@@ -101,61 +101,38 @@ def shown_review(pk: int) -> ShownReview | None:
     return _row(values) if values else None
 
 
-class ShownRows:
-    """A queryset of reviews that pages (slices, counts) like one and yields ShownReview."""
-
-    def __init__(self, queryset: QuerySet[Review]) -> None:
-        self.queryset = queryset
-
-    def __getitem__(self, index: slice) -> list[ShownReview]:
-        return [_row(values) for values in _shown(self.queryset[index])]
-
-    def count(self) -> int:
-        return self.queryset.count()
+# The owners whose reviews a list pages through: a seller's are those of its products, a
+# cooperative's those of its members' products.
+OF_SELLER = "seller_id"
+OF_COOPERATIVE = "seller__cooperative_id"
 
 
-def reviews_of_seller(seller_id: int, *, unanswered: bool = False) -> ShownRows:
-    """The visible reviews of a seller's products, newest first (public, as on the
-    product pages); `unanswered`: those the seller has not answered yet."""
-    queryset = visible_reviews().filter(seller_id=seller_id)
-    if unanswered:
-        queryset = queryset.filter(replied_at__isnull=True)
-    return ShownRows(queryset)
-
-
-def _of_cooperatives(ids: list[int], unanswered: bool) -> QuerySet[Review]:
-    queryset = visible_reviews().filter(seller__cooperative_id__in=ids)
+def _of_owners(owner: str, ids: list[int], unanswered: bool) -> QuerySet[Review]:
+    queryset = visible_reviews().filter(**{f"{owner}__in": ids})
     return queryset.filter(replied_at__isnull=True) if unanswered else queryset
 
 
-def reviews_of_cooperatives(
-    cooperative_ids: Iterable[int], *, unanswered: bool = False, start: int, stop: int
+def reviews_of_owners(
+    owner: str, ids: Iterable[int], *, unanswered: bool = False, start: int, stop: int
 ) -> dict[int, list[ShownReview]]:
-    """Rows start..stop (newest first) of the visible reviews of each cooperative's
-    members' products (public, as on the product pages), in one query; `unanswered`:
-    those no one answered yet."""
-    ids = list(cooperative_ids)
-    found: dict[int, list[ShownReview]] = {pk: [] for pk in ids}
-    if ids:
-        partition = "seller__cooperative_id"
-        rows = _of_cooperatives(ids, unanswered)
-        for values in _ranked(rows, partition, start, stop, cooperative_id=F(partition)):
-            found[values["cooperative_id"]].append(_row(values))
+    """Rows start..stop (newest first) of the visible reviews of each seller
+    (`owner=OF_SELLER`) or cooperative (`OF_COOPERATIVE`), public as on the product
+    pages, in one query; `unanswered`: those no one answered yet."""
+    keys = list(ids)
+    found: dict[int, list[ShownReview]] = {pk: [] for pk in keys}
+    if keys:
+        rows = _of_owners(owner, keys, unanswered)
+        for values in _ranked(rows, owner, start, stop, owner_id=F(owner)):
+            found[values["owner_id"]].append(_row(values))
     return found
 
 
-def count_reviews_of_cooperatives(
-    cooperative_ids: Iterable[int], *, unanswered: bool = False
+def count_reviews_of_owners(
+    owner: str, ids: Iterable[int], *, unanswered: bool = False
 ) -> dict[int, int]:
-    """How many reviews reviews_of_cooperatives pages through, for each cooperative."""
-    ids = list(cooperative_ids)
-    rows = (
-        _of_cooperatives(ids, unanswered)
-        .order_by()
-        .values("seller__cooperative_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["seller__cooperative_id"]: row["n"] for row in rows}
+    """How many reviews reviews_of_owners pages through, for each owner."""
+    rows = _of_owners(owner, list(ids), unanswered).order_by().values(owner).annotate(n=Count("id"))
+    return {row[owner]: row["n"] for row in rows}
 
 
 def reviewed_lines(line_ids: Iterable[int]) -> dict[int, ShownReview]:

@@ -85,7 +85,7 @@ query Order($id: ID!) {
     }
     returns {
       id status statusDisplay reasonDisplay text note created disputeUntil
-      amount { amount currency } refund { amount currency } refundPending
+      amount { amount currency } refund { amount currency } refundPending refundHeld
       lines { line { id productName variantName } quantity }
       photos { url }
     }

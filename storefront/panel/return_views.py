@@ -25,7 +25,7 @@ query Returns($cooperative: ID, $status: [String!], $after: String) {
     edges { node {
       id status statusDisplay reasonDisplay text note created
       order { id number }
-      amount { amount currency } refund { amount currency } refundPending
+      amount { amount currency } refund { amount currency } refundPending refundHeld
       lines { line { id productName variantName } quantity }
       photos { url }
     } }

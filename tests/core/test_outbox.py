@@ -3,6 +3,7 @@ are published again by the sweep and marked done by the task."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -57,19 +58,36 @@ def test_a_dedup_key_records_one_job(published):
     assert Job.objects.count() == 3
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_broker_that_is_down_fails_nothing(settings):
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """This process's Celery app on a broker no one listens on."""
     from config.celery import app
 
     previous = app.conf.broker_url
     use_broker("amqp://guest:guest@127.0.0.1:1//")
-    try:
-        with transaction.atomic():
-            outbox.enqueue(TASK)
-        assert outbox.publish(1, TASK, {}) is False
-    finally:
-        use_broker(previous)
+    yield
+    use_broker(previous)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_is_down_fails_nothing(broker_down):
+    with transaction.atomic():
+        outbox.enqueue(TASK)
+    assert outbox.publish(1, TASK, {}) is False
     assert Job.objects.get().status == JobStatus.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_failed_publish_the_process_leaves_its_jobs_to_the_sweep(broker_down, broker_sends):
+    with transaction.atomic():
+        for _ in range(3):
+            outbox.enqueue(TASK)
+    assert broker_sends == [TASK]
+    # The sweep asks the broker once more; still down, it leaves the rest for later.
+    later = timezone.now() + outbox.resend_after() + timedelta(seconds=1)
+    assert outbox.dispatch_due(now=later) == 0
+    assert broker_sends == [TASK] * 2
+    assert set(Job.objects.values_list("status", flat=True)) == {JobStatus.PENDING}
 
 
 @pytest.mark.django_db

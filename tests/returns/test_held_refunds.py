@@ -1,7 +1,7 @@
 """A refund a return owes that can never be made is not asked for forever: a payment with
 less left than is owed holds it at the first try, a gateway that keeps refusing holds it
 after RETURN_REFUND_MAX_TRIES; staff who may decide returns are e-mailed once per hold,
-and retry it from the admin."""
+and retry it from the admin, or mark it refunded once they gave it back by hand."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from tests.support import gid
 NOW = timedelta(0)
 HELD = "return.refund_held.staff"
 CHANGELIST = "admin:returns_returnrequest_changelist"
-FIND_RETURNS = "query Order($id: ID!) { order(id: $id) { returns { refundPending } } }"
+FIND_RETURNS = "query Order($id: ID!) { order(id: $id) { returns { refundPending refundHeld } } }"
 
 
 def held_emails() -> list[tuple[str, str]]:
@@ -44,13 +44,14 @@ def accepted(order, buyer, staff, variant) -> ReturnRequest:
     return ReturnRequest.objects.get(pk=request.pk)
 
 
-def retry_in_admin(client, user, request: ReturnRequest) -> list[str]:
-    """Staff choose the return in the admin's list and "Retry the refund now" (in
-    English); what the admin tells them."""
+def retry_in_admin(client, user, request: ReturnRequest, action: str = "retry_refund") -> list[str]:
+    """Staff choose the return in the admin's list and "Retry the refund now" (or another
+    `action`), in English; what the admin tells them."""
     client.force_login(user)
+    client.cookies.pop("messages", None)  # only what this action tells
     answer = client.post(
         reverse(CHANGELIST),
-        {"action": "retry_refund", "_selected_action": [request.pk]},
+        {"action": action, "_selected_action": [request.pk]},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert answer.status_code == 302
@@ -73,7 +74,7 @@ def test_a_payment_refunded_by_hand_holds_the_refund_at_once(
     assert held_emails() == [("operator@example.com", ChannelKind.EMAIL)]
     assert delivered.events.filter(type=EventType.RETURN_REFUND_HELD).count() == 1
     shown = api(FIND_RETURNS, {"id": gid(delivered)}, user=buyer)["data"]["order"]["returns"]
-    assert shown == [{"refundPending": True}]
+    assert shown == [{"refundPending": True, "refundHeld": True}]
 
     # Not asked again by itself: neither the periodic task nor the cash coming in.
     assert refunds.retry_owed(older_than=NOW) == 0
@@ -149,3 +150,61 @@ def test_only_staff_who_decide_returns_retry_and_only_an_owed_refund(
         refunds.retry_held(actor=operator, return_request=request)
     assert nothing.value.errors[0].code == "INVALID_STATUS"
     assert Refund.objects.filter(idempotency_key=refunds.reason_of(request)).count() == 1
+
+
+def test_staff_mark_a_held_refund_refunded_by_hand_and_no_gateway_is_asked(
+    client, api, operator, delivered, buyer, staff_a, saffron
+):
+    payment = refundable_payment(delivered)
+    refund_payment(actor=operator, payment=payment, amount=payment.captured_amount)
+    request = accepted(delivered, buyer, staff_a, saffron)
+    assert request.refund_problem == RefundProblem.NOTHING_LEFT
+    refunds_made = Refund.objects.count()
+
+    told = retry_in_admin(client, operator, request, "refund_by_hand")
+    assert told == [f"Return {request.pk} is marked refunded by hand."]
+    done = ReturnRequest.objects.get(pk=request.pk)
+    assert (done.status, done.refunded, done.refund_due) == (
+        ReturnStatus.REFUNDED,
+        Decimal(250_000),
+        None,
+    )
+    assert (done.refund_held_at, done.refund_problem) == (None, "")
+    assert Refund.objects.count() == refunds_made
+    [event] = delivered.events.filter(type=EventType.RETURN_REFUNDED_BY_HAND)
+    assert event.user == operator
+    assert (event.data["return_id"], Decimal(event.data["amount"])) == (request.pk, 250_000)
+    told_buyer = Notification.objects.filter(template="return.refunded.buyer")
+    assert told_buyer.count() == 1 and told_buyer.get().recipient == f"user:{buyer.pk}"
+    shown = api(FIND_RETURNS, {"id": gid(delivered)}, user=buyer)["data"]["order"]["returns"]
+    assert shown == [{"refundPending": False, "refundHeld": False}]
+
+    # Chosen again: nothing more happens, and nothing can be retried any more.
+    told = retry_in_admin(client, operator, request, "refund_by_hand")
+    assert told == [f"Return {request.pk} is marked refunded by hand."]
+    assert delivered.events.filter(type=EventType.RETURN_REFUNDED_BY_HAND).count() == 1
+    assert told_buyer.count() == 1
+    assert retry_in_admin(client, operator, request) == [
+        f"{request.pk}: This return owes no refund."
+    ]
+    assert Refund.objects.count() == refunds_made
+
+
+def test_only_staff_who_decide_returns_settle_by_hand_and_only_a_held_refund(
+    delivered, buyer, staff_a, operator, saffron, honey
+):
+    payment = refundable_payment(delivered)
+    refund_payment(actor=operator, payment=payment, amount=payment.captured_amount)
+    held = accepted(delivered, buyer, staff_a, saffron)
+    with pytest.raises(DomainError) as denied:
+        refunds.refund_by_hand(actor=staff_a, return_request=held)
+    assert denied.value.errors[0].code == "PERMISSION_DENIED"
+    line = delivered.lines.get(variant=honey)
+    undecided = services.create_return(
+        actor=buyer, order=delivered, lines=[AskedLine(line.pk, 1)], reason="DAMAGED"
+    )
+    with pytest.raises(DomainError) as not_held:
+        refunds.refund_by_hand(actor=operator, return_request=undecided)
+    assert not_held.value.errors[0].code == "INVALID_STATUS"
+    assert ReturnRequest.objects.get(pk=held.pk).status == ReturnStatus.ACCEPTED
+    assert not delivered.events.filter(type=EventType.RETURN_REFUNDED_BY_HAND).exists()

@@ -1,5 +1,6 @@
 """Two returns racing for the last returnable unit of a line, on real PostgreSQL, each
 on its own connection: one wins, the other is told no, and nothing is returned twice.
+Two staff marking one held refund refunded by hand at once: it is marked once.
 
 These tests commit (transactional_db): every thread sees what the others committed."""
 
@@ -12,8 +13,12 @@ import pytest
 from django.db import connection
 
 from marketplace.core.errors import DomainError
-from marketplace.returns import services
-from marketplace.returns.models import ReturnLine, ReturnRequest
+from marketplace.notifications.models import Notification
+from marketplace.orders.events import EventType
+from marketplace.payments.selectors import refundable_payment
+from marketplace.payments.services import refund_payment
+from marketplace.returns import refunds, services
+from marketplace.returns.models import ReturnLine, ReturnRequest, ReturnStatus
 from marketplace.returns.services import AskedLine
 from tests.builders.catalog import make_variant
 from tests.builders.returns import delivered_order
@@ -51,3 +56,32 @@ def test_two_returns_race_for_the_last_unit(buyer, staff_a, seller_a):
     assert answers == ["lines:INVALID", "ok"]
     assert ReturnRequest.objects.filter(order=order).count() == 2
     assert sum(ReturnLine.objects.filter(order_line=line).values_list("quantity", flat=True)) == 2
+
+
+def test_two_staff_mark_one_held_refund_by_hand_at_once(buyer, staff_a, seller_a, operator):
+    ensure_seeded()
+    saffron = make_variant(seller_a, quantity=5, price=250_000)
+    order = delivered_order(buyer, [(saffron, 2)], staff_a)
+    payment = refundable_payment(order)
+    refund_payment(actor=operator, payment=payment, amount=payment.captured_amount)
+    line = order.lines.get()
+    request = services.create_return(
+        actor=buyer, order=order, lines=[AskedLine(line.pk, 1)], reason="DAMAGED"
+    )
+    services.decide_return(actor=staff_a, return_request=request, accept=True)
+    assert ReturnRequest.objects.get(pk=request.pk).refund_held_at is not None
+    barrier = threading.Barrier(2)
+
+    def mark(_i: int) -> str:
+        try:
+            barrier.wait(timeout=30)
+            return refunds.refund_by_hand(actor=operator, return_request=request).status
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(mark, range(2)))
+    assert answers == [ReturnStatus.REFUNDED] * 2
+    assert order.events.filter(type=EventType.RETURN_REFUNDED_BY_HAND).count() == 1
+    told = Notification.objects.filter(template="return.refunded.buyer")
+    assert told.values("event_key").distinct().count() == 1

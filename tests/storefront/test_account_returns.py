@@ -10,7 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from graphql_relay import to_global_id
 
+from marketplace.payments.selectors import refundable_payment
+from marketplace.payments.services import refund_payment
+from marketplace.returns import services
 from marketplace.returns.models import ReturnRequest, ReturnStatus
+from marketplace.returns.services import AskedLine
 from tests.builders import images
 from tests.builders.catalog import make_variant
 from tests.builders.returns import delivered_order, placed_order, return_waiting_for_cash
@@ -100,3 +104,39 @@ def test_a_refund_still_owed_shows_as_pending_to_the_buyer_and_the_cooperative(
     html = desk.content.decode()
     assert "پذیرفته شد، بازپرداخت در انتظار" in html
     assert "بازپرداخت هنوز انجام نشده است" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "to_buyer", "to_cooperative", "not_said"),
+    [
+        (
+            "en",
+            "Your refund is being looked at by our staff.",
+            "The refund is being looked at by the platform's staff.",
+            "until it is paid",
+        ),
+        (
+            "fa",
+            "کارکنان ما در حال بررسی بازپرداخت شما هستند.",
+            "کارکنان سامانه در حال بررسی این بازپرداخت هستند.",
+            "دوباره تلاش",
+        ),
+    ],
+    ids=["en", "fa"],
+)
+def test_a_refund_held_for_staff_says_so_to_the_buyer_and_the_cooperative(
+    language, to_buyer, to_cooperative, not_said, order, buyer, staff_a, coop_a, operator
+):
+    payment = refundable_payment(order)
+    refund_payment(actor=operator, payment=payment, amount=payment.captured_amount)
+    line = order.lines.get(product_name="زعفران سرگل")
+    request = services.create_return(
+        actor=buyer, order=order, lines=[AskedLine(line.pk, 1)], reason="DAMAGED"
+    )
+    services.decide_return(actor=staff_a, return_request=request, accept=True)
+    assert ReturnRequest.objects.get().refund_held_at is not None
+    page = signed_in_client(buyer, language).get(order_url(order)).content.decode()
+    assert to_buyer in page and not_said not in page
+    desk = signed_in_client(staff_a, language).get(reverse("panel:returns", args=[coop_a.slug]))
+    html = desk.content.decode()
+    assert to_cooperative in html and not_said not in html

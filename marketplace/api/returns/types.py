@@ -56,7 +56,13 @@ class ReturnRequest(ModelObjectType):
     refund_pending = graphene.Boolean(
         required=True,
         description="A refund is owed and not made yet (the cash is not collected yet, or "
-        "the gateway refused or did not answer): it is tried again until it is made.",
+        "the gateway refused or did not answer): it is tried again until it is made, "
+        "unless it is held (`refundHeld`).",
+    )
+    refund_held = graphene.Boolean(
+        required=True,
+        description="The owed refund could not be made and is held for the platform's "
+        "staff, who see to it: it is no longer tried by itself.",
     )
     amount = graphene.Field(
         graphene.NonNull(Money), description="What the returned units were paid."
@@ -96,6 +102,10 @@ class ReturnRequest(ModelObjectType):
     @staticmethod
     def resolve_refund_pending(root: ReturnRequestModel, info) -> bool:
         return root.refund_pending
+
+    @staticmethod
+    def resolve_refund_held(root: ReturnRequestModel, info) -> bool:
+        return root.refund_pending and root.refund_held_at is not None
 
     @staticmethod
     def resolve_reason_display(root: ReturnRequestModel, info) -> str:

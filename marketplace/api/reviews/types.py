@@ -9,7 +9,7 @@ from graphene import relay
 from graphql_relay import offset_to_cursor
 
 from marketplace.api.core import batch
-from marketplace.api.core.connection import Edge, Page, PageInfoData, paginate, window
+from marketplace.api.core.connection import Edge, Page, PageInfoData, window
 from marketplace.reviews import selectors
 from marketplace.reviews.selectors import ShownReview
 
@@ -83,25 +83,19 @@ def resolve_product_reviews(root, info, first: int | None = None, after: str | N
     return _page(rows, start, size, lambda: root.review_count)
 
 
-def resolve_seller_reviews(root, info, unanswered=False, first=None, after=None):
-    return paginate(
-        selectors.reviews_of_seller(root.pk, unanswered=bool(unanswered)), first=first, after=after
-    )
-
-
-def resolve_cooperative_reviews(root, info, unanswered=False, first=None, after=None):
-    """Newest first. The same page of every cooperative of a list is read in one query,
-    and their counts (when asked for) in another."""
+def _owner_reviews(owner: str, root, info, unanswered, first, after) -> Page:
+    """Newest first. The same page of every seller (or cooperative) of a list is read in
+    one query, and their counts (when asked for) in another."""
     only = bool(unanswered)
     start, size = window(first, after, default=DEFAULT_PAGE)
     stop = start + size + 1
     rows = batch.load(
         info,
-        f"cooperative.reviews:{only}:{start}:{stop}",
+        f"reviews:{owner}:{only}:{start}:{stop}",
         root,
-        key=lambda c: c.pk,
-        fetch=lambda ids: selectors.reviews_of_cooperatives(
-            ids, unanswered=only, start=start, stop=stop
+        key=lambda r: r.pk,
+        fetch=lambda ids: selectors.reviews_of_owners(
+            owner, ids, unanswered=only, start=start, stop=stop
         ),
         default=list,
     )
@@ -109,14 +103,22 @@ def resolve_cooperative_reviews(root, info, unanswered=False, first=None, after=
     def count() -> int:
         return batch.load(
             info,
-            f"cooperative.reviews.count:{only}",
+            f"reviews.count:{owner}:{only}",
             root,
-            key=lambda c: c.pk,
-            fetch=lambda ids: selectors.count_reviews_of_cooperatives(ids, unanswered=only),
+            key=lambda r: r.pk,
+            fetch=lambda ids: selectors.count_reviews_of_owners(owner, ids, unanswered=only),
             default=int,
         )
 
     return _page(rows, start, size, count)
+
+
+def resolve_seller_reviews(root, info, unanswered=False, first=None, after=None):
+    return _owner_reviews(selectors.OF_SELLER, root, info, unanswered, first, after)
+
+
+def resolve_cooperative_reviews(root, info, unanswered=False, first=None, after=None):
+    return _owner_reviews(selectors.OF_COOPERATIVE, root, info, unanswered, first, after)
 
 
 class LineReviewFields:

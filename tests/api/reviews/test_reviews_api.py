@@ -224,9 +224,9 @@ def test_a_page_of_a_cooperatives_reviews_costs_what_one_review_costs(
     assert len({queries for _, queries in counts}) == 1, counts
 
 
-COOPERATIVES = """
+LIST_REVIEWS = """
 query($first: Int) {
-  cooperatives(first: $first) {
+  %s(first: $first) {
     edges { node { slug
       reviews(first: 2) { totalCount edges { node { rating productName } } }
       unanswered: reviews(unanswered: true, first: 2) { totalCount }
@@ -235,16 +235,20 @@ query($first: Int) {
 }"""
 
 
-def test_the_reviews_of_a_list_of_cooperatives_cost_what_one_cooperatives_cost(
-    api, seeded, buyer, seller_a, seller_b, staff_a
+@pytest.mark.parametrize("field", ["cooperatives", "sellers"])
+def test_the_reviews_of_a_list_cost_what_those_of_one_cost(
+    field, api, seeded, buyer, seller_a, seller_b, staff_a
 ):
+    """A page of sellers (or cooperatives), each with a page of its reviews and their
+    counts: one of them costs the same queries as two."""
     for n, seller in enumerate([seller_a, seller_a, seller_a, seller_b]):
         variant = make_variant(seller, name=f"کالای {n}")
         make_review(make_user(f"l{n}@example.com"), variant, n + 1)
     first = Review.objects.get(rating=1)
     api(REPLY, {"id": gid("Review", first.pk), "text": "سپاس"}, user=staff_a)
-    one, _body = count_queries(api, COOPERATIVES, {"first": 1})
-    both, body = count_queries(api, COOPERATIVES, {"first": 2})
+    query = LIST_REVIEWS % field
+    one, _body = count_queries(api, query, {"first": 1})
+    both, body = count_queries(api, query, {"first": 2})
     assert one == both
     shown = {
         edge["node"]["slug"]: (
@@ -255,9 +259,12 @@ def test_the_reviews_of_a_list_of_cooperatives_cost_what_one_cooperatives_cost(
             edge["node"]["reviews"]["totalCount"],
             edge["node"]["unanswered"]["totalCount"],
         )
-        for edge in body["data"]["cooperatives"]["edges"]
+        for edge in body["data"][field]["edges"]
     }
+    owners = (seller_a, seller_b)
+    if field == "cooperatives":
+        owners = (seller_a.cooperative, seller_b.cooperative)
     assert shown == {
-        seller_a.cooperative.slug: ([(3, "کالای 2"), (2, "کالای 1")], 3, 2),
-        seller_b.cooperative.slug: ([(4, "کالای 3")], 1, 1),
+        owners[0].slug: ([(3, "کالای 2"), (2, "کالای 1")], 3, 2),
+        owners[1].slug: ([(4, "کالای 3")], 1, 1),
     }
