@@ -205,22 +205,32 @@ def dispatch_due(*, limit: int = 500, now=None) -> int:
             Job.objects.select_for_update(skip_locked=True)
             .filter(status=JobStatus.PENDING, dispatch_after__lte=now)
             .order_by("dispatch_after")
-            .values_list("pk", "task", "kwargs", "dispatches")[:limit]
+            .values_list("pk", "task", "kwargs", "dispatches", "dispatch_after")[:limit]
         )
-        give_up = [pk for pk, _task, _kwargs, count in due if count >= cap]
+        give_up = [pk for pk, _task, _kwargs, count, _after in due if count >= cap]
         if give_up:
             Job.objects.filter(pk__in=give_up).update(
                 status=JobStatus.FAILED, last_error="published too many times"
             )
         resend = [row for row in due if row[0] not in set(give_up)]
-        for pk, _task, _kwargs, count in resend:
+        for pk, _task, _kwargs, count, _after in resend:
             Job.objects.filter(pk=pk).update(
                 dispatches=count + 1, dispatch_after=now + _backoff(count + 1)
             )
     # The sweep's first try asks the broker whatever the pause; if it fails, the pause
     # starts again and the rest wait for the next sweep.
     resume_publishing()
-    return sum(publish(pk, task, kwargs) for pk, task, kwargs, _count in resend)
+    sent = 0
+    for pk, task, kwargs, count, after in resend:
+        if publishing_paused():
+            # Not tried: no dispatch counted and no backoff, so the next sweep tries it
+            # (a long outage must neither give it up nor delay it by hours once over).
+            Job.objects.filter(pk=pk, status=JobStatus.PENDING).update(
+                dispatches=count, dispatch_after=after
+            )
+            continue
+        sent += publish(pk, task, kwargs)
+    return sent
 
 
 def purge_done(*, older_than: timedelta = timedelta(days=7), limit: int = 5000) -> int:

@@ -3,6 +3,7 @@ are published again by the sweep and marked done by the task."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
@@ -88,6 +89,25 @@ def test_after_a_failed_publish_the_process_leaves_its_jobs_to_the_sweep(broker_
     assert outbox.dispatch_due(now=later) == 0
     assert broker_sends == [TASK] * 2
     assert set(Job.objects.values_list("status", flat=True)) == {JobStatus.PENDING}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobs_the_pause_skipped_go_out_at_the_next_sweep_uncounted(broker_down, broker_sends):
+    with transaction.atomic():
+        for _ in range(3):
+            outbox.enqueue(TASK)
+    later = timezone.now() + outbox.resend_after() + timedelta(seconds=1)
+    assert outbox.dispatch_due(now=later) == 0
+    tried, skipped = [], []
+    for job in Job.objects.order_by("dispatches", "pk"):
+        (tried if job.dispatches else skipped).append(job)
+    assert len(tried) == 1 and len(skipped) == 2
+    assert all(job.dispatch_after <= later for job in skipped)
+    # The broker is back by the next sweep: the skipped jobs go out then, not hours later.
+    use_broker(f"memory://{uuid.uuid4().hex}")
+    next_sweep = later + timedelta(seconds=30)
+    assert outbox.dispatch_due(now=next_sweep) == 2
+    assert sorted(Job.objects.values_list("dispatches", flat=True)) == [1, 1, 1]
 
 
 @pytest.mark.django_db
