@@ -7,11 +7,13 @@ REDIS_URL.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -106,9 +108,19 @@ def embedded_redis_dir(*, testing: bool = False, root: Path | None = None) -> Pa
     return (root or data_dir()) / ("redis-test" if testing else "redis")
 
 
+def redis_socket_path(folder: Path) -> Path:
+    """The embedded Redis's socket: in `folder`, or when that path is too long for a Unix
+    socket (a deep checkout), in the temporary folder under a name the folder decides."""
+    path = folder / REDIS_SOCKET
+    if len(str(path)) <= MAX_SOCKET_PATH:
+        return path
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"bazarcheh-redis-{digest}.sock"
+
+
 def embedded_redis_url(folder: Path | None = None) -> str:
     """The broker URL of the embedded Redis under `folder` (the data folder's by default)."""
-    return f"redis+socket://{(folder or embedded_redis_dir()) / REDIS_SOCKET}"
+    return f"redis+socket://{redis_socket_path(folder or embedded_redis_dir())}"
 
 
 def redis_executable() -> str:
@@ -144,9 +156,7 @@ def start_embedded_redis(folder: Path | None = None) -> str:
     file, so messages survive a restart of the server."""
     folder = (folder or embedded_redis_dir()).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    socket_path = folder / REDIS_SOCKET
-    if len(str(socket_path)) > MAX_SOCKET_PATH:
-        raise RuntimeError(f"The data folder's path is too long for a Unix socket: {folder}")
+    socket_path = redis_socket_path(folder)
     if _answers(socket_path):
         return embedded_redis_url(folder)
     command = [

@@ -42,6 +42,21 @@ def throwaway_redis():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def test_a_data_folder_too_deep_for_a_unix_socket_still_gets_its_broker():
+    root = private_dir("bazarcheh-deep-")
+    folder = Path(root, *["nested-folder"] * 8, "redis")
+    assert len(str(folder / services.REDIS_SOCKET)) > 107  # sockaddr_un's sun_path
+    try:
+        url = services.start_embedded_redis(folder)
+        assert url == services.embedded_redis_url(folder.resolve())
+        socket_path = url.removeprefix("redis+socket://")
+        assert len(socket_path) <= services.MAX_SOCKET_PATH
+        assert redis.Redis(unix_socket_path=socket_path).ping()
+    finally:
+        services.stop_embedded_redis(folder)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def test_the_visibility_timeout_outlasts_any_task_and_countdown():
     options = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS
     longest_hold = (
