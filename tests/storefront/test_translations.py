@@ -14,8 +14,9 @@ from django.utils.translation.template import templatize
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "storefront" / "templates").rglob("*.html"))
 CATALOGUE = ROOT / "locale" / "fa" / "LC_MESSAGES" / "django.po"
-# templatize() turns each {% translate %} / {% blocktranslate %} into a gettext call.
-CALL = re.compile(r"\b(n?p?gettext)\(((?:u'(?:[^'\\]|\\.)*'(?:, )?)+)")
+# templatize() turns each {% translate %} / {% blocktranslate %} into a gettext call, its
+# strings in single quotes, or in double quotes when they hold an apostrophe.
+CALL = re.compile(r"""\b(n?p?gettext)\(((?:u(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:, )?)+)""")
 
 
 def messages(template: Path) -> list[tuple[str | None, str, str | None]]:
@@ -35,6 +36,7 @@ def test_the_extraction_sees_both_tags():
     assert "Add to cart" in found  # {% translate %}
     assert "More from %(seller)s" in found  # {% blocktranslate with %}
     assert "%(shown)s product" in found  # {% blocktranslate count %}
+    assert "The producer's answer" in found  # an apostrophe: in double quotes
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: str(t.relative_to(ROOT)))
