@@ -201,8 +201,9 @@ def mark_refunded(*, return_id: int, refund: Refund) -> ReturnRequest:
 def refund_by_hand(*, actor, return_request: ReturnRequest) -> ReturnRequest:
     """Platform staff gave a held refund back outside the platform (a bank transfer):
     the return is REFUNDED with what it owed and nothing is asked of a gateway. Only a
-    held refund, so that no try of it can be under way at the gateway meanwhile (a
-    retry lifts the hold under the same row lock); marking it twice does nothing more.
+    held refund with no live refund under the return's key, so that no try of it can be
+    under way at the gateway (a retry lifts the hold under the same row lock; a try that
+    raced the hold left its refund); marking it twice does nothing more.
 
     A refund the gateway kept refusing is then recorded in payments as made by hand
     (DONE, under the return's key, as this staff member's), in the same transaction: the
@@ -230,6 +231,17 @@ def refund_by_hand(*, actor, return_request: ReturnRequest) -> ReturnRequest:
                 ErrorCode.INVALID_STATUS,
                 "id",
                 _("Only a refund held for staff can be settled by hand."),
+            )
+        live = Refund.objects.filter(idempotency_key=reason_of(locked)).exclude(
+            status=RefundStatus.FAILED
+        )
+        if live.exists():
+            # A try that raced the hold is still at the gateway (or went through): the
+            # buyer would be given the money twice.
+            raise DomainError.of(
+                ErrorCode.INVALID_STATUS,
+                "id",
+                _("A refund of this return is under way at the gateway: wait for its answer."),
             )
         problem, amount = locked.refund_problem, locked.refund_due
         done = events.event(

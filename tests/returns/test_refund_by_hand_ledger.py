@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.db.models import Sum
 
+from marketplace.core.errors import DomainError
 from marketplace.ledger import selectors as ledger
 from marketplace.ledger import services as ledger_services
 from marketplace.ledger.models import AccountKind, CauseKind, Entry, Posting
 from marketplace.ledger.postings import party_of
 from marketplace.ledger.split import split_order
 from marketplace.notifications.models import Notification
+from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentStatus, Refund, RefundStatus
 from marketplace.payments.selectors import refundable_payment
 from marketplace.payments.services import refund_payment
@@ -123,6 +126,29 @@ def test_a_refused_refund_settled_by_hand_is_refunded_in_payments_and_the_ledger
         assert payable[party].available == total - parts.get(party, ZERO), party
         assert payable[party].pending == ZERO
     assert_balanced()
+
+
+def test_a_held_refund_with_a_try_still_at_the_gateway_is_not_settled_by_hand(
+    settings, paid_usd_order, buyer, staff_a, operator
+):
+    order, payment, _remote = paid_usd_order
+    request = held_refused(settings, order, buyer, staff_a)
+    key = refunds.reason_of(request)
+    # A try that raced the hold: its refund is reserved and the gateway did not answer.
+    _payment, pending, _new = payments._reserve(
+        None, payment.pk, request.refund_due, key, {order.lines.get().pk: 1}, key
+    )
+    assert pending.status == RefundStatus.PENDING
+
+    with pytest.raises(DomainError) as refused:
+        refunds.refund_by_hand(actor=operator, return_request=request)
+
+    assert refused.value.errors[0].code == "INVALID_STATUS"
+    still = ReturnRequest.objects.get(pk=request.pk)
+    assert (still.status, still.refund_due) == (ReturnStatus.ACCEPTED, request.refund_due)
+    assert not Refund.objects.filter(by_hand=True).exists()
+    payment.refresh_from_db()
+    assert payment.refunded_amount == request.refund_due  # the pending try's, once
 
 
 def test_a_refund_held_for_nothing_left_settled_by_hand_moves_no_money_again(
