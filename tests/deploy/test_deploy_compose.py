@@ -324,6 +324,14 @@ def test_app_env_gives_what_production_requires(name: str) -> None:
         assert environment.get(required), f"{name} lacks {required}"
 
 
+def test_the_host_can_name_the_proxies_in_front_of_web() -> None:
+    # Limits per client address (the GraphQL cost budget, sign-in tries) count visitors
+    # only when the settings know how many proxies to look behind.
+    assert resolved_environment("web", FAKE_HOST_ENV)["TRUSTED_PROXY_COUNT"] == "0"
+    behind_one = {**FAKE_HOST_ENV, "TRUSTED_PROXY_COUNT": "1"}
+    assert resolved_environment("web", behind_one)["TRUSTED_PROXY_COUNT"] == "1"
+
+
 def test_app_services_share_one_environment() -> None:
     environments = [environment_of(SERVICES[name]) for name in APP_SERVICES]
     assert all(environment == environments[0] for environment in environments)
