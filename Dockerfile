@@ -41,12 +41,13 @@ RUN pip install . \
     && rm -rf build *.egg-info
 
 # The font subset is built from the npm package, then collected with the other static
-# files. Settings refuse to load without SECRET_KEY and DATABASE_URL; collectstatic and
-# the catalogues need neither a real secret nor a database.
+# files. Settings refuse to load without SECRET_KEY, DATABASE_URL and a broker;
+# collectstatic and the catalogues need no real secret, database or broker.
 RUN python -m storefront.assets \
     && rm -rf node_modules \
     && SECRET_KEY=build-only-not-a-secret \
     DATABASE_URL=postgresql://build:build@127.0.0.1:1/build \
+    CELERY_BROKER_URL=memory:// \
     python manage.py collectstatic --noinput \
     && python -c "from config.launcher import compile_translations; compile_translations()" \
     && mkdir -p /app/var \

@@ -172,6 +172,8 @@ def start_server(env: dict[str, str], *, cache_seconds: int) -> tuple[subprocess
     server_env = {
         **env,
         "BAZARCHEH_DEV": "",
+        # Production needs a broker; without one here, jobs go nowhere, as no worker runs.
+        "CELERY_BROKER_URL": env.get("CELERY_BROKER_URL") or env.get("REDIS_URL") or "memory://",
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1",

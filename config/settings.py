@@ -294,12 +294,14 @@ STORAGES = {
 
 # --- cache and background work
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# No broker configured: the embedded Redis that the launcher starts (config/services.py).
-CELERY_BROKER_URL = (
-    os.environ.get("CELERY_BROKER_URL", "")
-    or REDIS_URL
-    or embedded_redis_url(embedded_redis_dir(testing=TESTING, root=DATA_DIR))
-)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or REDIS_URL
+if not CELERY_BROKER_URL:
+    # Only the launcher starts the embedded Redis; elsewhere jobs would wait unsent.
+    if not (DEV_MODE or TESTING):
+        raise ImproperlyConfigured(
+            "REDIS_URL or CELERY_BROKER_URL must be set outside the development launcher."
+        )
+    CELERY_BROKER_URL = embedded_redis_url(embedded_redis_dir(testing=TESTING, root=DATA_DIR))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

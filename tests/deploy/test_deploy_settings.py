@@ -100,9 +100,15 @@ def test_logs_are_json_lines(production: dict[str, Any]) -> None:
     assert line["logger"] == "probe"
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
 def test_required_variable_missing_fails_loudly(settings_probe, missing: str) -> None:
     env = {name: value for name, value in PRODUCTION_ENV.items() if name != missing}
     loaded = settings_probe(env)
     assert loaded["error"] == "ImproperlyConfigured"
     assert missing in loaded["message"]
+
+
+def test_a_broker_of_its_own_is_enough(settings_probe) -> None:
+    env = {name: value for name, value in PRODUCTION_ENV.items() if name != "REDIS_URL"}
+    loaded = settings_probe({**env, "CELERY_BROKER_URL": "amqp://rabbit.invalid//"})
+    assert loaded["error"] is None, loaded
