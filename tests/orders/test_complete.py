@@ -3,10 +3,11 @@ leaving the database as it was."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from marketplace.accounts.models import Address
 from marketplace.checkout.models import Checkout, CheckoutDelivery
@@ -349,6 +350,7 @@ def test_online_gateway_leaves_the_order_unconfirmed_until_paid(ir, buyer, selle
     settings.UNPAID_ORDER_EXPIRY_MINUTES = 20
     variant = make_variant(seller_a)
     checkout = make_checkout([(variant, 1)], user=buyer)
+    before = timezone.now()
     with online_gateway():
         order, payment = services.complete_checkout(
             actor=buyer,
@@ -356,9 +358,12 @@ def test_online_gateway_leaves_the_order_unconfirmed_until_paid(ir, buyer, selle
             gateway="test-redirect",
             redirect_url="https://shop.example.com/paid",
         )
+    after = timezone.now()
     assert order.status == OrderStatus.UNCONFIRMED
     assert order.payment_status == PaymentStatus.PENDING
-    assert 19 * 60 < (order.expires_at - order.created).total_seconds() <= 20 * 60 + 5
+    # Measured from the moment of placing, however long placing took.
+    expiry = timedelta(minutes=20)
+    assert before + expiry <= order.expires_at <= after + expiry
     assert payment.status == PaymentStatus.PENDING
     assert payment.action == {"kind": "REDIRECT", "url": f"https://pay.example.com/{payment.pk}"}
     assert payment.psp_reference == f"ref-{payment.pk}"
