@@ -23,13 +23,12 @@ import os
 import re
 import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,27 +46,9 @@ class Failed(Exception):
 
 
 def prepare_database(database_url: str | None) -> dict[str, str]:
-    import psycopg
-    from psycopg import sql
+    from bench.database import fresh_database
 
-    from config import launcher, services
-
-    env = dict(os.environ)
-    if not database_url:
-        os.environ["BAZARCHEH_DATA_DIR"] = str(ROOT / ".data" / "bench-payment")
-        env["BAZARCHEH_DATA_DIR"] = os.environ["BAZARCHEH_DATA_DIR"]
-        database_url = services.start_embedded_postgres()
-    parts = urlsplit(database_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        name = sql.Identifier(BENCH_DB)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    env.update({"BAZARCHEH_DEV": "1", "DJANGO_SETTINGS_MODULE": "config.settings"})
-    launcher.compile_translations()
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True, env=env)
-    return env
+    return fresh_database(BENCH_DB, "bench-payment", database_url)
 
 
 def _json(conn: http.client.HTTPConnection, path: str, body: dict) -> dict:
