@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from marketplace.api.core.ids import to_global_id
+from marketplace.core.db import prepared_statements
 from marketplace.payments import services
 from marketplace.payments.gateways import InvalidWebhook, get_gateway
 
@@ -28,6 +29,7 @@ def _page(request: HttpRequest, title, message, status: int = 200) -> HttpRespon
 
 @never_cache
 @require_GET
+@prepared_statements()
 def callback(request: HttpRequest, gateway: str) -> HttpResponse:
     authority = request.GET.get("Authority", "")[:255]
     status = request.GET.get("Status", "")[:10]
@@ -62,6 +64,7 @@ def callback(request: HttpRequest, gateway: str) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
+@prepared_statements()
 def webhook(request: HttpRequest, gateway: str) -> HttpResponse:
     found = get_gateway(gateway)
     if found is None:
