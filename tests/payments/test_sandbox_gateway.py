@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from marketplace.notifications.models import Notification
 from marketplace.orders.models import Order, OrderStatus
@@ -19,6 +20,7 @@ from marketplace.payments.models import (
     Transaction,
 )
 from marketplace.payments.signals import payment_captured
+from tests.builders.catalog import make_variant
 from tests.builders.inventory import stock_of
 from tests.payments.conftest import RETURN_URL, callback, decide, place, query_of
 from tests.support import count_queries
@@ -40,6 +42,35 @@ def test_checkout_waits_for_the_gateway_with_stock_allocated(placed, goods):
     start = Transaction.objects.get(payment=payment, kind="start")
     assert start.raw["response"]["data"]["code"] == 100
     assert start.raw["request"]["body"]["merchant_id"].startswith("…")
+
+
+def test_a_sandbox_served_on_its_own_sends_buyers_to_its_origin(settings, sandbox, buyer, goods):
+    settings.PAYMENT_PUBLIC_URL = "https://shop.example.com"
+    settings.SANDBOX_PUBLIC_URL = "https://gateway.example.com"
+    _order, payment = place(buyer, goods)
+    assert payment.action["url"] == (
+        f"https://gateway.example.com/payments/sandbox/pg/StartPay/{payment.psp_reference}"
+    )
+    session = SandboxSession.objects.get(authority=payment.psp_reference)
+    assert session.callback_url == "https://shop.example.com/payments/sandbox/callback/"
+
+
+def test_callbacks_run_their_repeated_statements_prepared(
+    settings, client, sandbox, buyer, seller_a, seller_b
+):
+    """A callback's writes have one shape whatever the order: like mutations, they are
+    planned once per connection (marketplace.core.db), not on every payment."""
+    goods = [make_variant(seller_a, quantity=30), make_variant(seller_b, quantity=30)]
+    for _ in range(settings.DB_PREPARE_THRESHOLD + 1):
+        _order, payment = place(buyer, goods)
+        response = callback(client, decide(client, payment.action["url"], "paid"))
+        assert query_of(response["Location"])["payment"] == "paid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%INSERT INTO "ledger_posting"%'],
+        )
+        assert cursor.fetchone()[0] == 1
 
 
 def test_the_payment_page_shows_the_order_and_the_amount_in_toman(client, placed):
