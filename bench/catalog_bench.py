@@ -167,8 +167,10 @@ def query_counts(cases: dict[str, dict]) -> dict[str, int]:
     return counts
 
 
-def start_server(env: dict[str, str], *, cache_seconds: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_server(
+    env: dict[str, str], *, cache_seconds: int, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    port = port or free_port()
     server_env = {
         **env,
         "BAZARCHEH_DEV": "",

@@ -20,11 +20,15 @@ set, else in an embedded PostgreSQL under .data/bench-checkout):
    online instead: checkoutComplete with the built-in `sandbox` gateway, then the
    buyer's browser steps: the gateway's page (GET), Pay (POST), and our callback (GET),
    which verifies the payment and confirms the order; with --rounds, each row's time
-   is cut in slices and the scenarios take turns;
+   is cut in slices and the scenarios take turns. The sandbox runs as a server of its
+   own (bench/servers.py), as a real gateway does: the marketplace calls its API over
+   HTTP, and its CPU is counted apart; --gateway-in-process serves it inside the
+   marketplace instead, as `make run` does;
 5. prints a Markdown table: completed checkouts per second and each mutation's median
    (and the completion's p95) latency, plus the query counts of each gateway's steps,
    and the paid (sandbox) row next to the cash-on-delivery row of the same carts and
-   buyers: their rates, server CPU per checkout and ratios.
+   buyers: their rates, the marketplace's CPU per checkout and its ratio, and the
+   gateway's CPU per paid checkout.
 Only loopback addresses are used; --scenarios picks rows (e.g. many,sandbox).
 """
 
@@ -49,6 +53,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.servers import Servers  # noqa: E402
 
 BENCH_DB = "bazarcheh_bench_checkout"
 STEPS = ("create", "linesAdd", "shippingAddress", "deliveryMethod", "complete", "callback")
@@ -322,10 +328,35 @@ def checkout_once(
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def sandbox_pay(conn: http.client.HTTPConnection, url: str) -> float:
+class Browser:
+    """One buyer's keep-alive connections, one per origin (the marketplace's, and the
+    gateway's when it runs as a server of its own); relative URLs go to the marketplace."""
+
+    def __init__(self, port: int) -> None:
+        self.home = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.others: dict[str, http.client.HTTPConnection] = {}
+
+    def to(self, url: str) -> tuple[http.client.HTTPConnection, str]:
+        parts = urlsplit(url)
+        target = urlunsplit(("", "", parts.path, parts.query, ""))
+        if not parts.netloc or parts.port == self.home.port:
+            return self.home, target
+        if parts.netloc not in self.others:
+            self.others[parts.netloc] = http.client.HTTPConnection(
+                parts.hostname, parts.port, timeout=60
+            )
+        return self.others[parts.netloc], target
+
+    def close(self) -> None:
+        for conn in [self.home, *self.others.values()]:
+            conn.close()
+
+
+def sandbox_pay(browser: Browser, url: str) -> float:
     """The buyer on the sandbox's page: open it, press Pay, follow the redirect to our
     callback, which verifies and confirms. Returns the seconds it took."""
     began = time.perf_counter()
+    conn, url = browser.to(url)
     conn.request("GET", url, headers={"Accept-Language": "fa"})
     page = conn.getresponse()
     html = page.read().decode()
@@ -341,6 +372,7 @@ def sandbox_pay(conn: http.client.HTTPConnection, url: str) -> float:
     location = decided.getheader("Location") or ""
     if decided.status != 302 or "Status=OK" not in location:
         raise Failed("callback", f"pay {decided.status}")
+    conn, location = browser.to(location)
     conn.request("GET", location, headers={"Accept-Language": "fa"})
     back = conn.getresponse()
     back.read()
@@ -420,6 +452,8 @@ class Result:
     server_cpu: float = 0.0
     # Of which the PostgreSQL backends'.
     database_cpu: float = 0.0
+    # The sandbox gateway's, when it runs as a server of its own (not in server_cpu).
+    gateway_cpu: float = 0.0
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     failures: Counter = field(default_factory=Counter)
 
@@ -441,7 +475,8 @@ def run_load(
     stop_at = [0.0]
 
     def buyer(index: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        browser = Browser(port)
+        conn = browser.home
         headers = {"Content-Type": "application/json", "Accept-Language": "fa"}
         rng = random.Random(index)
         timings: dict[str, list[float]] = defaultdict(list)
@@ -477,14 +512,14 @@ def run_load(
                         f"b{index}-{n}@example.com",
                         timings,
                         gateway,
-                        lambda url: sandbox_pay(conn, url),
+                        lambda url: sandbox_pay(browser, url),
                     )
                 finished += 1
                 if time.perf_counter() <= stop_at[0]:
                     completed += 1
             except Failed as exc:
                 failures[f"{exc.step}: {exc.detail}"] += 1
-        conn.close()
+        browser.close()
         with lock:
             result.completed += completed
             result.finished += finished
@@ -495,7 +530,7 @@ def run_load(
     threads = [threading.Thread(target=buyer, args=(i,)) for i in range(buyers)]
     for thread in threads:
         thread.start()
-    app_before, database_before = server_cpu(port)
+    before = SERVERS[0].usage()
     began = time.perf_counter()
     stop_at[0] = began + duration
     start_barrier.wait()
@@ -503,9 +538,10 @@ def run_load(
         thread.join()
     # Prepared checkouts may run out before the time is up.
     result.seconds = min(duration, time.perf_counter() - began)
-    app_after, database_after = server_cpu(port)
-    result.database_cpu = database_after - database_before
-    result.server_cpu = app_after - app_before + result.database_cpu
+    used = SERVERS[0].usage() - before
+    result.database_cpu = used.database
+    result.server_cpu = used.app + used.database
+    result.gateway_cpu = used.gateway
     return result
 
 
@@ -515,6 +551,7 @@ def merge(into: Result, part: Result) -> None:
     into.finished += part.finished
     into.server_cpu += part.server_cpu
     into.database_cpu += part.database_cpu
+    into.gateway_cpu += part.gateway_cpu
     for step, values in part.timings.items():
         into.timings[step].extend(values)
     into.failures.update(part.failures)
@@ -531,41 +568,8 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-# The gunicorn master's pid, and the database to find its backends in (set by main).
-SERVER: dict[str, object] = {}
-
-
-def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of a process (0 when it is gone or not on this host)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu(port: int) -> tuple[float, float]:
-    """CPU seconds used so far by gunicorn (master and workers), and by the PostgreSQL
-    backends connected to the benchmark database (those that live on this host)."""
-    import psycopg
-
-    master = SERVER.get("pid")
-    pids = [master] if master else []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
-                pids.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    with psycopg.connect(SERVER["database_url"], autocommit=True) as conn:
-        backends = [
-            row[0]
-            for row in conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [BENCH_DB],
-            )
-        ]
-    return sum(_cpu_of(pid) for pid in pids), sum(_cpu_of(pid) for pid in backends)
+# The servers measured (set by main).
+SERVERS: list[Servers] = []
 
 
 def median_ms(values: list[float]) -> str:
@@ -598,27 +602,37 @@ def print_paid_against_cod(rows: list[tuple[str, int, Result]]) -> None:
     ]
     if not pairs:
         return
+
+    def per_checkout(r: Result, seconds: float) -> float:
+        return 1000 * seconds / r.finished if r.finished else 0.0
+
     print("\nPaid online (sandbox) against cash on delivery, many products:")
     print(
         "| buyers | cash on delivery checkouts/s | sandbox paid checkouts/s | paid / cod "
-        "| cod CPU ms (database) | paid CPU ms (database) | paid / cod by CPU |"
+        "| cod CPU ms (database) | paid CPU ms (database) | paid / cod by CPU "
+        "| gateway CPU ms per paid checkout |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for buyers, cod, paid in pairs:
         cod_rate, paid_rate = cod.completed / cod.seconds, paid.completed / paid.seconds
-        cod_cpu = 1000 * cod.server_cpu / cod.finished if cod.finished else 0.0
-        paid_cpu = 1000 * paid.server_cpu / paid.finished if paid.finished else 0.0
+        cod_cpu, paid_cpu = per_checkout(cod, cod.server_cpu), per_checkout(paid, paid.server_cpu)
         rate_ratio = f"{100 * paid_rate / cod_rate:.0f}%" if cod_rate else "—"
         cpu_ratio = f"{cod_cpu / paid_cpu:.0%}" if paid_cpu else "—"
-        cod_db = 1000 * cod.database_cpu / cod.finished if cod.finished else 0.0
-        paid_db = 1000 * paid.database_cpu / paid.finished if paid.finished else 0.0
+        cod_db, paid_db = per_checkout(cod, cod.database_cpu), per_checkout(paid, paid.database_cpu)
+        gateway = (
+            f"{per_checkout(paid, paid.gateway_cpu):.0f}" if paid.gateway_cpu else "in process"
+        )
         print(
             f"| {buyers} | {cod_rate:.1f} | {paid_rate:.1f} | {rate_ratio} "
-            f"| {cod_cpu:.0f} ({cod_db:.0f}) | {paid_cpu:.0f} ({paid_db:.0f}) | {cpu_ratio} |"
+            f"| {cod_cpu:.0f} ({cod_db:.0f}) | {paid_cpu:.0f} ({paid_db:.0f}) | {cpu_ratio} "
+            f"| {gateway} |"
         )
     print(
-        "paid / cod by CPU: the cash-on-delivery checkout's server CPU over the paid "
-        "one's, the ratio of rates on dedicated cores (load-independent-ish)."
+        "paid / cod by CPU: the marketplace's CPU (gunicorn and its PostgreSQL backends) "
+        "per cash-on-delivery checkout over that per paid one: the ratio of rates on the "
+        "marketplace's own cores, with the gateway's page and API on the gateway's "
+        "machines as in production. The gateway's CPU (the sandbox as a server of its "
+        "own) is not in it; on this one machine it shares the cores, which the rates show."
     )
 
 
@@ -644,6 +658,12 @@ def main() -> None:
         "--complete-only",
         action="store_true",
         help="prepare the checkouts through the models and time only checkoutComplete",
+    )
+    parser.add_argument(
+        "--gateway-in-process",
+        action="store_true",
+        help="serve the sandbox gateway inside the marketplace's server, as `make run` "
+        "does, instead of as a server of its own",
     )
     parser.add_argument(
         "--database-url",
@@ -677,13 +697,26 @@ def main() -> None:
     else:
         counts = {gateway: query_counts(carts, gateway) for _s, _p, gateway in scenarios}
     load_before = os.getloadavg()[0]
-    from bench.catalog_bench import server_workers, start_server
+    from bench.catalog_bench import free_port, server_workers, start_server
+    from bench.servers import marketplace_env, start_gateway
 
     # The same production server as the catalogue benchmark; checkouts are never cached.
-    # The built-in sandbox gateway for the online-payment rows, as in the demo.
-    proc, base = start_server({**env, "PAYMENT_SANDBOX": "1"}, cache_seconds=0)
-    port = urlsplit(base).port
-    SERVER.update(pid=proc.pid, database_url=env["DATABASE_URL"])
+    # The built-in sandbox gateway for the online-payment rows: a server of its own, as
+    # a real gateway is, unless --gateway-in-process (as in the demo).
+    servers = Servers(_server_url(env["DATABASE_URL"], "postgres"), BENCH_DB)
+    procs = []
+    gateway = None
+    if not args.gateway_in_process and any(g != "cod" for _s, _p, g in scenarios):
+        gateway_proc, gateway = start_gateway(env)
+        procs.append(gateway_proc)
+        servers.gateway = gateway_proc.pid
+    port = free_port()
+    proc, _base = start_server(
+        marketplace_env(env, port=port, gateway=gateway), cache_seconds=0, port=port
+    )
+    procs.append(proc)
+    servers.marketplace = proc.pid
+    SERVERS[:] = [servers]
     try:
         # Warm up the workers and their connections.
         run_load(port, carts.many, server_workers() + 1, 3, ready=ready.get(("warm-up", 0)))
@@ -712,8 +745,9 @@ def main() -> None:
             if (scenario, buyers) in merged
         ]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        for server in procs:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
     mode = "checkoutComplete only (checkouts prepared in the database)" if ready else "whole"
     print(
@@ -738,10 +772,11 @@ def main() -> None:
             f"{p95_ms(r.timings['complete'])} | {failed} | {cpu} |"
         )
     print(
-        "\nMedian latency in ms, measured by the client. Server CPU: gunicorn and its "
-        "PostgreSQL backends, per finished checkout; 2 dedicated cores give at most "
-        "2000 / that many checkouts per second. callback: the sandbox page, Pay and our "
-        "callback (verification included), one buyer's three requests. SQL queries per mutation:"
+        "\nMedian latency in ms, measured by the client. Server CPU: the marketplace's "
+        "gunicorn and its PostgreSQL backends (not a separate gateway's), per finished "
+        "checkout; 2 dedicated cores give at most 2000 / that many checkouts per second. "
+        "callback: the sandbox page, Pay and our callback (verification included), one "
+        "buyer's three requests. SQL queries per mutation (in process, sandbox included):"
     )
     print("| gateway | " + " | ".join(STEPS) + " |")
     print("| --- | " + " | ".join("---" for _ in STEPS) + " |")

@@ -356,6 +356,9 @@ PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", default=DEV_MODE and not TESTING)
 # Empty: the sandbox adapter reaches the sandbox's views in-process; a URL (e.g.
 # http://127.0.0.1:8000/payments/sandbox) sends its requests over HTTP instead.
 SANDBOX_API_BASE = os.environ.get("SANDBOX_API_BASE", "").rstrip("/")
+# Where buyers' browsers open the sandbox's payment page when it runs as a server of its
+# own, as a real gateway does (bench/checkout_bench.py); empty: under PAYMENT_PUBLIC_URL.
+SANDBOX_PUBLIC_URL = os.environ.get("SANDBOX_PUBLIC_URL", "").rstrip("/")
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")

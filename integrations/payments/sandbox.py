@@ -80,7 +80,7 @@ class SandboxGateway(ShaparakGateway):
         return settings.SANDBOX_API_BASE or f"{IN_PROCESS_BASE}/payments/sandbox"
 
     def startpay_base(self) -> str:
-        return f"{settings.PAYMENT_PUBLIC_URL}/payments/sandbox"
+        return f"{settings.SANDBOX_PUBLIC_URL or settings.PAYMENT_PUBLIC_URL}/payments/sandbox"
 
     def make_session(self) -> requests.Session:
         session = requests.Session()
