@@ -29,6 +29,8 @@ KINDS = (ORDERS, PAYMENTS, SHIPPING, RETURNS, PAYOUTS, REVIEWS, SELLERS, ACCOUNT
 # Kinds a user may turn off; of those, the ones nobody gets until they ask for them.
 OPTIONAL_KINDS = frozenset({REVIEWS, MARKETING})
 OFF_BY_DEFAULT = frozenset({MARKETING})
+# Kinds only sellers, cooperative staff and platform staff receive.
+SELLER_SIDE_KINDS = frozenset({PAYOUTS, REVIEWS, SELLERS})
 KIND_LABELS = {
     ORDERS: _("Orders"),
     PAYMENTS: _("Payments"),

@@ -27,8 +27,12 @@ def chosen(user) -> dict[str, str]:
     return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
 
 
-def test_the_defaults(api, buyer):
-    rows = {row["kind"]: row for row in api(QUERY, user=buyer)["data"]["notificationPreferences"]}
+def rows_of(api, user) -> dict[str, dict]:
+    return {row["kind"]: row for row in api(QUERY, user=user)["data"]["notificationPreferences"]}
+
+
+def test_the_defaults(api, seller_a):
+    rows = rows_of(api, seller_a.owner)
     assert rows["marketing"] == {"kind": "marketing", "delivery": "OFF", "optional": True}
     # On until turned off.
     assert rows["reviews"] == {"kind": "reviews", "delivery": "AUTO", "optional": True}
@@ -36,6 +40,19 @@ def test_the_defaults(api, buyer):
     assert transactional and all(r["delivery"] == "AUTO" for r in transactional)
     assert not any(r["optional"] for r in transactional)
     assert api(QUERY)["data"]["notificationPreferences"] == []
+
+
+def test_a_buyer_is_offered_only_the_messages_buyers_get(api, buyer, staff_a):
+    assert set(rows_of(api, buyer)) == {
+        "orders",
+        "payments",
+        "shipping",
+        "returns",
+        "account",
+        "marketing",
+    }
+    # Cooperative staff hear of payouts and applications, so they choose how.
+    assert {"payouts", "reviews", "sellers"} <= set(rows_of(api, staff_a))
 
 
 def test_choose_and_go_back_to_the_default(api, buyer):
