@@ -173,6 +173,12 @@ class Shape(Generic[E]):
             start = stop
         self._stop = start
 
+    @property
+    def width(self) -> int:
+        """How many columns `select()` lists: a statement selecting two shapes side by
+        side reads the second from this column on."""
+        return self._stop + len(self.extra._fields)
+
     def select(self, **extra: str) -> str:
         """The SELECT list: every table's columns, then the extra columns (see `named`)."""
         if extra or self.extra._fields:

@@ -17,16 +17,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts.models import Address, User
+from marketplace.accounts.models import User
 from marketplace.channels.money import quantize
-from marketplace.core import sql
 from marketplace.core.errors import DomainError, ErrorCode
-from marketplace.core.sql import Shape, Table
 from marketplace.notifications import announce
 from marketplace.orders import events
 from marketplace.orders.events import EventType
@@ -39,6 +37,7 @@ from marketplace.payments.gateways import (
     WebhookNotice,
     get_gateway,
 )
+from marketplace.payments.locks import lock_order_and_payment
 from marketplace.payments.models import (
     Payment,
     PaymentStatus,
@@ -48,7 +47,7 @@ from marketplace.payments.models import (
     Transaction,
     WebhookEvent,
 )
-from marketplace.payments.selectors import CAPTURED, PAYMENT, PAYMENT_SHAPE, by_reference
+from marketplace.payments.selectors import CAPTURED, by_reference
 from marketplace.payments.signals import payment_captured, payment_refunded
 from marketplace.sellers import permissions as seller_permissions
 
@@ -73,47 +72,6 @@ def _unanswered(kind: str, exc: GatewayUnavailable) -> GatewayResponse:
     return GatewayResponse(status="", kind=kind, is_success=False, raw=exc.raw)
 
 
-# Every change of a payment locks its order, then the payment (see the module
-# docstring): two written-out statements (core.sql), the order with the buyer's account
-# and address, which the messages that follow a change read; compiled by the ORM each
-# time, these locking reads cost more than PostgreSQL's answering them.
-ORDER = Table("o", Order)
-ORDER_SHAPE = Shape(
-    [ORDER, Table("u", User, ("o", "user")), Table("a", Address, ("o", "shipping_address"))]
-)
-
-
-@sql.statement("payments.lock_order", uses=[sql.index(Order, "pk")])
-def _lock_order_sql() -> str:
-    return f"""
-SELECT {ORDER_SHAPE.select()}
-  FROM {ORDER.ref}
-{ORDER_SHAPE.joins}
- WHERE {ORDER.c.id} = %s
-   FOR UPDATE OF {ORDER.alias}
-"""
-
-
-@sql.statement("payments.lock_payment", uses=[sql.index(Payment, "pk")])
-def _lock_payment_sql() -> str:
-    return PAYMENT_SHAPE.where(f"{PAYMENT.c.id} = %s") + "   FOR UPDATE\n"
-
-
-def _locked(payment_id: int, order_id: int | None = None) -> tuple[Order, Payment]:
-    """The order, then the payment, locked and read again. `order_id` when the caller
-    knows it (a payment never changes orders)."""
-    if order_id is None:
-        order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).get()
-    with connection.cursor() as cursor:
-        cursor.execute(_lock_order_sql(), [order_id])
-        order_row = cursor.fetchone()
-        cursor.execute(_lock_payment_sql(), [payment_id])
-        payment_row = cursor.fetchone()
-    if order_row is None or payment_row is None:
-        raise Payment.DoesNotExist(f"payment {payment_id} of order {order_id}")
-    return ORDER_SHAPE.instance(order_row), PAYMENT_SHAPE.instance(payment_row)
-
-
 def _is_current(order: Order, payment: Payment) -> bool:
     latest = order.payments.order_by("-created", "-id").values_list("pk", flat=True).first()
     return latest == payment.pk
@@ -135,25 +93,28 @@ def request_payment(*, payment: Payment) -> Payment:
         response = GatewayResponse(
             status=PaymentStatus.FAILED, kind="start", is_success=False, raw=exc.raw
         )
+    if response.is_success and response.status == PaymentStatus.PENDING:
+        # The usual answer changes the payment alone: stored only while the payment
+        # still waits for it (PENDING, no reference), which the conditional update
+        # decides against a racing settlement or expiry; the order is not touched. Two
+        # statements, no transaction: the exchange is kept first, so a fault between
+        # them leaves what a lost answer leaves (a payment that never started, which
+        # expires), never a reference without its record.
+        record(payment, response)
+        action = response.action.as_json() if response.action else None
+        now = timezone.now()
+        stored = Payment.objects.filter(
+            pk=payment.pk, status=PaymentStatus.PENDING, psp_reference=""
+        ).update(psp_reference=response.psp_reference, action=action, updated=now)
+        if not stored:
+            return Payment.objects.get(pk=payment.pk)
+        payment.status = PaymentStatus.PENDING
+        payment.psp_reference = response.psp_reference
+        payment.action = action
+        payment.updated = now
+        return payment
     with transaction.atomic():
-        if response.is_success and response.status == PaymentStatus.PENDING:
-            # The usual answer changes the payment alone: stored only while the payment
-            # still waits for it (PENDING, no reference), which the payment's row lock
-            # decides against a racing settlement or expiry; the order is not touched.
-            action = response.action.as_json() if response.action else None
-            now = timezone.now()
-            stored = Payment.objects.filter(
-                pk=payment.pk, status=PaymentStatus.PENDING, psp_reference=""
-            ).update(psp_reference=response.psp_reference, action=action, updated=now)
-            record(payment, response)
-            if not stored:
-                return Payment.objects.get(pk=payment.pk)
-            payment.status = PaymentStatus.PENDING
-            payment.psp_reference = response.psp_reference
-            payment.action = action
-            payment.updated = now
-            return payment
-        order, locked = _locked(payment.pk, payment.order_id)
+        order, locked = lock_order_and_payment(payment.pk, payment.order_id)
         record(locked, response)
         if locked.status != PaymentStatus.PENDING or locked.psp_reference:
             return locked
@@ -195,7 +156,7 @@ def settle(*, payment: Payment, response: GatewayResponse) -> Settlement:
         )
         paid = False
     with transaction.atomic():
-        order, locked = _locked(payment.pk, payment.order_id)
+        order, locked = lock_order_and_payment(payment.pk, payment.order_id)
         record(locked, response)
         if locked.status in CAPTURED_STATUSES:
             return Settlement(locked, paid=True)
@@ -355,7 +316,7 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
     total unless given: less when units were packed short). The fulfilment step calls
     this (it checks who may); a second call changes nothing."""
     with transaction.atomic():
-        order, locked = _locked(payment.pk, payment.order_id)
+        order, locked = lock_order_and_payment(payment.pk, payment.order_id)
         gateway = get_gateway(locked.gateway)
         if gateway is None or not gateway.confirms_at_once:
             raise DomainError.of(
@@ -415,7 +376,7 @@ def _reserve(
     `key` is answered instead of a new one: the order's lock makes two requests with
     the same key run one after the other, so the second finds the first's."""
     with transaction.atomic():
-        _order, payment = _locked(payment_id)
+        _order, payment = lock_order_and_payment(payment_id)
         earlier = (
             Refund.objects.filter(idempotency_key=key).exclude(status=RefundStatus.FAILED).first()
             if key
@@ -464,7 +425,7 @@ def _settle_refund(refund: Refund, response: GatewayResponse | None, actor) -> t
     """Apply the provider's answer to a PENDING refund; (the refund, whether this call
     settled it). A refund settled meanwhile (another reconciliation) is left alone."""
     with transaction.atomic():
-        order, payment = _locked(refund.payment_id)
+        order, payment = lock_order_and_payment(refund.payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if response is None:
             # The provider did not answer: the refund stays PENDING, its amount reserved,

@@ -59,6 +59,7 @@ MODULES = (
     "marketplace.ledger.split",
     "marketplace.notifications.services",
     "marketplace.orders.guests",
+    "marketplace.payments.locks",
     "marketplace.payments.selectors",
     "marketplace.payments.services",
     "marketplace.shipping.selectors",
@@ -346,8 +347,7 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "payments.sandbox_decide": lambda s: ["PAID", s.now, 1_000_000_001, authority(1), "NEW"],
     "payments.sandbox_session": lambda s: [authority(1)],
     "payments.sandbox_verify": lambda s: ["VERIFIED", authority(1), "merchant", 1000, "PAID"],
-    "payments.lock_order": lambda s: [s.order],
-    "payments.lock_payment": lambda s: [s.payment],
+    "payments.lock_order_and_payment": lambda s: [s.order, s.payment],
     "shipping.methods_for_groups": lambda s: [
         s.cooperatives,
         s.sellers,

@@ -10,13 +10,14 @@ from decimal import Decimal
 
 import pytest
 import requests
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from marketplace.core.errors import DomainError
-from marketplace.orders.models import OrderEvent
+from marketplace.orders.models import Order, OrderEvent
 from marketplace.payments import services
-from marketplace.payments.models import PaymentStatus, Refund, RefundStatus
+from marketplace.payments.locks import lock_order_and_payment
+from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from tests.payments.conftest import place
 from tests.payments.test_refund_reconciliation import LostAnswer
 
@@ -39,6 +40,52 @@ def race(count: int, work) -> list[tuple[str, object]]:
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, range(count)))
+
+
+def _waiting_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_waiting_lock_reads_both_rows_as_the_holder_left_them(sandbox, buyer, goods):
+    """One statement locks the order and the payment: a caller that waited for them
+    reads what the holder committed, not what was there when it began waiting."""
+    order, payment = place(buyer, goods)
+    locked = threading.Event()
+    release = threading.Event()
+
+    def hold(_i: int) -> None:
+        with transaction.atomic():
+            lock_order_and_payment(payment.pk, order.pk)
+            Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.FAILED)
+            Order.objects.filter(pk=order.pk).update(payment_status=PaymentStatus.FAILED)
+            locked.set()
+            assert release.wait(timeout=60)
+        connection.close()
+
+    def wait(_i: int) -> tuple[str, str]:
+        assert locked.wait(timeout=60)
+        with transaction.atomic():
+            again, its_payment = lock_order_and_payment(payment.pk, order.pk)
+        connection.close()
+        return again.payment_status, its_payment.status
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        holder, waiter = pool.submit(hold, 0), pool.submit(wait, 1)
+        assert locked.wait(timeout=60)
+        for _ in range(600):
+            if _waiting_on_a_lock():
+                break
+            threading.Event().wait(0.05)
+        else:
+            pytest.fail("the second caller never waited for the lock")
+        release.set()
+        holder.result(timeout=60)
+        assert waiter.result(timeout=60) == (PaymentStatus.FAILED, PaymentStatus.FAILED)
 
 
 def test_concurrent_callbacks_confirm_once(sandbox, buyer, goods):
