@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -86,22 +87,22 @@ def allow(scope: str, key: str, *, limit: int, window: int, amount: int = 1) -> 
     return count <= limit
 
 
-def give_back(scope: str, key: str, *, window: int) -> None:
-    """Uncount one `scope` event counted by `allow`: for limits on failures, where each
-    try is counted before it runs (so concurrent tries cannot all pass) and a success
-    is then not held against the key."""
+def give_back(scope: str, key: str, *, window: int, amount: int = 1) -> None:
+    """Uncount a `scope` event counted by `allow` (weighing `amount`): for limits on
+    failures, where each try is counted before it runs (so concurrent tries cannot all
+    pass) and a success is then not held against the key, and for refused events."""
     if window <= 0:
         return
     name = _name(scope, key)
     if _in_redis():
         try:
             with contextlib.suppress(ValueError):  # the window ended meanwhile
-                caches["throttle"].decr(name)
+                caches["throttle"].decr(name, amount)
             return
         except RedisError as error:
             logger.warning("Throttle %s given back in the database: %s", scope, error)
     ThrottleCount.objects.filter(key=name, window_ends__gt=timezone.now(), count__gt=0).update(
-        count=F("count") - 1
+        count=Greatest(F("count") - amount, 0)
     )
 
 

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 # 1 + 100 × (edges, node, name): 301.
 COSTLY = "{ products(first: 100) { edges { node { name } } } }"
 CHEAP = "{ products(first: 10) { edges { node { name } } } }"
+# 1 + 30 × 3: 91.
+MEDIUM = "{ products(first: 30) { edges { node { name } } } }"
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +62,17 @@ def test_costly_documents_are_refused_once_the_clients_budget_is_spent(client, s
 
     assert post(client, COSTLY, "10.0.0.2").status_code == 200, "another client's budget"
     assert post(client, CHEAP, "10.0.0.1").status_code == 200, "cheap documents are free"
+
+
+def test_a_refused_document_spends_none_of_the_budget(client, seeded, settings):
+    settings.GRAPHQL_COST_FREE = 50
+    for _ in range(3):  # 903 of 1000
+        assert post(client, COSTLY, "10.0.0.4").status_code == 200
+    for _ in range(3):  # each would take it past 1000: refused, and not counted
+        assert post(client, COSTLY, "10.0.0.4").status_code == 429
+    # 903 + 91 fits: what was refused did not use the budget.
+    assert post(client, MEDIUM, "10.0.0.4").status_code == 200
+    assert post(client, MEDIUM, "10.0.0.4").status_code == 429
 
 
 def test_cheap_documents_are_never_counted(client, seeded):

@@ -53,7 +53,8 @@ def refusal(
     operation: OperationDefinitionNode,
 ) -> GraphQLError | None:
     """Charge the operation's cost to the caller's address when it is over the free
-    cost; the error to answer instead of running it once the budget is spent, else None."""
+    cost; the error to answer instead of running it once the budget is spent (the
+    charge given back), else None."""
     cost = cost_of(schema, document, operation)
     if cost <= settings.GRAPHQL_COST_FREE:
         return None
@@ -62,6 +63,9 @@ def refusal(
     client = request.META.get("REMOTE_ADDR") or "unknown"
     if throttle.allow(SCOPE, client, limit=budget, window=window, amount=cost):
         return None
+    # A refused document does not run: it spends none of the budget, so a client that
+    # keeps asking is refused only for what it ran, not for what it asked.
+    throttle.give_back(SCOPE, client, window=window, amount=cost)
     message = _(
         "Your connection has sent queries costing more than %(budget)d in %(seconds)d "
         "seconds, the cost budget; this one costs %(cost)d. Ask for smaller pages, or try "
