@@ -425,6 +425,9 @@ OUTBOX_RESEND_AFTER_SECONDS = int(os.environ.get("OUTBOX_RESEND_AFTER_SECONDS", 
 OUTBOX_MAX_DISPATCHES = int(os.environ.get("OUTBOX_MAX_DISPATCHES", "20"))
 # After a publish fails, a process leaves the broker alone this long (the sweep sends).
 OUTBOX_PUBLISH_PAUSE_SECONDS = int(os.environ.get("OUTBOX_PUBLISH_PAUSE_SECONDS", "15"))
+# After a call to the cache's Redis fails, a process goes without it this long
+# (marketplace/core/redis_guard.py).
+REDIS_PAUSE_SECONDS = float(os.environ.get("REDIS_PAUSE_SECONDS", "15"))
 
 CACHES = redis_clients.caches(REDIS_URL)
 

@@ -358,11 +358,13 @@ def broker_sends(monkeypatch) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def publishing_not_paused() -> Iterator[None]:
-    """A broker a test broke does not leave the next tests' jobs unpublished."""
-    from marketplace.core import outbox
+    """A broker or Redis a test broke does not leave the next tests' jobs unpublished
+    or their reads uncached."""
+    from marketplace.core import outbox, redis_guard
 
     yield
     outbox.resume_publishing()
+    redis_guard.resume()
 
 
 @pytest.fixture(autouse=True)

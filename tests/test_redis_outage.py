@@ -25,7 +25,7 @@ from django.utils import timezone
 from config import redis_clients, services
 from marketplace.accounts.tokens import create_access_token
 from marketplace.checkout.models import Checkout
-from marketplace.core import outbox
+from marketplace.core import outbox, redis_guard
 from marketplace.core.models import Job, JobStatus, ThrottleCount
 from marketplace.sellers.models import Seller
 from tests.builders.accounts import make_user
@@ -42,6 +42,7 @@ SELLER_CREATE = """mutation($input: SellerCreateInput!) { sellerCreate(input: $i
 CHECKOUT_CREATE = """mutation($input: CheckoutCreateInput!) { checkoutCreate(input: $input) {
   checkout { id } errors { field code message } } }"""
 FALLBACK_LOGGERS = (
+    "marketplace.core.redis_guard",
     "marketplace.core.versioning",
     "marketplace.api.core.cache",
     "marketplace.core.throttle",
@@ -236,11 +237,49 @@ def test_with_redis_hung_requests_give_up_on_it_by_their_timeouts(
     assert set(jobs.values_list("status", flat=True)) == {JobStatus.PENDING}
     assert jobs.count() == 2
     assert ThrottleCount.objects.filter(key__startswith="throttle:checkout-create:").exists()
-    # Each gave up by its client's timeout error, not by the server's refusal.
+    # The first call gave up by its client's timeout error, not by the server's refusal;
+    # then the process went without Redis (redis_guard): the response cache and the
+    # throttle did not wait for it again, in that request or the next ones.
     logged = fallbacks(caplog)
-    assert any("Catalogue version unavailable" in m and "Timeout" in m for m in logged), logged
-    assert any("counted in the database" in m and "Timeout" in m for m in logged), logged
+    waited = [m for m in logged if "Timeout" in m and "published" not in m and "without" not in m]
+    assert len(waited) == 1 and "Catalogue version unavailable" in waited[0], logged
+    assert sum("going without it" in m for m in logged) == 1, logged
     assert any("not published" in m and "imeout" in m for m in logged), logged
+
+
+def test_during_the_pause_redis_is_not_called_even_once_it_answers(
+    on_one_redis, shop, settings, caplog
+):
+    settings.REDIS_PAUSE_SECONDS = 600
+    caplog.set_level(logging.WARNING)
+    frozen(on_one_redis, products_answer)
+    # Answering again, but this process goes without it until the pause ends.
+    assert _answers(on_one_redis.url)
+    assert products_answer()[:2] == (200, None)
+    assert start_a_cart(shop)["errors"] == []
+    assert ThrottleCount.objects.filter(key__startswith="throttle:checkout-create:").exists()
+    assert not redis.Redis.from_url(on_one_redis.url).keys("*throttle*")
+
+
+def test_after_the_pause_redis_is_used_again_and_what_was_cached_before_is_not(
+    on_one_redis, shop, settings
+):
+    settings.REDIS_PAUSE_SECONDS = 0.2
+    assert [products_answer()[1] for _ in range(2)] == ["MISS", "HIT"]
+    # A cart holds stock, which buyers see: its catalogue bump finds Redis hung (or left
+    # alone after the throttle's call failed) and waits in the process.
+    frozen(on_one_redis, lambda: start_a_cart(shop))
+    answers = []
+
+    def cached_again() -> bool:
+        answers.append(products_answer()[1])
+        return answers[-1] is not None
+
+    wait_until(cached_again, what="the response cache used again after the pause")
+    assert redis_guard.usable()
+    # The owed bump came first: the answer cached before the outage is not served.
+    assert answers[-1] == "MISS", answers
+    assert products_answer()[1] == "HIT"
 
 
 SEND = "marketplace.notifications.tasks.send_notification"

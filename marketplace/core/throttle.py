@@ -22,7 +22,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from marketplace.core import sql
+from marketplace.core import redis_guard, sql
 from marketplace.core.models import ThrottleCount
 
 logger = logging.getLogger(__name__)
@@ -75,12 +75,13 @@ def allow(scope: str, key: str, *, limit: int, window: int, amount: int = 1) -> 
         return True
     name = _name(scope, key)
     count = None
-    if _in_redis():
+    if _in_redis() and redis_guard.usable():
         try:
             count = _count_in_redis(name, window, amount)
         except RedisError as error:
             # Redis down or hung (its client gives up within REDIS_TIMEOUT_SECONDS): the
             # limit holds, counted in the database table meanwhile.
+            redis_guard.failed(error)
             logger.warning("Throttle %s counted in the database: %s", scope, error)
     if count is None:
         count = _count_in_database(name, window, amount)
@@ -94,12 +95,13 @@ def give_back(scope: str, key: str, *, window: int, amount: int = 1) -> None:
     if window <= 0:
         return
     name = _name(scope, key)
-    if _in_redis():
+    if _in_redis() and redis_guard.usable():
         try:
             with contextlib.suppress(ValueError):  # the window ended meanwhile
                 caches["throttle"].decr(name, amount)
             return
         except RedisError as error:
+            redis_guard.failed(error)
             logger.warning("Throttle %s given back in the database: %s", scope, error)
     ThrottleCount.objects.filter(key=name, window_ends__gt=timezone.now(), count__gt=0).update(
         count=Greatest(F("count") - amount, 0)

@@ -2,9 +2,11 @@
 cached anonymous catalogue reads keyed by it become stale at once.
 
 The number lives in the cache (Redis in production). When the cache cannot be reached
-there is no version: readers skip the response cache and run the query, and a write's
-bump is dropped after its commit (the entries it would have retired expire with their
-TTL), so a Redis outage never fails a read or a committed write."""
+(or is left alone after a failure, marketplace/core/redis_guard.py) there is no version:
+readers skip the response cache and run the query, and a write's bump waits in this
+process until its next read of the version reaches Redis, which makes it first. So a
+Redis outage never fails a read or a committed write, and what was cached before it
+does not answer after it."""
 
 import logging
 
@@ -12,18 +14,40 @@ from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from marketplace.core import redis_guard
+
 KEY = "catalog:version"
 logger = logging.getLogger(__name__)
 
 
+# A bump this process could not make (Redis failed, or left alone after a failure): made
+# by its next read of the version that reaches Redis, so the entries cached before the
+# outage do not answer once it ends.
+_bump_owed = False
+
+
+def _incr() -> None:
+    try:
+        cache.incr(KEY)
+    except ValueError:
+        cache.set(KEY, 2, timeout=None)
+
+
 def catalog_version() -> int | None:
     """The current version, or None when the cache cannot be reached."""
+    global _bump_owed
+    if not redis_guard.usable():
+        return None
     try:
+        if _bump_owed:
+            _incr()
+            _bump_owed = False
         version = cache.get(KEY)
         if version is None:
             cache.add(KEY, 1, timeout=None)
             version = cache.get(KEY) or 1
     except RedisError as error:
+        redis_guard.failed(error)
         logger.warning("Catalogue version unavailable, reading uncached: %s", error)
         return None
     return int(version)
@@ -31,12 +55,15 @@ def catalog_version() -> int | None:
 
 def bump_catalog_version() -> None:
     def bump() -> None:
+        global _bump_owed
+        if not redis_guard.usable():
+            _bump_owed = True
+            return
         try:
-            try:
-                cache.incr(KEY)
-            except ValueError:
-                cache.set(KEY, 2, timeout=None)
+            _incr()
         except RedisError as error:
-            logger.warning("Catalogue version not bumped: %s", error)
+            _bump_owed = True
+            redis_guard.failed(error)
+            logger.warning("Catalogue version not bumped yet: %s", error)
 
     transaction.on_commit(bump)

@@ -30,6 +30,7 @@ from graphql.error import GraphQLError
 from graphql.utilities import get_operation_ast
 from redis.exceptions import RedisError
 
+from marketplace.core import redis_guard
 from marketplace.core.versioning import catalog_version
 
 # Root fields whose answer depends only on the catalogue (and the request's arguments
@@ -160,9 +161,12 @@ def cache_key(request: HttpRequest, schema: GraphQLSchema, documents) -> str | N
 
 
 def cached_response(key: str) -> HttpResponse | None:
+    if not redis_guard.usable():
+        return None
     try:
         content = cache.get(key)
     except RedisError as error:
+        redis_guard.failed(error)
         logger.warning("Response cache unavailable: %s", error)
         return None
     if content is None:
@@ -185,7 +189,10 @@ def store(key: str, response: HttpResponse) -> None:
     # `"errors":` can appear in a JSON body only as a key: string values escape quotes.
     if b'"errors":' in content:
         return
+    if not redis_guard.usable():
+        return
     try:
         cache.set(key, content, ttl())
     except RedisError as error:
+        redis_guard.failed(error)
         logger.warning("Response not cached: %s", error)
