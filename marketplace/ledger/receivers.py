@@ -107,10 +107,15 @@ def on_shipment_packed_short(sender, *, shipment, amount, **kwargs) -> None:
     )
 
 
+def on_owed_refund_paid_out(sender, *, refund, **kwargs) -> None:
+    services.post_owed_refund_paid(refund=refund)
+
+
 SIGNALS = {
     "marketplace.payments.signals": {
         "payment_captured": on_payment_captured,
         "payment_refunded": on_payment_refunded,
+        "owed_refund_paid_out": on_owed_refund_paid_out,
     },
     "marketplace.logistics.signals": {
         "cash_collected": on_cash_collected,

@@ -422,3 +422,30 @@ def cash_posted(shipment_id: int) -> bool:
 
 def received_online(order_id: int) -> bool:
     return Posting.objects.filter(order_id=order_id, cause_kind=CauseKind.CAPTURE).exists()
+
+
+@transaction.atomic
+def post_owed_refund_paid(*, refund) -> Posting | None:
+    """Staff transferred an owed refund to the buyer's bank account: what «Refunds owed
+    to buyers» holds for it goes to «Refunded to buyers». Only what the ledger recorded
+    as owed for that refund (a payment it never took in owes nothing here); once."""
+    cause = f"refund:{refund.pk}"
+    recorded = postings.existing(CauseKind.REFUND, cause)
+    if recorded is None:
+        return None
+    owed_key, refunded_key = key(AccountKind.REFUNDS_OWED), key(AccountKind.REFUNDED)
+    credited = Entry.objects.filter(
+        posting=recorded, account__kind=AccountKind.REFUNDS_OWED
+    ).aggregate(total=Sum("amount"))["total"]
+    amount = -(credited or ZERO)
+    if amount <= 0:
+        return None
+    found = postings.accounts(recorded.currency, [owed_key, refunded_key])
+    return postings.post(
+        cause_kind=CauseKind.REFUND_PAID,
+        cause_id=cause,
+        currency=recorded.currency,
+        amount=amount,
+        entries=[(found[owed_key], amount), (found[refunded_key], -amount)],
+        order_id=recorded.order_id,
+    )

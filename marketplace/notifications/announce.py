@@ -277,6 +277,45 @@ def return_refunded(*, order, return_id: int, amount: Decimal, currency: str) ->
     )
 
 
+def _refund_payers() -> list[who.Recipient]:
+    """Staff who may refund orders, and so record a transfer of an owed refund."""
+    return who.of_users(platform_staff_with("orders.change_order").order_by("pk"))
+
+
+def refund_owed(*, order, refund) -> None:
+    """A refund the gateway could not make is owed to the buyer: they hear how it will
+    reach them, and staff who may refund are e-mailed to transfer it."""
+    context = {"number": str(order.number), "amount": _money(refund.amount, order.currency)}
+    notify(
+        event="refund.owed.buyer",
+        recipients=_buyer(order),
+        context=context,
+        dedup_key=f"refund:{refund.pk}:owed",
+    )
+    address = order.shipping_address
+    buyer = (address.phone if address is not None else "") or order.email
+    notify(
+        event="refund.owed.staff",
+        recipients=_refund_payers(),
+        context={**context, "refund_id": str(refund.pk), "buyer": buyer},
+        dedup_key=f"refund:{refund.pk}:owed-staff",
+        only=ChannelKind.EMAIL,
+    )
+
+
+def owed_refund_paid_out(*, order, refund) -> None:
+    notify(
+        event="refund.paid_out.buyer",
+        recipients=_buyer(order),
+        context={
+            "number": str(order.number),
+            "amount": _money(refund.amount, order.currency),
+            "reference": refund.paid_out_reference,
+        },
+        dedup_key=f"refund:{refund.pk}:paid-out",
+    )
+
+
 def return_resolved(*, order, return_id: int, decision: str) -> None:
     """`decision`: platform staff's decision in the buyer's language."""
     notify(

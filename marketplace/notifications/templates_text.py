@@ -194,6 +194,50 @@ TEMPLATES: dict[str, Template] = {
         _("The refund of %(amount)s for your return of order %(number)s is made."),
         {"number": NUMBER, "amount": MONEY},
     ),
+    "refund.owed.buyer": Template(
+        PAYMENTS,
+        _("%(amount)s of order %(number)s will be transferred to your bank account"),
+        _(
+            "Bazarcheh: %(amount)s of order %(number)s will be sent to your bank account; "
+            "we may call for your Sheba number."
+        ),
+        _(
+            "The payment gateway could not give back %(amount)s of order %(number)s to your "
+            "card, so it is owed to you: Bazarcheh's staff will transfer it to your bank "
+            "account, and may call you for your account number (Sheba). You will be told "
+            "when it is sent."
+        ),
+        {"number": NUMBER, "amount": MONEY},
+    ),
+    "refund.owed.staff": Template(
+        PAYMENTS,
+        _("Refund to transfer: %(amount)s for order %(number)s"),
+        _(
+            "Bazarcheh: transfer %(amount)s owed to %(buyer)s for order %(number)s "
+            "(refund %(refund_id)s)."
+        ),
+        _(
+            "The gateway could not give back %(amount)s of order %(number)s (refund "
+            "%(refund_id)s): it is owed to the buyer, %(buyer)s. Transfer it to the buyer's "
+            'bank account, then record it in the admin: Refunds, filtered by "owed, not '
+            'transferred", then "Mark transferred to the buyer\'s bank account", with the '
+            "bank's reference."
+        ),
+        {"number": NUMBER, "amount": MONEY, "refund_id": "12", "buyer": "+989121234567"},
+    ),
+    "refund.paid_out.buyer": Template(
+        PAYMENTS,
+        _("%(amount)s transferred to your bank account"),
+        _(
+            "Bazarcheh: %(amount)s owed to you for order %(number)s was transferred to your "
+            "bank account, reference %(reference)s."
+        ),
+        _(
+            "The %(amount)s owed to you for order %(number)s was transferred to your bank "
+            "account. The bank's reference for the transfer: %(reference)s."
+        ),
+        {"number": NUMBER, "amount": MONEY, "reference": "1405-778899"},
+    ),
     "return.resolved.buyer": Template(
         RETURNS,
         _("Dispute of order %(number)s: %(decision)s"),

@@ -38,6 +38,7 @@ class EventType:
     RETURN_DISPUTE_DECIDED = "RETURN_DISPUTE_DECIDED"
     RETURN_REFUND_HELD = "RETURN_REFUND_HELD"
     RETURN_REFUNDED_BY_HAND = "RETURN_REFUNDED_BY_HAND"
+    REFUND_PAID_OUT = "REFUND_PAID_OUT"
 
 
 # Shown in the order's history (the buyer's and the staff's views).
@@ -73,6 +74,9 @@ DESCRIPTIONS = {
         "The return's refund could not be made; platform staff are seeing to it."
     ),
     EventType.RETURN_REFUNDED_BY_HAND: _("Platform staff refunded the returned items by hand."),
+    EventType.REFUND_PAID_OUT: _(
+        "A refund owed to the buyer was transferred to their bank account."
+    ),
 }
 
 

@@ -1,14 +1,20 @@
 """Payments in the back office, read-only: the gateways' callbacks and the order services
-change them."""
+change them. Refunds owed to buyers are the one thing staff record here: the transfer
+to the buyer's bank account (marketplace/payments/owed.py)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin_dates import admin_date
+from marketplace.core.errors import DomainError
 from marketplace.orders.admin import ReadOnlyAdmin, ReadOnlyInline
-from marketplace.payments.models import Payment, Transaction
+from marketplace.orders.permissions import CHANGE_PERM
+from marketplace.payments import owed
+from marketplace.payments.models import Payment, Refund, RefundStatus, Transaction
+from marketplace.sellers.permissions import has_platform_perm
 
 
 class TransactionInline(ReadOnlyInline):
@@ -28,3 +34,70 @@ class PaymentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("created"), ordering="created")
     def made(self, payment: Payment) -> str:
         return admin_date(payment.created)
+
+
+class OwedFilter(admin.SimpleListFilter):
+    title = _("owed to the buyer")
+    parameter_name = "owed"
+
+    def lookups(self, request, model_admin):
+        return (("waiting", _("owed, not transferred")), ("transferred", _("transferred")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(status=RefundStatus.OWED, paid_out_at__isnull=True)
+        if self.value() == "transferred":
+            return queryset.filter(paid_out_at__isnull=False)
+        return queryset
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("id", "order", "amount", "status", "paid_out_reference", "made")
+    list_filter = (OwedFilter, "status", "created")
+    search_fields = ("=payment__order__number", "paid_out_reference")
+    list_select_related = ("payment__order",)
+    actions = ("mark_paid_out",)
+
+    @admin.display(description=_("order"))
+    def order(self, refund: Refund):
+        return refund.payment.order
+
+    @admin.display(description=_("created"), ordering="created")
+    def made(self, refund: Refund) -> str:
+        return admin_date(refund.created)
+
+    def has_pay_out_permission(self, request) -> bool:
+        return has_platform_perm(request.user, CHANGE_PERM)
+
+    @admin.action(
+        description=_("Mark transferred to the buyer's bank account"), permissions=("pay_out",)
+    )
+    def mark_paid_out(self, request, queryset):
+        """Asks for the bank's reference, then records each chosen owed refund as
+        transferred with it; the outcome of each is told."""
+        chosen = queryset.select_related("payment__order").order_by("id")
+        if "apply" not in request.POST:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Mark transferred to the buyer's bank account"),
+                "refunds": chosen,
+                "reference_max": owed.REFERENCE_MAX,
+            }
+            return render(request, "admin/bazarcheh/refund_paid_out.html", context)
+        for refund in chosen:
+            try:
+                owed.pay_out_owed_refund(
+                    actor=request.user,
+                    refund_id=refund.pk,
+                    reference=request.POST.get("reference", ""),
+                )
+            except DomainError as exc:
+                self.message_user(
+                    request, f"{refund.pk}: {exc.errors[0].message}", level=messages.ERROR
+                )
+                continue
+            self.message_user(
+                request, _("Refund %(id)s is recorded as transferred.") % {"id": refund.pk}
+            )
+        return None

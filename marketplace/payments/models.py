@@ -104,6 +104,13 @@ class Refund(models.Model):
     # Given back outside the gateway (staff's bank transfer, `user` recorded it): the
     # gateway still holds the money, so the ledger takes it from the platform's own.
     by_hand = models.BooleanField(_("given back by hand"), default=False)
+    # An OWED refund staff transferred to the buyer's bank account: when, the bank's
+    # reference for the transfer, and who recorded it (marketplace/payments/owed.py).
+    paid_out_at = models.DateTimeField(_("transferred"), null=True, blank=True)
+    paid_out_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    paid_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -118,6 +125,12 @@ class Refund(models.Model):
                 fields=["idempotency_key"],
                 condition=~models.Q(idempotency_key="") & ~models.Q(status="FAILED"),
                 name="payments_refund_key_once",
+            ),
+            # Only money owed to the buyer is transferred to them, with the bank's reference.
+            models.CheckConstraint(
+                condition=models.Q(paid_out_at__isnull=True)
+                | (models.Q(status="OWED") & ~models.Q(paid_out_reference="")),
+                name="payments_refund_paid_out_owed",
             ),
         ]
 

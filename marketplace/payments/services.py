@@ -464,6 +464,8 @@ def _settle_refund(refund: Refund, response: GatewayResponse | None, actor) -> t
             )
         )
         payment_refunded.send(sender=Payment, payment=payment, refund=refund)
+        if refund.status == RefundStatus.OWED:
+            announce.refund_owed(order=order, refund=refund)
     return refund, True
 
 

@@ -11,9 +11,12 @@ to other services.
 - `payment_refunded(payment, refund)`: `refund.amount` went back to the buyer, or is
   owed to them (`refund.status` DONE or OWED); `refund.by_hand` when staff gave it back
   outside the gateway.
+- `owed_refund_paid_out(refund)`: staff transferred an OWED refund to the buyer's bank
+  account (`refund.paid_out_at`); the money the platform owed the buyer is paid.
 """
 
 from django.dispatch import Signal
 
 payment_captured = Signal()
 payment_refunded = Signal()
+owed_refund_paid_out = Signal()

@@ -195,7 +195,9 @@ def mark_refunded(*, return_id: int, refund: Refund) -> ReturnRequest:
         amount=str(refund.amount),
         status=refund.status,
     )
-    return _refunded(locked, amount=refund.amount, event=done)
+    # Money owed to the buyer is not given back yet: payments tells them how it will be.
+    told = refund.status == RefundStatus.OWED
+    return _refunded(locked, amount=refund.amount, event=done, told=told)
 
 
 def refund_by_hand(*, actor, return_request: ReturnRequest) -> ReturnRequest:
@@ -277,9 +279,12 @@ def _record_by_hand(request: ReturnRequest, *, amount: Decimal, staff) -> None:
     )
 
 
-def _refunded(locked: ReturnRequest, *, amount: Decimal, event: OrderEvent) -> ReturnRequest:
+def _refunded(
+    locked: ReturnRequest, *, amount: Decimal, event: OrderEvent, told: bool = False
+) -> ReturnRequest:
     """In the caller's transaction, with the return locked and not REFUNDED yet: it is
-    now, having given back `amount`; nothing is owed or held any more; the buyer is told."""
+    now, having given back `amount`; nothing is owed or held any more; the buyer is told
+    (unless `told` already)."""
     locked.status = ReturnStatus.REFUNDED
     locked.refunded = amount
     locked.refund_due = None
@@ -296,9 +301,10 @@ def _refunded(locked: ReturnRequest, *, amount: Decimal, event: OrderEvent) -> R
         ]
     )
     events.record(event)
-    announce.return_refunded(
-        order=locked.order, return_id=locked.pk, amount=amount, currency=locked.currency
-    )
+    if not told:
+        announce.return_refunded(
+            order=locked.order, return_id=locked.pk, amount=amount, currency=locked.currency
+        )
     return locked
 
 
