@@ -117,6 +117,13 @@ def serve() -> int:
         ],
         cwd=ROOT,
     )
+    redis = services.embedded_redis_process()
+    if redis is not None:
+        # Started before the migrations, which publish jobs: kept running from here on
+        # (the outbox's sweep sends what was published while it was down).
+        folder = services.embedded_redis_dir().resolve()
+        command = services.embedded_redis_command(folder)
+        supervisor.adopt(Service("redis", command, stops_last=True), redis)
     supervisor.start()
     print(f"\nBazarcheh is serving on http://{host}:{port}/  (GraphQL: /graphql/, admin: /admin/)")
     print("Ctrl-C stops the web server, the worker, the scheduler and the database.\n")

@@ -150,6 +150,25 @@ def _answers(socket_path: Path) -> bool:
         return False
 
 
+def embedded_redis_command(folder: Path) -> list[str]:
+    """redis-server for the embedded Redis under `folder`, in the foreground."""
+    return [
+        redis_executable(),
+        "--port", "0",
+        "--unixsocket", str(redis_socket_path(folder)),
+        "--unixsocketperm", "700",
+        "--dir", str(folder),
+        "--appendonly", "yes",
+        "--save", "",
+        "--logfile", str(folder / "redis.log"),
+    ]  # fmt: skip
+
+
+def embedded_redis_process(folder: Path | None = None) -> subprocess.Popen | None:
+    """The embedded Redis under `folder` if this process started it (not one reused)."""
+    return _redis_processes.get((folder or embedded_redis_dir()).resolve())
+
+
 def start_embedded_redis(folder: Path | None = None) -> str:
     """Start (or reuse) a Redis that keeps its data under `folder` and listens only on a
     Unix socket there; return its broker URL. The queue is written to an append-only
@@ -159,16 +178,7 @@ def start_embedded_redis(folder: Path | None = None) -> str:
     socket_path = redis_socket_path(folder)
     if _answers(socket_path):
         return embedded_redis_url(folder)
-    command = [
-        redis_executable(),
-        "--port", "0",
-        "--unixsocket", str(socket_path),
-        "--unixsocketperm", "700",
-        "--dir", str(folder),
-        "--appendonly", "yes",
-        "--save", "",
-        "--logfile", str(folder / "redis.log"),
-    ]  # fmt: skip
+    command = embedded_redis_command(folder)
     # A session of its own: a Ctrl-C in the terminal reaches the launcher, which stops
     # the server after the worker; and it ends with the launcher, however that ends.
     process = subprocess.Popen(

@@ -1,7 +1,8 @@
-"""The processes of `make run`, kept running: a worker or the scheduler that dies is
-started again after a pause that doubles with each death in a row (so one that cannot
-start does not spin), and each death is reported. Only an essential process (the web
-server) ending stops the whole stack."""
+"""The processes of `make run`, kept running: a worker, the scheduler or the embedded
+Redis that dies is started again after a pause that doubles with each death in a row (so
+one that cannot start does not spin), and each death is reported. Only an essential
+process (the web server) ending stops the whole stack. A process started before the
+supervisor (the embedded Redis, which the migrations already use) is adopted."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ class Service:
     name: str
     command: list[str]
     essential: bool = False
+    # Started in a session of its own (the terminal's Ctrl-C does not reach it) and
+    # stopped after the others: what they need until they end (the broker).
+    stops_last: bool = False
 
 
 @dataclass
@@ -55,10 +59,17 @@ class Supervisor:
 
     def start(self) -> None:
         for entry in self.running.values():
-            self._launch(entry)
+            if entry.process is None:
+                self._launch(entry)
+
+    def adopt(self, service: Service, process: subprocess.Popen) -> None:
+        """Keep running `service`, whose first process was started elsewhere."""
+        self.running[service.name] = _Running(service, process, started=time.monotonic())
 
     def _launch(self, entry: _Running) -> None:
-        entry.process = subprocess.Popen(entry.service.command, cwd=self.cwd)
+        entry.process = subprocess.Popen(
+            entry.service.command, cwd=self.cwd, start_new_session=entry.service.stops_last
+        )
         entry.started = time.monotonic()
         entry.restart_at = None
 
@@ -107,10 +118,22 @@ class Supervisor:
         return 0
 
     def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
-        """Terminate every process still running; kill those that outlive `timeout`."""
-        processes = [e.process for e in self.running.values() if e.process is not None]
+        """Terminate every process still running, those that stop last once the others
+        ended; kill those that outlive `timeout`."""
         for entry in self.running.values():
             entry.restart_at = None
+        for last in (False, True):
+            self._stop(
+                [
+                    e.process
+                    for e in self.running.values()
+                    if e.process is not None and e.service.stops_last is last
+                ],
+                timeout,
+            )
+
+    @staticmethod
+    def _stop(processes: list[subprocess.Popen], timeout: float) -> None:
         for process in processes:
             if process.poll() is None:
                 process.terminate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -119,3 +120,41 @@ def test_the_web_server_ending_on_ctrl_c_is_no_failure():
     finally:
         supervisor.stop()
     assert code == 0
+
+
+def recording(path: Path, name: str, pause: float = 0.0) -> list[str]:
+    """A process that writes its name to `path` when terminated, after `pause` seconds."""
+    return python(
+        "import signal, sys, time\n"
+        "def bye(*_):\n"
+        f"    time.sleep({pause})\n"
+        f"    open({str(path)!r}, 'a').write({name!r} + '\\n')\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, bye)\n"
+        "time.sleep(120)\n"
+    )
+
+
+def test_an_adopted_broker_comes_back_and_stops_after_the_others(tmp_path):
+    ended = tmp_path / "ended"
+    broker = Service("broker", recording(ended, "broker"), stops_last=True)
+    first = subprocess.Popen(broker.command)
+    supervisor, lines = supervise(
+        [
+            Service("web", SLEEPER, essential=True),
+            # Slow to end: a broker stopped at the same time would end before it.
+            Service("worker", recording(ended, "worker", pause=0.5)),
+        ],
+        first_delay=0.1,
+    )
+    supervisor.adopt(broker, first)
+    try:
+        assert supervisor.pid("broker") == first.pid
+        first.kill()
+        run_until(supervisor, lambda: any("broker started again" in line for line in lines))
+        assert supervisor.pid("broker") not in {None, first.pid}
+        # Its own session: the terminal's Ctrl-C reaches the launcher, not the broker.
+        assert os.getsid(supervisor.pid("broker")) == supervisor.pid("broker")
+    finally:
+        supervisor.stop()
+    assert ended.read_text().split() == ["worker", "broker"]
