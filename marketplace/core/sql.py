@@ -175,8 +175,9 @@ class Shape(Generic[E]):
 
     @property
     def width(self) -> int:
-        """How many columns `select()` lists: a statement selecting two shapes side by
-        side reads the second from this column on."""
+        """How many columns `select()` lists (the shape's `extra` included, not columns
+        passed to `select(**extra)`): a statement selecting two shapes side by side reads
+        the second from this column on."""
         return self._stop + len(self.extra._fields)
 
     def select(self, **extra: str) -> str:

@@ -38,7 +38,9 @@ SELECT {ORDER_SHAPE.select()}, {PAYMENT_SHAPE.select()}
 """
 
 
-def lock_order_and_payment(payment_id: int, order_id: int | None = None) -> tuple[Order, Payment]:
+def lock_order_and_payment(
+    *, payment_id: int, order_id: int | None = None
+) -> tuple[Order, Payment]:
     """The order, then the payment, locked and read again. `order_id` when the caller
     knows it (a payment never changes orders)."""
     if order_id is None:

@@ -3,8 +3,10 @@ verified (callback, webhook, reconciliation) and refunds.
 
 Network calls to a provider always happen outside a transaction; what they answer is
 then written in a short transaction that locks the order, then the payment (always in
-that order, as orders.services does), re-reads them and changes them only if they are
-still in the state the answer applies to. The same callback or webhook twice, or two
+that order, as orders.services does; payments/locks.py), re-reads them and changes them
+only if they are still in the state the answer applies to. The one exception is a
+started payment's usual answer, which changes the payment alone by a conditional update
+(request_payment). The same callback or webhook twice, or two
 racing each other, therefore has one effect: the second finds the payment CHARGED.
 Every exchange with a provider is kept verbatim as a Transaction.
 """
@@ -114,7 +116,7 @@ def request_payment(*, payment: Payment) -> Payment:
         payment.updated = now
         return payment
     with transaction.atomic():
-        order, locked = lock_order_and_payment(payment.pk, payment.order_id)
+        order, locked = lock_order_and_payment(payment_id=payment.pk, order_id=payment.order_id)
         record(locked, response)
         if locked.status != PaymentStatus.PENDING or locked.psp_reference:
             return locked
@@ -156,7 +158,7 @@ def settle(*, payment: Payment, response: GatewayResponse) -> Settlement:
         )
         paid = False
     with transaction.atomic():
-        order, locked = lock_order_and_payment(payment.pk, payment.order_id)
+        order, locked = lock_order_and_payment(payment_id=payment.pk, order_id=payment.order_id)
         record(locked, response)
         if locked.status in CAPTURED_STATUSES:
             return Settlement(locked, paid=True)
@@ -316,7 +318,7 @@ def record_cash_payment(*, payment: Payment, amount: Decimal | None = None) -> P
     total unless given: less when units were packed short). The fulfilment step calls
     this (it checks who may); a second call changes nothing."""
     with transaction.atomic():
-        order, locked = lock_order_and_payment(payment.pk, payment.order_id)
+        order, locked = lock_order_and_payment(payment_id=payment.pk, order_id=payment.order_id)
         gateway = get_gateway(locked.gateway)
         if gateway is None or not gateway.confirms_at_once:
             raise DomainError.of(
@@ -376,7 +378,7 @@ def _reserve(
     `key` is answered instead of a new one: the order's lock makes two requests with
     the same key run one after the other, so the second finds the first's."""
     with transaction.atomic():
-        _order, payment = lock_order_and_payment(payment_id)
+        _order, payment = lock_order_and_payment(payment_id=payment_id)
         earlier = (
             Refund.objects.filter(idempotency_key=key).exclude(status=RefundStatus.FAILED).first()
             if key
@@ -425,7 +427,7 @@ def _settle_refund(refund: Refund, response: GatewayResponse | None, actor) -> t
     """Apply the provider's answer to a PENDING refund; (the refund, whether this call
     settled it). A refund settled meanwhile (another reconciliation) is left alone."""
     with transaction.atomic():
-        order, payment = lock_order_and_payment(refund.payment_id)
+        order, payment = lock_order_and_payment(payment_id=refund.payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if response is None:
             # The provider did not answer: the refund stays PENDING, its amount reserved,

@@ -60,7 +60,7 @@ def test_a_waiting_lock_reads_both_rows_as_the_holder_left_them(sandbox, buyer, 
 
     def hold(_i: int) -> None:
         with transaction.atomic():
-            lock_order_and_payment(payment.pk, order.pk)
+            lock_order_and_payment(payment_id=payment.pk, order_id=order.pk)
             Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.FAILED)
             Order.objects.filter(pk=order.pk).update(payment_status=PaymentStatus.FAILED)
             locked.set()
@@ -70,7 +70,7 @@ def test_a_waiting_lock_reads_both_rows_as_the_holder_left_them(sandbox, buyer, 
     def wait(_i: int) -> tuple[str, str]:
         assert locked.wait(timeout=60)
         with transaction.atomic():
-            again, its_payment = lock_order_and_payment(payment.pk, order.pk)
+            again, its_payment = lock_order_and_payment(payment_id=payment.pk, order_id=order.pk)
         connection.close()
         return again.payment_status, its_payment.status
 
