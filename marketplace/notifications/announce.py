@@ -21,9 +21,13 @@ twice. Events and recipients:
   return.refund_held    by e-mail, the same staff: the owed refund is no longer tried by
                         itself: return_refund_held(order=, return_id=, amount=, ...)
   return.refunded       buyer, the return's refund is made (by the gateway, or by staff
-                        by hand): return_refunded(order=, return_id=, amount=, currency=)
+                        by hand; an owed one is told as refund.owed):
+                        return_refunded(order=, return_id=, amount=, currency=)
   return.resolved       buyer, staff decided the dispute:
                         return_resolved(order=, return_id=, decision=)
+  refund.owed           buyer (how the money will reach them), and by e-mail platform
+                        staff who may refund: refund_owed(order=, refund=)
+  refund.paid_out       buyer, with the bank's reference: owed_refund_paid_out(order=, refund=)
   review.created        the seller's owner (a kind they may turn off): review_created(review=)
   payout.sent           the seller's owner: payout_sent(seller=, payout_id=, amount=, currency=)
   seller.applied        the cooperative's staff (platform staff for an independent seller)

@@ -202,10 +202,9 @@ TEMPLATES: dict[str, Template] = {
             "we may call for your Sheba number."
         ),
         _(
-            "The payment gateway could not give back %(amount)s of order %(number)s to your "
-            "card, so it is owed to you: Bazarcheh's staff will transfer it to your bank "
-            "account, and may call you for your account number (Sheba). You will be told "
-            "when it is sent."
+            "%(amount)s of order %(number)s could not be given back the way you paid, so it "
+            "is owed to you: Bazarcheh's staff will transfer it to your bank account, and "
+            "may call you for your account number (Sheba). You will be told when it is sent."
         ),
         {"number": NUMBER, "amount": MONEY},
     ),
@@ -217,11 +216,11 @@ TEMPLATES: dict[str, Template] = {
             "(refund %(refund_id)s)."
         ),
         _(
-            "The gateway could not give back %(amount)s of order %(number)s (refund "
-            "%(refund_id)s): it is owed to the buyer, %(buyer)s. Transfer it to the buyer's "
-            'bank account, then record it in the admin: Refunds, filtered by "owed, not '
-            'transferred", then "Mark transferred to the buyer\'s bank account", with the '
-            "bank's reference."
+            "%(amount)s of order %(number)s (refund %(refund_id)s) could not be given back "
+            "the way the buyer paid: it is owed to the buyer, %(buyer)s. Transfer it to the "
+            "buyer's bank account, then record it in the admin: Refunds, filtered by \"owed, "
+            'not transferred", then "Mark transferred to the buyer\'s bank account", with the '
+            "bank's reference; one refund at a time, each with its own transfer's reference."
         ),
         {"number": NUMBER, "amount": MONEY, "refund_id": "12", "buyer": "+989121234567"},
     ),

@@ -59,7 +59,7 @@ class RefundAdmin(ReadOnlyAdmin):
     list_select_related = ("payment__order",)
     actions = ("mark_paid_out",)
 
-    @admin.display(description=_("order"))
+    @admin.display(description=_("Order"))
     def order(self, refund: Refund):
         return refund.payment.order
 
@@ -74,30 +74,45 @@ class RefundAdmin(ReadOnlyAdmin):
         description=_("Mark transferred to the buyer's bank account"), permissions=("pay_out",)
     )
     def mark_paid_out(self, request, queryset):
-        """Asks for the bank's reference, then records each chosen owed refund as
-        transferred with it; the outcome of each is told."""
-        chosen = queryset.select_related("payment__order").order_by("id")
-        if "apply" not in request.POST:
+        """Asks for the bank's reference of one owed refund's transfer, then records it;
+        one refund at a time, as each buyer's transfer has its own reference."""
+        chosen = list(queryset.select_related("payment__order")[:2])
+        if len(chosen) != 1:
+            self.message_user(
+                request,
+                _("Choose one refund: each transfer has its own bank reference."),
+                level=messages.ERROR,
+            )
+            return None
+        refund = chosen[0]
+        if "apply" not in request.POST and refund.paid_out_at is None:
             context = {
                 **self.admin_site.each_context(request),
                 "title": _("Mark transferred to the buyer's bank account"),
-                "refunds": chosen,
+                "refund": refund,
                 "reference_max": owed.REFERENCE_MAX,
             }
             return render(request, "admin/bazarcheh/refund_paid_out.html", context)
-        for refund in chosen:
-            try:
-                owed.pay_out_owed_refund(
-                    actor=request.user,
-                    refund_id=refund.pk,
-                    reference=request.POST.get("reference", ""),
-                )
-            except DomainError as exc:
-                self.message_user(
-                    request, f"{refund.pk}: {exc.errors[0].message}", level=messages.ERROR
-                )
-                continue
-            self.message_user(
-                request, _("Refund %(id)s is recorded as transferred.") % {"id": refund.pk}
+        reference = request.POST.get("reference", "").strip()
+        try:
+            done = owed.pay_out_owed_refund(
+                actor=request.user, refund_id=refund.pk, reference=reference
             )
+        except DomainError as exc:
+            self.message_user(
+                request, f"{refund.pk}: {exc.errors[0].message}", level=messages.ERROR
+            )
+            return None
+        if (done.paid_out_by_id, done.paid_out_reference) != (request.user.pk, reference):
+            # Recorded before (by someone else, or with another reference): said, not hidden.
+            text = _("Refund %(id)s was already recorded as transferred, reference %(ref)s.")
+            self.message_user(
+                request,
+                text % {"id": refund.pk, "ref": done.paid_out_reference},
+                level=messages.WARNING,
+            )
+            return None
+        self.message_user(
+            request, _("Refund %(id)s is recorded as transferred.") % {"id": refund.pk}
+        )
         return None

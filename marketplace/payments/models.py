@@ -106,7 +106,7 @@ class Refund(models.Model):
     by_hand = models.BooleanField(_("given back by hand"), default=False)
     # An OWED refund staff transferred to the buyer's bank account: when, the bank's
     # reference for the transfer, and who recorded it (marketplace/payments/owed.py).
-    paid_out_at = models.DateTimeField(_("transferred"), null=True, blank=True)
+    paid_out_at = models.DateTimeField(_("transferred on"), null=True, blank=True)
     paid_out_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
     paid_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -104,6 +104,16 @@ def test_only_an_owed_refund_is_transferred(placed, client, operator):
         )
 
 
+def applying(refunds: list[Refund], reference: str) -> dict:
+    """The admin action's second step: the chosen refunds and the bank's reference."""
+    return {
+        "action": "mark_paid_out",
+        "_selected_action": [r.pk for r in refunds],
+        "apply": "1",
+        "reference": reference,
+    }
+
+
 def test_the_admin_asks_for_the_reference_then_records_it(owed, operator):
     _order, refund = owed
     admin = Client()
@@ -115,16 +125,25 @@ def test_the_admin_asks_for_the_reference_then_records_it(owed, operator):
     assert asked.status_code == 200 and 'name="reference"' in asked.content.decode()
     refund.refresh_from_db()
     assert refund.paid_out_at is None
-    recorded = admin.post(
-        url,
-        {
-            "action": "mark_paid_out",
-            "_selected_action": [refund.pk],
-            "apply": "1",
-            "reference": "1405-9911",
-        },
-    )
+    recorded = admin.post(url, applying([refund], "1405-9911"))
     assert recorded.status_code == 302
     refund.refresh_from_db()
     assert refund.paid_out_reference == "1405-9911" and refund.paid_out_by == operator
     assert not admin.get(url, {"owed": "waiting"}).context["cl"].result_count
+    # Recorded again with another reference: said so, and nothing changes.
+    again = admin.post(url, applying([refund], "x"), follow=True)
+    assert "1405-9911" in again.content.decode()
+    refund.refresh_from_db()
+    assert refund.paid_out_reference == "1405-9911"
+
+
+def test_the_admin_records_one_refund_at_a_time(placed, client, operator):
+    _order, payment = placed
+    callback(client, decide(client, payment.action["url"], "paid"))
+    payment.refresh_from_db()
+    two = [refund_payment(actor=operator, payment=payment, amount=PART) for _ in range(2)]
+    admin = Client()
+    admin.force_login(operator)
+    answer = admin.post("/admin/payments/refund/", applying(two, "1405"), follow=True)
+    assert answer.status_code == 200
+    assert not Refund.objects.filter(paid_out_at__isnull=False).exists()

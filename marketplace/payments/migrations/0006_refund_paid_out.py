@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='refund',
             name='paid_out_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='transferred'),
+            field=models.DateTimeField(blank=True, null=True, verbose_name='transferred on'),
         ),
         migrations.AddField(
             model_name='refund',
