@@ -360,11 +360,12 @@ def broker_sends(monkeypatch) -> list[str]:
 def publishing_not_paused() -> Iterator[None]:
     """A broker or Redis a test broke does not leave the next tests' jobs unpublished
     or their reads uncached."""
-    from marketplace.core import outbox, redis_guard
+    from marketplace.core import outbox, redis_guard, versioning
 
     yield
     outbox.resume_publishing()
     redis_guard.resume()
+    versioning._bump_owed = False
 
 
 @pytest.fixture(autouse=True)

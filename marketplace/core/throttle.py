@@ -98,7 +98,9 @@ def give_back(scope: str, key: str, *, window: int, amount: int = 1) -> None:
     if _in_redis() and redis_guard.usable():
         try:
             with contextlib.suppress(ValueError):  # the window ended meanwhile
-                caches["throttle"].decr(name, amount)
+                left = caches["throttle"].decr(name, amount)
+                if left < 0:  # a count of a new window: never below nothing
+                    caches["throttle"].incr(name, -left)
             return
         except RedisError as error:
             redis_guard.failed(error)

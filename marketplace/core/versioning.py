@@ -4,9 +4,10 @@ cached anonymous catalogue reads keyed by it become stale at once.
 The number lives in the cache (Redis in production). When the cache cannot be reached
 (or is left alone after a failure, marketplace/core/redis_guard.py) there is no version:
 readers skip the response cache and run the query, and a write's bump waits in this
-process until its next read of the version reaches Redis, which makes it first. So a
-Redis outage never fails a read or a committed write, and what was cached before it
-does not answer after it."""
+process until its next call that reaches Redis (a read of the version or another bump),
+which makes it. So a Redis outage never fails a read or a committed write; what was
+cached before it answers after it at most until its TTL (API_RESPONSE_CACHE_SECONDS),
+and not at all once a process that owes a bump reaches Redis again."""
 
 import logging
 
@@ -61,6 +62,7 @@ def bump_catalog_version() -> None:
             return
         try:
             _incr()
+            _bump_owed = False
         except RedisError as error:
             _bump_owed = True
             redis_guard.failed(error)
