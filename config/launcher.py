@@ -3,14 +3,15 @@
 `run` starts the embedded PostgreSQL (unless DATABASE_URL is set) and the embedded Redis
 as the broker (unless CELERY_BROKER_URL or REDIS_URL is set), migrates, loads the demo
 data once, then runs the web server, a Celery worker and the beat scheduler until
-Ctrl-C, which stops every process it started, the embedded servers included. A worker
-or scheduler that dies is started again (config.supervisor); the web server ending stops
-everything. `test` runs the whole pytest suite on the embedded PostgreSQL and Redis, or
-on DATABASE_URL and REDIS_URL when set.
+Ctrl-C, which stops every process it started, the embedded servers included. A worker,
+the scheduler or the embedded Redis that dies is started again (config.supervisor); the
+web server ending stops everything. `test` runs the whole pytest suite on the embedded
+PostgreSQL and Redis, or on DATABASE_URL and REDIS_URL when set.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -123,7 +124,8 @@ def serve() -> int:
         # (the outbox's sweep sends what was published while it was down).
         folder = services.embedded_redis_dir().resolve()
         command = services.embedded_redis_command(folder)
-        supervisor.adopt(Service("redis", command, stops_last=True), redis)
+        launch = functools.partial(services.launch_embedded_redis, folder)
+        supervisor.adopt(Service("redis", command, stops_last=True, launch=launch), redis)
     supervisor.start()
     print(f"\nBazarcheh is serving on http://{host}:{port}/  (GraphQL: /graphql/, admin: /admin/)")
     print("Ctrl-C stops the web server, the worker, the scheduler and the database.\n")

@@ -164,6 +164,18 @@ def embedded_redis_command(folder: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def launch_embedded_redis(folder: Path) -> subprocess.Popen:
+    """redis-server for `folder`, in a session of its own: a Ctrl-C in the terminal
+    reaches the launcher, which stops the server after the worker; and it ends with the
+    launcher, however that ends."""
+    return subprocess.Popen(
+        embedded_redis_command(folder),
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_end_with_parent,
+    )
+
+
 def embedded_redis_process(folder: Path | None = None) -> subprocess.Popen | None:
     """The embedded Redis under `folder` if this process started it (not one reused)."""
     return _redis_processes.get((folder or embedded_redis_dir()).resolve())
@@ -178,12 +190,7 @@ def start_embedded_redis(folder: Path | None = None) -> str:
     socket_path = redis_socket_path(folder)
     if _answers(socket_path):
         return embedded_redis_url(folder)
-    command = embedded_redis_command(folder)
-    # A session of its own: a Ctrl-C in the terminal reaches the launcher, which stops
-    # the server after the worker; and it ends with the launcher, however that ends.
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_end_with_parent
-    )
+    process = launch_embedded_redis(folder)
     for _ in range(REDIS_START_LOOKS):
         if _answers(socket_path):
             _redis_processes[folder] = process

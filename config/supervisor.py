@@ -25,9 +25,11 @@ class Service:
     name: str
     command: list[str]
     essential: bool = False
-    # Started in a session of its own (the terminal's Ctrl-C does not reach it) and
-    # stopped after the others: what they need until they end (the broker).
+    # Stopped after the others: what they need until they end (the broker).
     stops_last: bool = False
+    # Starts the process when `command` alone does not say how (the embedded Redis: a
+    # session of its own, ended with the launcher); else `command` is run in `cwd`.
+    launch: Callable[[], subprocess.Popen] | None = None
 
 
 @dataclass
@@ -67,8 +69,9 @@ class Supervisor:
         self.running[service.name] = _Running(service, process, started=time.monotonic())
 
     def _launch(self, entry: _Running) -> None:
-        entry.process = subprocess.Popen(
-            entry.service.command, cwd=self.cwd, start_new_session=entry.service.stops_last
+        launch = entry.service.launch
+        entry.process = (
+            launch() if launch else subprocess.Popen(entry.service.command, cwd=self.cwd)
         )
         entry.started = time.monotonic()
         entry.restart_at = None

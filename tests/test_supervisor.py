@@ -137,8 +137,14 @@ def recording(path: Path, name: str, pause: float = 0.0) -> list[str]:
 
 def test_an_adopted_broker_comes_back_and_stops_after_the_others(tmp_path):
     ended = tmp_path / "ended"
-    broker = Service("broker", recording(ended, "broker"), stops_last=True)
-    first = subprocess.Popen(broker.command)
+    command = recording(ended, "broker")
+
+    def launch() -> subprocess.Popen:
+        # As the embedded Redis is started: a session of its own.
+        return subprocess.Popen(command, start_new_session=True)
+
+    broker = Service("broker", command, stops_last=True, launch=launch)
+    first = launch()
     supervisor, lines = supervise(
         [
             Service("web", SLEEPER, essential=True),
