@@ -545,6 +545,12 @@ def run_load(
     return result
 
 
+def stop_servers(procs: list[subprocess.Popen]) -> None:
+    for server in procs:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def merge(into: Result, part: Result) -> None:
     into.completed += part.completed
     into.seconds += part.seconds
@@ -706,14 +712,19 @@ def main() -> None:
     servers = Servers(_server_url(env["DATABASE_URL"], "postgres"), BENCH_DB)
     procs = []
     gateway = None
-    if not args.gateway_in_process and any(g != "cod" for _s, _p, g in scenarios):
-        gateway_proc, gateway = start_gateway(env)
-        procs.append(gateway_proc)
-        servers.gateway = gateway_proc.pid
-    port = free_port()
-    proc, _base = start_server(
-        marketplace_env(env, port=port, gateway=gateway), cache_seconds=0, port=port
-    )
+    try:
+        if not args.gateway_in_process and any(g != "cod" for _s, _p, g in scenarios):
+            gateway_proc, gateway = start_gateway(env)
+            procs.append(gateway_proc)
+            servers.gateway = gateway_proc.pid
+        port = free_port()
+        proc, _base = start_server(
+            marketplace_env(env, port=port, gateway=gateway), cache_seconds=0, port=port
+        )
+    except BaseException:
+        # The marketplace did not start (start_server exits): no gateway left running.
+        stop_servers(procs)
+        raise
     procs.append(proc)
     servers.marketplace = proc.pid
     SERVERS[:] = [servers]
@@ -745,9 +756,7 @@ def main() -> None:
             if (scenario, buyers) in merged
         ]
     finally:
-        for server in procs:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        stop_servers(procs)
 
     mode = "checkoutComplete only (checkouts prepared in the database)" if ready else "whole"
     print(
