@@ -6,16 +6,24 @@ timeouts, and every request after it as long, for as long as Redis hung. So once
 to the cache's Redis fails, this process goes without it for REDIS_PAUSE_SECONDS, as it
 does after every failed call: reads answer uncached, throttles count in the database.
 The first call after the pause tries Redis again. The broker has its own pause
-(marketplace/core/outbox.py): it may be another server."""
+(marketplace/core/outbox.py): it may be another server.
+
+Every call to the cache's Redis goes through `call`, so none can forget the pause."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# What `call` answers when Redis was not asked or did not answer (None is an answer).
+UNAVAILABLE: Any = object()
 
 # time.monotonic() until which this process does not call the cache's Redis.
 _paused_until = 0.0
@@ -34,6 +42,19 @@ def failed(error: Exception) -> None:
             "Redis failed (%s): going without it for %s s", error, settings.REDIS_PAUSE_SECONDS
         )
     _paused_until = time.monotonic() + settings.REDIS_PAUSE_SECONDS
+
+
+def call(work: Callable[[], Any], *, failure: str, log: logging.Logger) -> Any:
+    """`work()`'s answer, or UNAVAILABLE when Redis is left alone or fails now: then
+    `log` warns "`failure`: the error" and the pause begins."""
+    if not usable():
+        return UNAVAILABLE
+    try:
+        return work()
+    except RedisError as error:
+        failed(error)
+        log.warning("%s: %s", failure, error)
+        return UNAVAILABLE
 
 
 def resume() -> None:

@@ -20,7 +20,6 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from marketplace.core import redis_guard, sql
 from marketplace.core.models import ThrottleCount
@@ -57,6 +56,14 @@ def _count_in_redis(name: str, window: int, amount: int) -> int:
         return amount
 
 
+def _give_back_in_redis(name: str, amount: int) -> None:
+    cache = caches["throttle"]
+    with contextlib.suppress(ValueError):  # the window ended meanwhile
+        left = cache.decr(name, amount)
+        if left < 0:  # a count of a new window: never below nothing
+            cache.incr(name, -left)
+
+
 def _count_in_database(name: str, window: int, amount: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_count_sql(), [name, amount, timedelta(seconds=window)])
@@ -74,16 +81,16 @@ def allow(scope: str, key: str, *, limit: int, window: int, amount: int = 1) -> 
     if window <= 0:
         return True
     name = _name(scope, key)
-    count = None
-    if _in_redis() and redis_guard.usable():
-        try:
-            count = _count_in_redis(name, window, amount)
-        except RedisError as error:
-            # Redis down or hung (its client gives up within REDIS_TIMEOUT_SECONDS): the
-            # limit holds, counted in the database table meanwhile.
-            redis_guard.failed(error)
-            logger.warning("Throttle %s counted in the database: %s", scope, error)
-    if count is None:
+    count = redis_guard.UNAVAILABLE
+    if _in_redis():
+        # Redis down, hung (its client gives up within REDIS_TIMEOUT_SECONDS) or left
+        # alone after a failure: the limit holds, counted in the database table meanwhile.
+        count = redis_guard.call(
+            lambda: _count_in_redis(name, window, amount),
+            failure=f"Throttle {scope} counted in the database",
+            log=logger,
+        )
+    if count is redis_guard.UNAVAILABLE:
         count = _count_in_database(name, window, amount)
     return count <= limit
 
@@ -95,16 +102,14 @@ def give_back(scope: str, key: str, *, window: int, amount: int = 1) -> None:
     if window <= 0:
         return
     name = _name(scope, key)
-    if _in_redis() and redis_guard.usable():
-        try:
-            with contextlib.suppress(ValueError):  # the window ended meanwhile
-                left = caches["throttle"].decr(name, amount)
-                if left < 0:  # a count of a new window: never below nothing
-                    caches["throttle"].incr(name, -left)
+    if _in_redis():
+        given = redis_guard.call(
+            lambda: _give_back_in_redis(name, amount),
+            failure=f"Throttle {scope} given back in the database",
+            log=logger,
+        )
+        if given is not redis_guard.UNAVAILABLE:
             return
-        except RedisError as error:
-            redis_guard.failed(error)
-            logger.warning("Throttle %s given back in the database: %s", scope, error)
     ThrottleCount.objects.filter(key=name, window_ends__gt=timezone.now(), count__gt=0).update(
         count=Greatest(F("count") - amount, 0)
     )

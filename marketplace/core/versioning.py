@@ -13,7 +13,6 @@ import logging
 
 from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
 
 from marketplace.core import redis_guard
 
@@ -22,8 +21,8 @@ logger = logging.getLogger(__name__)
 
 
 # A bump this process could not make (Redis failed, or left alone after a failure): made
-# by its next read of the version that reaches Redis, so the entries cached before the
-# outage do not answer once it ends.
+# by its next call that reaches Redis (a read of the version or another bump), so the
+# entries cached before the outage do not answer once it ends.
 _bump_owed = False
 
 
@@ -34,38 +33,30 @@ def _incr() -> None:
         cache.set(KEY, 2, timeout=None)
 
 
+def _read_version() -> int:
+    global _bump_owed
+    if _bump_owed:
+        _incr()
+        _bump_owed = False
+    version = cache.get(KEY)
+    if version is None:
+        cache.add(KEY, 1, timeout=None)
+        version = cache.get(KEY) or 1
+    return int(version)
+
+
 def catalog_version() -> int | None:
     """The current version, or None when the cache cannot be reached."""
-    global _bump_owed
-    if not redis_guard.usable():
-        return None
-    try:
-        if _bump_owed:
-            _incr()
-            _bump_owed = False
-        version = cache.get(KEY)
-        if version is None:
-            cache.add(KEY, 1, timeout=None)
-            version = cache.get(KEY) or 1
-    except RedisError as error:
-        redis_guard.failed(error)
-        logger.warning("Catalogue version unavailable, reading uncached: %s", error)
-        return None
-    return int(version)
+    version = redis_guard.call(
+        _read_version, failure="Catalogue version unavailable, reading uncached", log=logger
+    )
+    return None if version is redis_guard.UNAVAILABLE else version
 
 
 def bump_catalog_version() -> None:
     def bump() -> None:
         global _bump_owed
-        if not redis_guard.usable():
-            _bump_owed = True
-            return
-        try:
-            _incr()
-            _bump_owed = False
-        except RedisError as error:
-            _bump_owed = True
-            redis_guard.failed(error)
-            logger.warning("Catalogue version not bumped yet: %s", error)
+        made = redis_guard.call(_incr, failure="Catalogue version not bumped yet", log=logger)
+        _bump_owed = made is redis_guard.UNAVAILABLE
 
     transaction.on_commit(bump)

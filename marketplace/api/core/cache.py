@@ -28,7 +28,6 @@ from graphql import (
 )
 from graphql.error import GraphQLError
 from graphql.utilities import get_operation_ast
-from redis.exceptions import RedisError
 
 from marketplace.core import redis_guard
 from marketplace.core.versioning import catalog_version
@@ -161,15 +160,10 @@ def cache_key(request: HttpRequest, schema: GraphQLSchema, documents) -> str | N
 
 
 def cached_response(key: str) -> HttpResponse | None:
-    if not redis_guard.usable():
-        return None
-    try:
-        content = cache.get(key)
-    except RedisError as error:
-        redis_guard.failed(error)
-        logger.warning("Response cache unavailable: %s", error)
-        return None
-    if content is None:
+    content = redis_guard.call(
+        lambda: cache.get(key), failure="Response cache unavailable", log=logger
+    )
+    if content is None or content is redis_guard.UNAVAILABLE:
         return None
     response = HttpResponse(content, content_type="application/json")
     response[HEADER] = "HIT"
@@ -189,10 +183,6 @@ def store(key: str, response: HttpResponse) -> None:
     # `"errors":` can appear in a JSON body only as a key: string values escape quotes.
     if b'"errors":' in content:
         return
-    if not redis_guard.usable():
-        return
-    try:
-        cache.set(key, content, ttl())
-    except RedisError as error:
-        redis_guard.failed(error)
-        logger.warning("Response not cached: %s", error)
+    redis_guard.call(
+        lambda: cache.set(key, content, ttl()), failure="Response not cached", log=logger
+    )
