@@ -54,7 +54,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import Servers  # noqa: E402
+from bench.servers import Servers, marketplace_env, start_gateway  # noqa: E402
 
 BENCH_DB = "bazarcheh_bench_checkout"
 STEPS = ("create", "linesAdd", "shippingAddress", "deliveryMethod", "complete", "callback")
@@ -459,7 +459,7 @@ class Result:
 
 
 def run_load(
-    port: int,
+    servers: Servers,
     pairs: list[tuple[str, str]],
     buyers: int,
     duration: float,
@@ -475,7 +475,7 @@ def run_load(
     stop_at = [0.0]
 
     def buyer(index: int) -> None:
-        browser = Browser(port)
+        browser = Browser(servers.port)
         conn = browser.home
         headers = {"Content-Type": "application/json", "Accept-Language": "fa"}
         rng = random.Random(index)
@@ -530,7 +530,7 @@ def run_load(
     threads = [threading.Thread(target=buyer, args=(i,)) for i in range(buyers)]
     for thread in threads:
         thread.start()
-    before = SERVERS[0].usage()
+    before = servers.usage()
     began = time.perf_counter()
     stop_at[0] = began + duration
     start_barrier.wait()
@@ -538,7 +538,7 @@ def run_load(
         thread.join()
     # Prepared checkouts may run out before the time is up.
     result.seconds = min(duration, time.perf_counter() - began)
-    used = SERVERS[0].usage() - before
+    used = servers.usage() - before
     result.database_cpu = used.database
     result.server_cpu = used.app + used.database
     result.gateway_cpu = used.gateway
@@ -572,10 +572,6 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-# The servers measured (set by main).
-SERVERS: list[Servers] = []
 
 
 def median_ms(values: list[float]) -> str:
@@ -704,7 +700,6 @@ def main() -> None:
         counts = {gateway: query_counts(carts, gateway) for _s, _p, gateway in scenarios}
     load_before = os.getloadavg()[0]
     from bench.catalog_bench import free_port, server_workers, start_server
-    from bench.servers import marketplace_env, start_gateway
 
     # The same production server as the catalogue benchmark; checkouts are never cached.
     # The built-in sandbox gateway for the online-payment rows: a server of its own, as
@@ -726,11 +721,10 @@ def main() -> None:
         stop_servers(procs)
         raise
     procs.append(proc)
-    servers.marketplace = proc.pid
-    SERVERS[:] = [servers]
+    servers.marketplace, servers.port = proc.pid, port
     try:
         # Warm up the workers and their connections.
-        run_load(port, carts.many, server_workers() + 1, 3, ready=ready.get(("warm-up", 0)))
+        run_load(servers, carts.many, server_workers() + 1, 3, ready=ready.get(("warm-up", 0)))
         analyze()
         # Each row's time in --rounds slices, the scenarios taking turns: a change of the
         # machine's other load falls on every row alike, not on one.
@@ -741,7 +735,7 @@ def main() -> None:
                     if ready and gateway != "cod":
                         continue
                     result = run_load(
-                        port,
+                        servers,
                         pairs,
                         buyers,
                         args.duration / args.rounds,

@@ -70,6 +70,8 @@ class Servers:
     database: str
     marketplace: int = 0
     gateway: int = 0
+    # The marketplace's port on 127.0.0.1.
+    port: int = 0
 
     def usage(self) -> Usage:
         import psycopg
