@@ -58,11 +58,17 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{amount:,.{places}f} {names.get(currency, currency)}"
 
 
+def _delivery_phone(order) -> str:
+    return order.shipping_address.phone if order.shipping_address_id else ""
+
+
 def _buyer(order) -> list[who.Recipient]:
     if order.user_id is not None:
         return [who.of_user(order.user)]
-    phone = order.shipping_address.phone if order.shipping_address_id else ""
-    return [who.of_contact(email=order.email, phone=phone, language=order.language)]
+    contact = who.of_contact(
+        email=order.email, phone=_delivery_phone(order), language=order.language
+    )
+    return [contact]
 
 
 def _seller_owner(seller) -> who.Recipient:
@@ -296,8 +302,7 @@ def refund_owed(*, order, refund) -> None:
         context=context,
         dedup_key=f"refund:{refund.pk}:owed",
     )
-    address = order.shipping_address
-    buyer = (address.phone if address is not None else "") or order.email
+    buyer = _delivery_phone(order) or order.email
     notify(
         event="refund.owed.staff",
         recipients=_refund_payers(),
