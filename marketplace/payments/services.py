@@ -32,6 +32,7 @@ from marketplace.orders import events
 from marketplace.orders.events import EventType
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.orders.permissions import CHANGE_PERM
+from marketplace.payments import writes
 from marketplace.payments.gateways import (
     GatewayResponse,
     GatewayUnavailable,
@@ -46,7 +47,6 @@ from marketplace.payments.models import (
     Refund,
     RefundLine,
     RefundStatus,
-    Transaction,
     WebhookEvent,
 )
 from marketplace.payments.selectors import CAPTURED, by_reference
@@ -56,18 +56,6 @@ from marketplace.sellers import permissions as seller_permissions
 logger = logging.getLogger("marketplace.payments")
 
 CAPTURED_STATUSES = frozenset(CAPTURED)
-
-
-def record(payment: Payment, response: GatewayResponse, *, kind: str | None = None) -> None:
-    if response.raw is None:
-        return
-    Transaction.objects.create(
-        payment=payment,
-        kind=kind or response.kind,
-        amount=response.amount if response.amount is not None else payment.total,
-        is_success=response.is_success,
-        raw=response.raw,
-    )
 
 
 def _unanswered(kind: str, exc: GatewayUnavailable) -> GatewayResponse:
@@ -96,28 +84,17 @@ def request_payment(*, payment: Payment) -> Payment:
             status=PaymentStatus.FAILED, kind="start", is_success=False, raw=exc.raw
         )
     if response.is_success and response.status == PaymentStatus.PENDING:
-        # The usual answer changes the payment alone: stored only while the payment
-        # still waits for it (PENDING, no reference), which the conditional update
-        # decides against a racing settlement or expiry; the order is not touched. Two
-        # statements, no transaction: the exchange is kept first, so a fault between
-        # them leaves what a lost answer leaves (a payment that never started, which
-        # expires), never a reference without its record.
-        record(payment, response)
-        action = response.action.as_json() if response.action else None
-        now = timezone.now()
-        stored = Payment.objects.filter(
-            pk=payment.pk, status=PaymentStatus.PENDING, psp_reference=""
-        ).update(psp_reference=response.psp_reference, action=action, updated=now)
-        if not stored:
-            return Payment.objects.get(pk=payment.pk)
-        payment.status = PaymentStatus.PENDING
-        payment.psp_reference = response.psp_reference
-        payment.action = action
-        payment.updated = now
-        return payment
+        # The usual answer changes the payment alone, in one statement that also keeps
+        # the exchange: stored only while the payment still waits for it (PENDING, no
+        # reference), which decides against a racing settlement or expiry; the order is
+        # not touched.
+        if writes.store_start(payment, response):
+            payment.status = PaymentStatus.PENDING
+            return payment
+        return Payment.objects.get(pk=payment.pk)
     with transaction.atomic():
         order, locked = lock_order_and_payment(payment_id=payment.pk, order_id=payment.order_id)
-        record(locked, response)
+        writes.keep(locked, response)
         if locked.status != PaymentStatus.PENDING or locked.psp_reference:
             return locked
         _fail(order, locked, reason="start")
@@ -159,14 +136,14 @@ def settle(*, payment: Payment, response: GatewayResponse) -> Settlement:
         paid = False
     with transaction.atomic():
         order, locked = lock_order_and_payment(payment_id=payment.pk, order_id=payment.order_id)
-        record(locked, response)
+        writes.keep(locked, response)
         if locked.status in CAPTURED_STATUSES:
             return Settlement(locked, paid=True)
         if not paid:
             if response.status != PaymentStatus.PENDING and locked.status == PaymentStatus.PENDING:
                 _fail(order, locked, reason=response.kind)
             return Settlement(locked, paid=False)
-        orphan = _capture(order, locked, response)
+        orphan = _capture(order, locked)
     if orphan:
         refund_payment(
             actor=None,
@@ -178,14 +155,10 @@ def settle(*, payment: Payment, response: GatewayResponse) -> Settlement:
     return Settlement(locked, paid=True, refunded=orphan)
 
 
-def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
+def _capture(order: Order, payment: Payment) -> bool:
     """Mark `payment` CHARGED and confirm its order; returns True when the order no
     longer wanted this money."""
-    now = timezone.now()
-    payment.status = PaymentStatus.CHARGED
-    payment.captured_amount = payment.total
-    payment.captured_at = now
-    payment.save(update_fields=["status", "captured_amount", "captured_at", "updated"])
+    orphan = not writes.capture(order=order, payment=payment, amount=payment.total)
     history = [
         events.event(
             order,
@@ -195,12 +168,7 @@ def _capture(order: Order, payment: Payment, response: GatewayResponse) -> bool:
             reference=payment.psp_reference,
         )
     ]
-    orphan = order.status != OrderStatus.UNCONFIRMED
     if not orphan:
-        order.status = OrderStatus.CONFIRMED
-        order.payment_status = PaymentStatus.CHARGED
-        order.expires_at = None
-        order.save(update_fields=["status", "payment_status", "expires_at", "updated"])
         history.append(events.event(order, EventType.CONFIRMED, reason=payment.gateway))
         announce.payment_confirmed(order=order)
     else:
@@ -249,7 +217,7 @@ def _verify(gateway: PaymentGateway, payment: Payment, data: dict) -> Settlement
         # Unknown: the payment stays PENDING until the buyer returns or reconciliation.
         logger.warning("gateway %s unreachable verifying %s: %s", gateway.id, payment.pk, exc)
         with transaction.atomic():
-            record(payment, _unanswered("verify", exc))
+            writes.keep(payment, _unanswered("verify", exc))
         return Settlement(payment, paid=False)
     return settle(payment=payment, response=response)
 
@@ -278,7 +246,7 @@ def handle_webhook(*, gateway_id: str, notice: WebhookNotice) -> bool:
         response = gateway.verify_callback(payment, {"event": notice.event_id})
     except GatewayUnavailable as exc:
         with transaction.atomic():
-            record(payment, _unanswered("verify", exc))
+            writes.keep(payment, _unanswered("verify", exc))
         # Forget the event, so the provider's retry is handled.
         event.delete()
         return False
@@ -433,7 +401,7 @@ def _settle_refund(refund: Refund, response: GatewayResponse | None, actor) -> t
             # The provider did not answer: the refund stays PENDING, its amount reserved,
             # until reconciliation asks the provider (reconcile_refunds).
             return refund, False
-        record(payment, response)
+        writes.keep(payment, response)
         if refund.status != RefundStatus.PENDING or response.status == RefundStatus.PENDING:
             return refund, False
         if response.status not in {RefundStatus.DONE, RefundStatus.OWED}:
@@ -520,7 +488,7 @@ def refund_payment(
     except GatewayUnavailable as exc:
         logger.warning("refund %s: %s unreachable: %s", refund.pk, gateway.id, exc)
         with transaction.atomic():
-            record(payment, _unanswered("refund", exc))
+            writes.keep(payment, _unanswered("refund", exc))
         response = None
     except DomainError:
         # The method cannot refund online (cash on delivery): owed to the buyer.
@@ -550,7 +518,7 @@ def reconcile_refunds(*, older_than: timedelta | None = None, limit: int = 200) 
         except GatewayUnavailable as exc:
             logger.info("refund reconciliation: %s unreachable for %s", gateway.id, refund.pk)
             with transaction.atomic():
-                record(refund.payment, _unanswered("refund_inquiry", exc))
+                writes.keep(refund.payment, _unanswered("refund_inquiry", exc))
             continue
         settled += _settle_refund(refund, response, None)[1]
     return settled

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from marketplace.accounts.models import Address, User
 from marketplace.catalog.models import Product, ProductChannelListing, ProductVariant
@@ -62,6 +63,7 @@ MODULES = (
     "marketplace.payments.locks",
     "marketplace.payments.selectors",
     "marketplace.payments.services",
+    "marketplace.payments.writes",
     "marketplace.shipping.selectors",
 )
 # Modules that run SQL of their own without registering it, and why.
@@ -263,6 +265,11 @@ def sample(db) -> Sample:
 
 
 # Parameters like those each statement runs with.
+def kept(s: Sample) -> list:
+    """A kept exchange with a gateway (payments.writes), as its statements take it."""
+    return [s.payment, "start", Decimal(1000), True, Jsonb({"status": 200}), s.now]
+
+
 PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "catalog.product_by_id": lambda s: [s.channel.pk, s.products[0].pk],
     "catalog.product_by_slug": lambda s: [s.channel.pk, s.products[0].slug],
@@ -348,6 +355,28 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
     "payments.sandbox_session": lambda s: [authority(1)],
     "payments.sandbox_verify": lambda s: ["VERIFIED", authority(1), "merchant", 1000, "PAID"],
     "payments.lock_order_and_payment": lambda s: [s.order, s.payment],
+    "payments.keep_exchange": lambda s: kept(s),
+    "payments.store_start": lambda s: [
+        *kept(s),
+        authority(2),
+        Jsonb({"kind": "REDIRECT"}),
+        s.now,
+        s.payment,
+        "PENDING",
+    ],
+    "payments.capture": lambda s: [
+        "CHARGED",
+        Decimal(1000),
+        s.now,
+        s.now,
+        s.payment,
+        "CONFIRMED",
+        "CHARGED",
+        None,
+        s.now,
+        s.order,
+        "UNCONFIRMED",
+    ],
     "shipping.methods_for_groups": lambda s: [
         s.cooperatives,
         s.sellers,
