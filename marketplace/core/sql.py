@@ -233,6 +233,32 @@ class Shape(Generic[E]):
         return self.instance(row), self.extra._make(row[self._stop :])
 
 
+class NewRows:
+    """New rows of `model` written by one statement whatever their number: each column's
+    values go as one array, unnested into rows (`insert`), as the model saves them
+    (defaults, the creation time: `parameters`)."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+
+    @property
+    def columns(self) -> str:
+        return ", ".join(quote(f.column) for f in self.fields)
+
+    def insert(self) -> str:
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in self.fields)
+        return (
+            f"INSERT INTO {table_name(self.model)} ({self.columns})\nSELECT * FROM unnest({arrays})"
+        )
+
+    def parameters(self, rows: Sequence[Model]) -> list[list[Any]]:
+        return [
+            [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows]
+            for f in self.fields
+        ]
+
+
 # ---------------------------------------------------------------- the registry
 
 

@@ -103,7 +103,7 @@ def notify(
     return _insert(rows)
 
 
-_COLUMNS = tuple(f for f in Notification._meta.concrete_fields if not f.primary_key)
+_NEW = sql.NewRows(Notification)
 _KEY = ("event_key", "recipient", "channel")
 
 
@@ -114,8 +114,6 @@ _KEY = ("event_key", "recipient", "channel")
 # inserted leaves its sending job in the outbox in the same statement.
 @sql.statement("notifications.record", uses=(sql.index(Notification, *_KEY),))
 def _record_sql() -> str:
-    columns = ", ".join(sql.quote(f.column) for f in _COLUMNS)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in _COLUMNS)
     key = ", ".join(sql.column(Notification, name) for name in _KEY)
     jobs = outbox.jobs_for(
         "added",
@@ -124,8 +122,7 @@ def _record_sql() -> str:
     )
     return f"""
 WITH added AS (
-    INSERT INTO {sql.table_name(Notification)} ({columns})
-    SELECT * FROM unnest({arrays})
+    {_NEW.insert()}
     ON CONFLICT ({key}) DO NOTHING
     RETURNING {sql.column(Notification, "pk")} AS id, {key}
 ), jobs AS ({jobs})
@@ -137,11 +134,7 @@ SELECT added.*, jobs.id
 def record_parameters(rows: Sequence[Notification]) -> list:
     """Each column's values, as the model saves them (defaults, the creation time), and
     the sending jobs'."""
-    columns = [
-        [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows]
-        for f in _COLUMNS
-    ]
-    return [*columns, *outbox.job_parameters(SEND_TASK)]
+    return [*_NEW.parameters(rows), *outbox.job_parameters(SEND_TASK)]
 
 
 def _insert(rows: list[Notification]) -> list[Notification]:

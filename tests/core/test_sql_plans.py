@@ -33,7 +33,7 @@ from marketplace.ledger.models import Account, AccountKind, CauseKind, Posting
 from marketplace.locations.models import Province
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import record_parameters
-from marketplace.orders.models import Order, OrderLine, OrderStatus, Shipment
+from marketplace.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment
 from marketplace.payments.models import Payment, SandboxSession, SandboxStatus
 from marketplace.sellers.models import Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
@@ -59,6 +59,7 @@ MODULES = (
     "marketplace.ledger.services",
     "marketplace.ledger.split",
     "marketplace.notifications.services",
+    "marketplace.orders.events",
     "marketplace.orders.guests",
     "marketplace.payments.locks",
     "marketplace.payments.selectors",
@@ -349,6 +350,9 @@ PARAMETERS: dict[str, Callable[[Sample], list]] = {
                 context={"number": "1"},
             )
         ]
+    ),
+    "orders.record_events": lambda s: sql.NewRows(OrderEvent).parameters(
+        [OrderEvent(order_id=s.order, type="PLACED", data={"lines": 2})]
     ),
     "payments.by_reference": lambda s: ["sandbox", authority(1)],
     "payments.sandbox_decide": lambda s: ["PAID", s.now, 1_000_000_001, authority(1), "NEW"],
