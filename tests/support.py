@@ -48,3 +48,16 @@ def count_queries(call: Callable, *args, **kwargs) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as context:
         result = call(*args, **kwargs)
     return len(context.captured_queries), result
+
+
+def run_jobs(task: str) -> list:
+    """Run the outbox's pending jobs of `task` as the worker would; their results."""
+    import importlib
+
+    from celery import current_app
+
+    from marketplace.core.models import Job
+
+    importlib.import_module(task.rsplit(".", 1)[0])  # registers the task
+    jobs = list(Job.objects.filter(task=task, status="PENDING"))
+    return [current_app.tasks[task].apply(kwargs=job.kwargs).get() for job in jobs]

@@ -4,9 +4,10 @@ Every function records its messages in the caller's transaction (`services.notif
 deduplicated by a key naming the event, so announcing an event twice sends nothing
 twice. Events and recipients:
 
-  order.placed          buyer; each fulfiller (cooperative staff, or an independent
-                        seller); each seller with lines in it: queue_order_placed
-  payment.confirmed     buyer: payment_confirmed(order=)
+  order.placed          when the order is confirmed (placed with cash on delivery, or
+                        paid online): buyer (for a payment, as payment.confirmed); each
+                        fulfiller (cooperative staff, or an independent seller); each
+                        seller with lines in it: queue_order_placed(order=, paid=)
   payment.failed        buyer: payment_failed(order=, payment_id=)
   shipment.packed_short buyer: shipment_packed_short(shipment=)
   shipment.shipped      buyer, with the tracking link (or, without one, a pointer to the
@@ -91,19 +92,22 @@ def _fulfillers(shipment) -> list[who.Recipient]:
     return [_seller_owner(shipment.seller)]
 
 
-def queue_order_placed(*, order) -> None:
-    """Called in the checkout's transaction: one outbox row; the messages are recorded
-    by the job (announce_order_placed), which keeps the checkout's statements few."""
+def queue_order_placed(*, order, paid: bool = False) -> None:
+    """Called in the transaction that confirms the order (the checkout's with cash on
+    delivery, the payment's when paid online; an unpaid order's fulfillers are not asked
+    to pack it): one outbox row; the messages are recorded by the job
+    (announce_order_placed), which keeps those transactions' statements few. `paid`: the
+    buyer is told of the payment received rather than of the order placed."""
     if is_muted():
         return
     outbox.enqueue(
         "marketplace.notifications.tasks.announce_order_placed",
-        kwargs={"order_id": order.pk},
+        kwargs={"order_id": order.pk, "paid": paid},
         dedup_key=f"order:{order.pk}:placed",
     )
 
 
-def order_placed(*, order_id: int) -> int:
+def order_placed(*, order_id: int, paid: bool = False) -> int:
     from django.db import transaction
 
     from marketplace.orders.models import Order
@@ -120,10 +124,10 @@ def order_placed(*, order_id: int) -> int:
         number = str(order.number)
         key = f"order:{order.pk}:placed"
         rows = notify(
-            event="order.placed.buyer",
+            event="payment.confirmed.buyer" if paid else "order.placed.buyer",
             recipients=_buyer(order),
             context={"number": number, "total": _money(order.total, order.currency)},
-            dedup_key=f"{key}:buyer",
+            dedup_key=f"order:{order.pk}:paid" if paid else f"{key}:buyer",
         )
         fulfilling_sellers = set()
         for shipment in order.shipments.all():
@@ -153,15 +157,6 @@ def order_placed(*, order_id: int) -> int:
                 dedup_key=f"{key}:seller:{seller.pk}",
             )
         return len(rows)
-
-
-def payment_confirmed(*, order) -> None:
-    notify(
-        event="payment.confirmed.buyer",
-        recipients=_buyer(order),
-        context={"number": str(order.number), "total": _money(order.total, order.currency)},
-        dedup_key=f"order:{order.pk}:paid",
-    )
 
 
 def payment_failed(*, order, payment_id: int) -> None:

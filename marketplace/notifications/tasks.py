@@ -17,9 +17,9 @@ def send_notification(self, notification_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
-def announce_order_placed(order_id: int) -> int:
-    """The messages of a new order (recorded once however often this runs)."""
-    return announce.order_placed(order_id=order_id)
+def announce_order_placed(order_id: int, paid: bool = False) -> int:
+    """The messages of a newly confirmed order (recorded once however often this runs)."""
+    return announce.order_placed(order_id=order_id, paid=paid)
 
 
 @shared_task

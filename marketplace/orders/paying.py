@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.errors import DomainError, ErrorCode
+from marketplace.notifications import announce
 from marketplace.orders import events, services
 from marketplace.orders.events import EventType
 from marketplace.orders.models import Order, OrderStatus
@@ -56,6 +57,7 @@ def _pay(actor, order_id: int, gateway_id: str, redirect_url: str | None) -> tup
         order.expires_at = None
         fields += ["status", "expires_at"]
         history.append(events.event(order, EventType.CONFIRMED, user=actor, reason=gateway.id))
+        announce.queue_order_placed(order=order)
     order.save(update_fields=fields)
     events.record(*history)
     return order, payment

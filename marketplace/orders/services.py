@@ -51,8 +51,9 @@ from marketplace.orders.models import (
 )
 from marketplace.orders.permissions import OPEN_STATUSES, can_cancel, is_cancelable, is_signed_in
 from marketplace.payments import services as payment_services
+from marketplace.payments import writes as payment_writes
 from marketplace.payments.gateways import PaymentGateway, get_gateway
-from marketplace.payments.models import Payment, PaymentStatus, Transaction
+from marketplace.payments.models import Payment, PaymentStatus
 
 logger = logging.getLogger("marketplace.orders")
 
@@ -327,14 +328,7 @@ def start_payment(order: Order, gateway: PaymentGateway, redirect_url: str | Non
         # transaction holds the stock and voucher locks.
         return payment
     response = gateway.start(payment, redirect_url)
-    if response.raw is not None:
-        Transaction.objects.create(
-            payment=payment,
-            kind=response.kind,
-            amount=response.amount if response.amount is not None else payment.total,
-            is_success=response.is_success,
-            raw=response.raw,
-        )
+    payment_writes.keep(payment, response)
     if response.status == PaymentStatus.FAILED or not response.is_success:
         raise DomainError.of(
             ErrorCode.PAYMENT_ERROR, "payment_gateway", _("The payment could not be started.")
@@ -369,7 +363,9 @@ def _place(actor, token, gateway_id: str, redirect_url: str | None) -> tuple[Ord
     lines = _create_lines(order, placement.info)
     payment = start_payment(order, placement.gateway, redirect_url)
     events.record(*_placement_events(actor, order, placement, payment, len(lines)))
-    announce.queue_order_placed(order=order)
+    if order.status == OrderStatus.CONFIRMED:
+        # Paid online, the order is announced when the payment confirms it.
+        announce.queue_order_placed(order=order)
     Checkout.objects.filter(pk=checkout.pk).update(order=order, updated=timezone.now())
     checkout.order = order
     # The shared rows come last, so their locks are held for as short a time as possible

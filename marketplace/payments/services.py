@@ -170,7 +170,7 @@ def _capture(order: Order, payment: Payment) -> bool:
     ]
     if not orphan:
         history.append(events.event(order, EventType.CONFIRMED, reason=payment.gateway))
-        announce.payment_confirmed(order=order)
+        announce.queue_order_placed(order=order, paid=True)
     else:
         logger.error("payment %s captured for order %s in %s", payment.pk, order.pk, order.status)
     events.record(*history)

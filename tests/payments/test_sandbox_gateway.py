@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from marketplace.core.models import Job
 from marketplace.notifications.models import Notification
+from marketplace.orders import paying
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import services
 from marketplace.payments.gateways import GatewayResponse
@@ -23,7 +25,7 @@ from marketplace.payments.signals import payment_captured
 from tests.builders.catalog import make_variant
 from tests.builders.inventory import stock_of
 from tests.payments.conftest import RETURN_URL, callback, decide, place, query_of
-from tests.support import count_queries
+from tests.support import count_queries, run_jobs
 
 
 def test_checkout_waits_for_the_gateway_with_stock_allocated(placed, goods):
@@ -227,12 +229,58 @@ def test_the_sandbox_is_off_unless_enabled(client, placed, settings):
     assert client.get(payment.action["url"]).status_code == 404
 
 
-def test_the_buyer_hears_once_that_the_payment_arrived(client, placed):
+ANNOUNCE = "marketplace.notifications.tasks.announce_order_placed"
+
+
+def messages(order: Order) -> list[tuple[str, str]]:
+    return sorted(
+        Notification.objects.filter(event_key__startswith=f"order:{order.pk}:").values_list(
+            "template", "recipient"
+        )
+    )
+
+
+def test_an_order_is_announced_only_once_its_payment_arrives(
+    client, placed, buyer, staff_a, staff_b, seller_a, seller_b
+):
+    """Fulfillers are not asked to pack an order nobody has paid for: the checkout
+    queues no announcement; the payment does, once however often the buyer comes back,
+    and the buyer hears of the payment received, not of a second placed order."""
     order, payment = placed
+    assert not Job.objects.filter(task=ANNOUNCE).exists()
     location = decide(client, payment.action["url"], "paid")
     callback(client, location)
     callback(client, location)
-    assert Notification.objects.filter(event_key=f"order:{order.pk}:paid").count() == 1
+    job = Job.objects.get(task=ANNOUNCE)
+    assert job.kwargs == {"order_id": order.pk, "paid": True}
+    run_jobs(ANNOUNCE)
+    run_jobs(ANNOUNCE)
+    assert messages(order) == sorted(
+        [
+            ("payment.confirmed.buyer", f"user:{buyer.pk}"),
+            ("order.placed.fulfiller", f"user:{staff_a.pk}"),
+            ("order.placed.fulfiller", f"user:{staff_b.pk}"),
+            ("order.placed.seller", f"user:{seller_a.owner_id}"),
+            ("order.placed.seller", f"user:{seller_b.owner_id}"),
+        ]
+    )
+
+
+def test_an_unpaid_order_is_never_announced(client, placed):
+    order, payment = placed
+    callback(client, decide(client, payment.action["url"], "canceled"))
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.UNCONFIRMED
+    assert not Job.objects.filter(task=ANNOUNCE).exists()
+    assert [template for template, _who in messages(order)] == []
+
+
+def test_an_order_paid_again_on_delivery_is_announced_as_placed(client, placed, buyer):
+    order, payment = placed
+    callback(client, decide(client, payment.action["url"], "canceled"))
+    paying.pay_order(actor=buyer, order=Order.objects.get(pk=order.pk), gateway="cod")
+    assert Job.objects.get(task=ANNOUNCE).kwargs == {"order_id": order.pk, "paid": False}
+    run_jobs(ANNOUNCE)
+    assert ("order.placed.buyer", f"user:{buyer.pk}") in messages(order)
 
 
 def test_the_buyer_hears_when_the_payment_failed(client, placed):
@@ -245,8 +293,8 @@ def test_a_paid_callback_runs_a_fixed_number_of_statements(client, sandbox, buye
     """The buyer back from paying: the payment found (1); the gateway's verification,
     one conditional update (1); in one transaction (2 savepoints here, as the test runs
     in a transaction) the order and the payment locked in one statement (1), the
-    exchange kept (1), both updated by one statement (1), the buyer's message: preferences, the row with
-    its job (2), the events (1); the ledger's capture in the same transaction: the
+    exchange kept (1), both updated by one statement (1), the order's announcement
+    queued (1), the events (1); the ledger's capture in the same transaction: the
     order's postings, the split's lines and parcels, the accounts, the posting with its
     entries (5). 36 before these were counted."""
     counts = []
@@ -257,4 +305,4 @@ def test_a_paid_callback_runs_a_fixed_number_of_statements(client, sandbox, buye
         count, response = count_queries(callback, client, location)
         assert query_of(response["Location"])["payment"] == "paid"
         counts.append(count)
-    assert counts[1] == 15
+    assert counts[1] == 14

@@ -14,7 +14,6 @@ import pytest
 from celery import current_app
 from django.db import IntegrityError, connection, transaction
 
-from marketplace.core.models import Job
 from marketplace.orders.events import EventType
 from marketplace.orders.services import complete_checkout
 from marketplace.payments.models import Payment, PaymentStatus, Refund, RefundStatus
@@ -26,18 +25,12 @@ from tests.builders.catalog import make_variant
 from tests.builders.checkout import make_checkout
 from tests.builders.returns import deliver, return_waiting_for_cash
 from tests.builders.seed import ensure_seeded
-from tests.support import gid
+from tests.support import gid, run_jobs
 
 NOW = timedelta(0)
 FIND_RETURNS = """
 query Order($id: ID!) { order(id: $id) { returns { status statusDisplay refundPending } } }
 """
-
-
-def run_jobs(task: str) -> list:
-    """Run the outbox's jobs of `task` as the worker would."""
-    jobs = list(Job.objects.filter(task=task, status="PENDING"))
-    return [current_app.tasks[task].apply(kwargs=job.kwargs).get() for job in jobs]
 
 
 def test_a_cod_refund_waits_for_the_cash_and_is_paid_when_it_comes_in(
