@@ -1,4 +1,5 @@
-"""What many tests read back: global IDs, error codes and query counts."""
+"""What many tests read back (global IDs, error codes, query counts) and the outbox's
+jobs they run as the worker would."""
 
 from __future__ import annotations
 

@@ -4,10 +4,11 @@ Every function records its messages in the caller's transaction (`services.notif
 deduplicated by a key naming the event, so announcing an event twice sends nothing
 twice. Events and recipients:
 
-  order.placed          when the order is confirmed (placed with cash on delivery, or
-                        paid online): buyer (for a payment, as payment.confirmed); each
-                        fulfiller (cooperative staff, or an independent seller); each
-                        seller with lines in it: queue_order_placed(order=, paid=)
+  order.placed          when the order is confirmed (placed or paid again with cash on
+                        delivery, or paid online): buyer (for a payment, as
+                        payment.confirmed); each fulfiller (cooperative staff, or an
+                        independent seller); each seller with lines in it:
+                        queue_order_placed(order=, paid=)
   payment.failed        buyer: payment_failed(order=, payment_id=)
   shipment.packed_short buyer: shipment_packed_short(shipment=)
   shipment.shipped      buyer, with the tracking link (or, without one, a pointer to the
@@ -94,16 +95,21 @@ def _fulfillers(shipment) -> list[who.Recipient]:
 
 def queue_order_placed(*, order, paid: bool = False) -> None:
     """Called in the transaction that confirms the order (the checkout's with cash on
-    delivery, the payment's when paid online; an unpaid order's fulfillers are not asked
-    to pack it): one outbox row; the messages are recorded by the job
-    (announce_order_placed), which keeps those transactions' statements few. `paid`: the
-    buyer is told of the payment received rather than of the order placed."""
+    delivery, orderPay's when the buyer switches to it, the payment's when paid online:
+    an order still waiting for its online payment is not announced): one outbox row;
+    the messages are recorded by the job (announce_order_placed), which keeps those
+    transactions' statements few. `paid`: the buyer is told of the payment received
+    rather than of the order placed."""
     if is_muted():
         return
+    # The payment's announcement has a key of its own: an order placed before orders
+    # paid online waited for their payment had its announcement queued at checkout, and
+    # its buyer must still hear of the payment. Each message is deduplicated by its own
+    # key (order_placed), so nobody hears of the order twice.
     outbox.enqueue(
         "marketplace.notifications.tasks.announce_order_placed",
         kwargs={"order_id": order.pk, "paid": paid},
-        dedup_key=f"order:{order.pk}:placed",
+        dedup_key=f"order:{order.pk}:{'paid' if paid else 'placed'}",
     )
 
 

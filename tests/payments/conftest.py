@@ -18,6 +18,14 @@ from tests.builders.checkout import make_checkout
 from tests.builders.seed import ensure_seeded
 
 RETURN_URL = "https://shop.example.com/cart/return/"
+ANNOUNCE = "marketplace.notifications.tasks.announce_order_placed"
+
+
+def announcements(order) -> list[dict]:
+    """The arguments of the jobs queued to announce `order`."""
+    from marketplace.core.models import Job
+
+    return [job.kwargs for job in Job.objects.filter(task=ANNOUNCE, kwargs__order_id=order.pk)]
 
 
 @pytest.fixture

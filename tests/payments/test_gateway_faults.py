@@ -15,7 +15,7 @@ from marketplace.payments import services
 from marketplace.payments.models import Payment, PaymentStatus, RefundStatus, Transaction
 from tests.builders.accounts import make_user
 from tests.builders.inventory import stock_of
-from tests.payments.conftest import Faulty, callback, decide, place, query_of
+from tests.payments.conftest import Faulty, announcements, callback, decide, place, query_of
 
 
 @pytest.mark.parametrize("status", [None, 502, 503])
@@ -62,6 +62,7 @@ def test_reconciliation_settles_a_buyer_who_closed_the_tab(client, placed):
     assert services.reconcile_pending(older_than=timedelta(0)) == 1
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
     assert services.reconcile_pending(older_than=timedelta(0)) == 0
+    assert announcements(order) == [{"order_id": order.pk, "paid": True}]
 
 
 def test_cancel_then_pay_again_with_order_pay(client, placed):

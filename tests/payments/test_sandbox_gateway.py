@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from marketplace.core.models import Job
+from marketplace.core import outbox
 from marketplace.notifications.models import Notification
 from marketplace.orders import paying
 from marketplace.orders.models import Order, OrderStatus
@@ -24,7 +24,15 @@ from marketplace.payments.models import (
 from marketplace.payments.signals import payment_captured
 from tests.builders.catalog import make_variant
 from tests.builders.inventory import stock_of
-from tests.payments.conftest import RETURN_URL, callback, decide, place, query_of
+from tests.payments.conftest import (
+    ANNOUNCE,
+    RETURN_URL,
+    announcements,
+    callback,
+    decide,
+    place,
+    query_of,
+)
 from tests.support import count_queries, run_jobs
 
 
@@ -229,9 +237,6 @@ def test_the_sandbox_is_off_unless_enabled(client, placed, settings):
     assert client.get(payment.action["url"]).status_code == 404
 
 
-ANNOUNCE = "marketplace.notifications.tasks.announce_order_placed"
-
-
 def messages(order: Order) -> list[tuple[str, str]]:
     return sorted(
         Notification.objects.filter(event_key__startswith=f"order:{order.pk}:").values_list(
@@ -247,12 +252,11 @@ def test_an_order_is_announced_only_once_its_payment_arrives(
     queues no announcement; the payment does, once however often the buyer comes back,
     and the buyer hears of the payment received, not of a second placed order."""
     order, payment = placed
-    assert not Job.objects.filter(task=ANNOUNCE).exists()
+    assert announcements(order) == []
     location = decide(client, payment.action["url"], "paid")
     callback(client, location)
     callback(client, location)
-    job = Job.objects.get(task=ANNOUNCE)
-    assert job.kwargs == {"order_id": order.pk, "paid": True}
+    assert announcements(order) == [{"order_id": order.pk, "paid": True}]
     run_jobs(ANNOUNCE)
     run_jobs(ANNOUNCE)
     assert messages(order) == sorted(
@@ -270,17 +274,32 @@ def test_an_unpaid_order_is_never_announced(client, placed):
     order, payment = placed
     callback(client, decide(client, payment.action["url"], "canceled"))
     assert Order.objects.get(pk=order.pk).status == OrderStatus.UNCONFIRMED
-    assert not Job.objects.filter(task=ANNOUNCE).exists()
-    assert [template for template, _who in messages(order)] == []
+    assert announcements(order) == []
+    assert messages(order) == []
 
 
 def test_an_order_paid_again_on_delivery_is_announced_as_placed(client, placed, buyer):
     order, payment = placed
     callback(client, decide(client, payment.action["url"], "canceled"))
     paying.pay_order(actor=buyer, order=Order.objects.get(pk=order.pk), gateway="cod")
-    assert Job.objects.get(task=ANNOUNCE).kwargs == {"order_id": order.pk, "paid": False}
+    assert announcements(order) == [{"order_id": order.pk, "paid": False}]
     run_jobs(ANNOUNCE)
     assert ("order.placed.buyer", f"user:{buyer.pk}") in messages(order)
+
+
+def test_an_order_announced_at_checkout_before_still_hears_of_its_payment(
+    client, placed, buyer, staff_a
+):
+    """Orders placed before the payment announced them had their announcement queued
+    at checkout (and done): their payment still tells the buyer, and nobody twice."""
+    order, payment = placed
+    outbox.enqueue(ANNOUNCE, kwargs={"order_id": order.pk}, dedup_key=f"order:{order.pk}:placed")
+    run_jobs(ANNOUNCE)
+    told = messages(order)
+    assert ("order.placed.fulfiller", f"user:{staff_a.pk}") in told
+    callback(client, decide(client, payment.action["url"], "paid"))
+    run_jobs(ANNOUNCE)
+    assert messages(order) == sorted([*told, ("payment.confirmed.buyer", f"user:{buyer.pk}")])
 
 
 def test_the_buyer_hears_when_the_payment_failed(client, placed):

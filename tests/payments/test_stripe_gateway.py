@@ -24,6 +24,7 @@ from marketplace.payments.services import refund_payment
 from marketplace.shipping.models import DeliveryMethod
 from tests.builders.catalog import make_variant
 from tests.builders.checkout import make_checkout
+from tests.payments.conftest import announcements
 from tests.payments.stripe_server import WEBHOOK_SECRET, intent_event, localstripe, signed
 
 WEBHOOK = "/payments/stripe/webhook/"
@@ -114,6 +115,7 @@ def test_a_verified_webhook_confirms_the_order_once(client, stripe_on, usd_order
     assert post_event(client, event) == 200
     assert order.events.filter(type="CONFIRMED").count() == 1
     assert WebhookEvent.objects.filter(event_id="evt_paid_1").count() == 1
+    assert announcements(order) == [{"order_id": order.pk, "paid": True}]
 
 
 def test_a_webhook_replayed_a_day_later_is_rejected(client, stripe_on, usd_order):
