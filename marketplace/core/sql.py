@@ -16,6 +16,9 @@ and join from the models:
   select_related leaves them, and the extras by name. The column lists are built once
   per statement, not per request.
 
+`NewRows(Model)` writes any number of new rows by one INSERT over unnested arrays, one
+per column, with the values as the model would save them.
+
 Every statement is registered by name with the indexes its plan must use (`statement`);
 tests/core/test_sql_plans.py EXPLAINs each against a seeded database.
 """
@@ -27,7 +30,7 @@ from functools import cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import NOT_PROVIDED, Model
 
 E = TypeVar("E", bound=tuple)
 
@@ -241,6 +244,10 @@ class NewRows:
     def __init__(self, model: type[Model]) -> None:
         self.model = model
         self.fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+        # The database's own default cannot travel in an array of values.
+        computed = [f.name for f in self.fields if f.db_default is not NOT_PROVIDED]
+        if computed:
+            raise ValueError(f"{model.__name__} has database defaults: {computed}")
 
     @property
     def columns(self) -> str:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,10 +88,16 @@ def request_payment(*, payment: Payment) -> Payment:
         # the exchange: stored only while the payment still waits for it (PENDING, no
         # reference), which decides against a racing settlement or expiry; the order is
         # not touched.
-        if writes.store_start(payment, response):
-            payment.status = PaymentStatus.PENDING
-            return payment
-        return Payment.objects.get(pk=payment.pk)
+        try:
+            stored = writes.store_start(payment, response)
+        except (IntegrityError, DataError):
+            # An answer that cannot be stored is no start: kept below, and failed.
+            logger.exception("gateway %s answered payment %s unstorably", gateway.id, payment.pk)
+            response = GatewayResponse(
+                status=PaymentStatus.FAILED, kind="start", is_success=False, raw=response.raw
+            )
+        else:
+            return payment if stored else Payment.objects.get(pk=payment.pk)
     with transaction.atomic():
         order, locked = lock_order_and_payment(payment_id=payment.pk, order_id=payment.order_id)
         writes.keep(locked, response)
@@ -156,8 +162,8 @@ def settle(*, payment: Payment, response: GatewayResponse) -> Settlement:
 
 
 def _capture(order: Order, payment: Payment) -> bool:
-    """Mark `payment` CHARGED and confirm its order; returns True when the order no
-    longer wanted this money."""
+    """Mark `payment` CHARGED and confirm its order, which is then announced and its
+    money posted into escrow; returns True when the order no longer wanted this money."""
     orphan = not writes.capture(order=order, payment=payment, amount=payment.total)
     history = [
         events.event(

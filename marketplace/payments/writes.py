@@ -4,15 +4,18 @@ order confirmed. Through the ORM each row's save compiled its statement again an
 cost about twice the CPU of the statement itself; here a write that changes two rows is
 one statement, so it is also all or nothing without a transaction of its own.
 
-Callers hold the locks services.py describes; these functions only write."""
+These functions only write: the callers decide, under the locks services.py describes
+where a change depends on what the rows hold (`capture`). `keep` is the one way to keep
+an exchange, also for orders.services when a gateway answers at once."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from marketplace.core import sql
@@ -38,7 +41,7 @@ def _returns_row(statement: str, params: list) -> bool:
         return cursor.fetchone() is not None
 
 
-def _keep_sql() -> str:
+def _insert_kept() -> str:
     columns = ", ".join(sql.column(Transaction, name) for name in KEPT)
     values = ", ".join("%s" for _ in KEPT)
     return f"INSERT INTO {sql.table_name(Transaction)} ({columns}) VALUES ({values})"
@@ -50,7 +53,9 @@ def _kept(payment: Payment, response: GatewayResponse, kind: str | None, now: da
     return [payment.pk, kind or response.kind, amount, response.is_success, raw, now]
 
 
-keep_sql = sql.statement("payments.keep_exchange")(_keep_sql)
+@sql.statement("payments.keep_exchange")
+def _keep_sql() -> str:
+    return _insert_kept()
 
 
 def keep(payment: Payment, response: GatewayResponse, *, kind: str | None = None) -> None:
@@ -59,7 +64,7 @@ def keep(payment: Payment, response: GatewayResponse, *, kind: str | None = None
     if response.raw is None:
         return
     with connection.cursor() as cursor:
-        cursor.execute(keep_sql(), _kept(payment, response, kind, timezone.now()))
+        cursor.execute(_keep_sql(), _kept(payment, response, kind, timezone.now()))
 
 
 # The exchange is kept in the statement that stores its answer: both or neither.
@@ -67,7 +72,7 @@ def keep(payment: Payment, response: GatewayResponse, *, kind: str | None = None
 def _store_start_sql() -> str:
     p = sql.column
     return f"""
-WITH kept AS ({_keep_sql()})
+WITH kept AS ({_insert_kept()})
 UPDATE {sql.table_name(Payment)}
    SET {_set(Payment, "psp_reference", "action", "updated")}
  WHERE {p(Payment, "pk")} = %s AND {p(Payment, "status")} = %s
@@ -79,24 +84,35 @@ RETURNING {p(Payment, "pk")}
 def store_start(payment: Payment, response: GatewayResponse) -> bool:
     """Keep the start's exchange and store its reference and the buyer's next step on
     `payment`, only while it still waits for them (PENDING, no reference): False when a
-    racing settlement or expiry got there first (the exchange is kept all the same)."""
+    racing settlement or expiry got there first (the exchange is kept all the same).
+    Raises IntegrityError or DataError, having written nothing, when the answer cannot
+    be stored (a reference another payment has, or one too long)."""
     now = timezone.now()
     action = response.action.as_json() if response.action else None
-    stored = _returns_row(
-        _store_start_sql(),
-        [
-            *_kept(payment, response, None, now),
-            response.psp_reference,
-            _json(Payment, "action", action),
-            now,
-            payment.pk,
-            PaymentStatus.PENDING,
-        ],
-    )
+    # A refused statement must not spoil a transaction the caller runs in.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        if response.raw is None:
+            # Nothing to keep (a gateway that reported no exchange): the update alone.
+            stored = bool(
+                Payment.objects.filter(
+                    pk=payment.pk, status=PaymentStatus.PENDING, psp_reference=""
+                ).update(psp_reference=response.psp_reference, action=action, updated=now)
+            )
+        else:
+            stored = _returns_row(
+                _store_start_sql(),
+                [
+                    *_kept(payment, response, None, now),
+                    response.psp_reference,
+                    _json(Payment, "action", action),
+                    now,
+                    payment.pk,
+                    PaymentStatus.PENDING,
+                ],
+            )
     if stored:
-        payment.psp_reference = response.psp_reference
-        payment.action = action
-        payment.updated = now
+        payment.status, payment.psp_reference = PaymentStatus.PENDING, response.psp_reference
+        payment.action, payment.updated = action, now
     return stored
 
 
