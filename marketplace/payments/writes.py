@@ -11,7 +11,6 @@ an exchange, also for orders.services when a gateway answers at once."""
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +22,7 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.gateways import GatewayResponse
 from marketplace.payments.models import Payment, PaymentStatus, Transaction
 
-KEPT = ("payment", "kind", "amount", "is_success", "raw", "created")
+_KEPT = sql.NewRows(Transaction)
 
 
 def _json(model: type, name: str, value: Any) -> Any:
@@ -41,21 +40,21 @@ def _returns_row(statement: str, params: list) -> bool:
         return cursor.fetchone() is not None
 
 
-def _insert_kept() -> str:
-    columns = ", ".join(sql.column(Transaction, name) for name in KEPT)
-    values = ", ".join("%s" for _ in KEPT)
-    return f"INSERT INTO {sql.table_name(Transaction)} ({columns}) VALUES ({values})"
-
-
-def _kept(payment: Payment, response: GatewayResponse, kind: str | None, now: datetime) -> list:
+def _kept(payment: Payment, response: GatewayResponse, kind: str | None = None) -> list:
     amount = response.amount if response.amount is not None else payment.total
-    raw = _json(Transaction, "raw", response.raw)
-    return [payment.pk, kind or response.kind, amount, response.is_success, raw, now]
+    exchange = Transaction(
+        payment=payment,
+        kind=kind or response.kind,
+        amount=amount,
+        is_success=response.is_success,
+        raw=response.raw,
+    )
+    return _KEPT.parameters([exchange])
 
 
 @sql.statement("payments.keep_exchange")
 def _keep_sql() -> str:
-    return _insert_kept()
+    return _KEPT.insert()
 
 
 def keep(payment: Payment, response: GatewayResponse, *, kind: str | None = None) -> None:
@@ -64,7 +63,7 @@ def keep(payment: Payment, response: GatewayResponse, *, kind: str | None = None
     if response.raw is None:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_keep_sql(), _kept(payment, response, kind, timezone.now()))
+        cursor.execute(_keep_sql(), _kept(payment, response, kind))
 
 
 # The exchange is kept in the statement that stores its answer: both or neither.
@@ -72,7 +71,7 @@ def keep(payment: Payment, response: GatewayResponse, *, kind: str | None = None
 def _store_start_sql() -> str:
     p = sql.column
     return f"""
-WITH kept AS ({_insert_kept()})
+WITH kept AS ({_KEPT.insert()})
 UPDATE {sql.table_name(Payment)}
    SET {_set(Payment, "psp_reference", "action", "updated")}
  WHERE {p(Payment, "pk")} = %s AND {p(Payment, "status")} = %s
@@ -102,7 +101,7 @@ def store_start(payment: Payment, response: GatewayResponse) -> bool:
             stored = _returns_row(
                 _store_start_sql(),
                 [
-                    *_kept(payment, response, None, now),
+                    *_kept(payment, response),
                     response.psp_reference,
                     _json(Payment, "action", action),
                     now,

@@ -34,7 +34,7 @@ from marketplace.locations.models import Province
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import record_parameters
 from marketplace.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment
-from marketplace.payments.models import Payment, SandboxSession, SandboxStatus
+from marketplace.payments.models import Payment, SandboxSession, SandboxStatus, Transaction
 from marketplace.sellers.models import Seller, SellerStatus
 from marketplace.shipping.models import DeliveryMethod
 
@@ -268,7 +268,10 @@ def sample(db) -> Sample:
 # Parameters like those each statement runs with.
 def kept(s: Sample) -> list:
     """A kept exchange with a gateway (payments.writes), as its statements take it."""
-    return [s.payment, "start", Decimal(1000), True, Jsonb({"status": 200}), s.now]
+    exchange = Transaction(
+        payment_id=s.payment, kind="start", amount=Decimal(1000), is_success=True, raw={}
+    )
+    return sql.NewRows(Transaction).parameters([exchange])
 
 
 PARAMETERS: dict[str, Callable[[Sample], list]] = {
