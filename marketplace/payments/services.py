@@ -222,8 +222,7 @@ def _verify(gateway: PaymentGateway, payment: Payment, data: dict) -> Settlement
     except GatewayUnavailable as exc:
         # Unknown: the payment stays PENDING until the buyer returns or reconciliation.
         logger.warning("gateway %s unreachable verifying %s: %s", gateway.id, payment.pk, exc)
-        with transaction.atomic():
-            writes.keep(payment, _unanswered("verify", exc))
+        writes.keep(payment, _unanswered("verify", exc))
         return Settlement(payment, paid=False)
     return settle(payment=payment, response=response)
 
@@ -251,8 +250,7 @@ def handle_webhook(*, gateway_id: str, notice: WebhookNotice) -> bool:
     try:
         response = gateway.verify_callback(payment, {"event": notice.event_id})
     except GatewayUnavailable as exc:
-        with transaction.atomic():
-            writes.keep(payment, _unanswered("verify", exc))
+        writes.keep(payment, _unanswered("verify", exc))
         # Forget the event, so the provider's retry is handled.
         event.delete()
         return False
@@ -493,8 +491,7 @@ def refund_payment(
         )
     except GatewayUnavailable as exc:
         logger.warning("refund %s: %s unreachable: %s", refund.pk, gateway.id, exc)
-        with transaction.atomic():
-            writes.keep(payment, _unanswered("refund", exc))
+        writes.keep(payment, _unanswered("refund", exc))
         response = None
     except DomainError:
         # The method cannot refund online (cash on delivery): owed to the buyer.
@@ -523,8 +520,7 @@ def reconcile_refunds(*, older_than: timedelta | None = None, limit: int = 200) 
             response = gateway.inquire_refund(refund.payment, refund)
         except GatewayUnavailable as exc:
             logger.info("refund reconciliation: %s unreachable for %s", gateway.id, refund.pk)
-            with transaction.atomic():
-                writes.keep(refund.payment, _unanswered("refund_inquiry", exc))
+            writes.keep(refund.payment, _unanswered("refund_inquiry", exc))
             continue
         settled += _settle_refund(refund, response, None)[1]
     return settled
