@@ -430,22 +430,29 @@ def post_owed_refund_paid(*, refund) -> Posting | None:
     to buyers» holds for it goes to «Refunded to buyers». Only what the ledger recorded
     as owed for that refund (a payment it never took in owes nothing here); once."""
     cause = f"refund:{refund.pk}"
-    recorded = postings.existing(CauseKind.REFUND, cause)
-    if recorded is None:
-        return None
-    owed_key, refunded_key = key(AccountKind.REFUNDS_OWED), key(AccountKind.REFUNDED)
-    credited = Entry.objects.filter(
-        posting=recorded, account__kind=AccountKind.REFUNDS_OWED
-    ).aggregate(total=Sum("amount"))["total"]
-    amount = -(credited or ZERO)
+    # The refund's posting and what it credited to «Refunds owed», in one query.
+    owed_entries = (
+        Entry.objects.filter(
+            posting__cause_kind=CauseKind.REFUND,
+            posting__cause_id=cause,
+            account__kind=AccountKind.REFUNDS_OWED,
+        )
+        .values("posting__currency", "posting__order_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    credited = next(iter(owed_entries), None)
+    amount = -credited["total"] if credited else ZERO
     if amount <= 0:
         return None
-    found = postings.accounts(recorded.currency, [owed_key, refunded_key])
+    currency = credited["posting__currency"]
+    owed_key, refunded_key = key(AccountKind.REFUNDS_OWED), key(AccountKind.REFUNDED)
+    found = postings.accounts(currency, [owed_key, refunded_key])
     return postings.post(
         cause_kind=CauseKind.REFUND_PAID,
         cause_id=cause,
-        currency=recorded.currency,
+        currency=currency,
         amount=amount,
         entries=[(found[owed_key], amount), (found[refunded_key], -amount)],
-        order_id=recorded.order_id,
+        order_id=credited["posting__order_id"],
     )
