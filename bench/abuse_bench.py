@@ -36,7 +36,6 @@ import http.client
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -306,14 +305,13 @@ def p95(values: list[float]) -> float:
 @contextlib.contextmanager
 def serving(env: dict[str, str]) -> Iterator[str]:
     """gunicorn as in production, behind one trusted proxy hop; its base URL."""
-    from bench.catalog_bench import start_server
+    from bench.catalog_bench import start_server, stop_server
 
     proc, base = start_server({**env, "TRUSTED_PROXY_COUNT": "1"}, cache_seconds=0)
     try:
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop_server(proc)
 
 
 def main() -> None:

@@ -213,6 +213,12 @@ def start_server(
     sys.exit("gunicorn did not start")
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server `start_server` started: its master and workers (one session)."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
 def server_workers() -> int:
     """The number of gunicorn workers config/gunicorn.py starts here."""
     from config.gunicorn import workers
@@ -290,8 +296,7 @@ def main() -> None:
                     stats = run_wrk(wrk, f"{base}/graphql/", body, connections, args.duration)
                     rows.append((name, label, connections, stats, counts[name], floor["rps"]))
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+            stop_server(proc)
     print(
         f"\n{args.products} products; gunicorn {server_workers()} workers, DEBUG off; "
         f"wrk {args.duration}s per row\n"

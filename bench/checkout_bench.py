@@ -40,7 +40,6 @@ import json
 import os
 import random
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -546,9 +545,10 @@ def run_load(
 
 
 def stop_servers(procs: list[subprocess.Popen]) -> None:
+    from bench.catalog_bench import stop_server
+
     for server in procs:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 def merge(into: Result, part: Result) -> None:

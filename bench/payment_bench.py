@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import statistics
 import sys
 import threading
@@ -165,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     levels = [int(b) for b in args.buyers.split(",")]
     env = prepare_database(os.environ.get("DATABASE_URL"))
-    from bench.catalog_bench import server_workers, start_server
+    from bench.catalog_bench import server_workers, start_server, stop_server
 
     proc, base = start_server({**env, "PAYMENT_SANDBOX": "1"}, cache_seconds=0)
     port = urlsplit(base).port
@@ -176,8 +175,7 @@ def main() -> None:
         for buyers in levels:
             rows.append((buyers, *run_load(port, buyers, args.duration)))
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop_server(proc)
     print(
         f"\nSandbox gateway round trips (request → page → Pay → verify); gunicorn "
         f"{server_workers()} sync workers, DEBUG off; {args.duration:.0f} s per row; "

@@ -35,7 +35,6 @@ import http.client
 import json
 import math
 import os
-import signal
 import statistics
 import sys
 import time
@@ -353,14 +352,13 @@ def main() -> None:
     setup_django(database_url(args.database))
     planner_setting(args.database, args.random_page_cost)
     facts = prepare(args.products, args.reindex, args.vacuum_full)
-    from bench.catalog_bench import start_server
+    from bench.catalog_bench import start_server, stop_server
 
     server, base = start_server(dict(os.environ), cache_seconds=0)
     try:
         kinds, queries, slowest = measure(Client(base), args.rounds)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
     plans = {query: explain(query) for query in EXPLAINED}
     plans[f"{EXPLAINED[1]} (spelling-correction lookup)"] = explain_corrections(EXPLAINED[1])
     print(report(facts, kinds, slowest, plans))
